@@ -1,0 +1,31 @@
+/*===- Registration.h - C API to register ptoattn ------------------*- C -*-===*\
+|*                                                                              *|
+|* The C entry points the Python extension uses. Keeping the extension on the   *|
+|* C API lets it be compiled with RTTI (nanobind needs it) while the dialects   *|
+|* and passes match the RTTI-free MLIR they link against.                       *|
+|*                                                                              *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef PTOATTN_C_REGISTRATION_H
+#define PTOATTN_C_REGISTRATION_H
+
+#include "mlir-c/IR.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Adds ptoattn's dialects and the upstream dialects its pipeline uses.
+MLIR_CAPI_EXPORTED void ptoattnRegisterAllDialects(MlirDialectRegistry registry);
+
+/// Loads every ptoattn dialect into `context` (their registry must be appended).
+MLIR_CAPI_EXPORTED void ptoattnLoadAllDialects(MlirContext context);
+
+/// Registers every ptoattn pass and pipeline with MLIR's global registry.
+MLIR_CAPI_EXPORTED void ptoattnRegisterAllPasses(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTOATTN_C_REGISTRATION_H */

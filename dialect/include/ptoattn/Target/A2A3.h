@@ -1,0 +1,107 @@
+//===- A2A3.h - limits of the Ascend a2a3 target ------------------*- C++ -*-===//
+//
+// The single description of what the a2a3 (Atlas A2/A3, 910B/910C) cores provide
+// and what the ptoattn pipeline supports on them. `attn-check-target` rejects
+// configurations against it; the tiling, core-assignment and memory-planning
+// passes size their tiles from the same numbers, so the check and the lowering
+// can never disagree.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PTOATTN_TARGET_A2A3_H
+#define PTOATTN_TARGET_A2A3_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::ptoattn::target {
+
+/// On-chip buffers of one cluster (1 AIC + 2 AIV).
+enum class Buffer { L1, L0A, L0B, L0C, UB };
+
+/// The buffer's name as used in diagnostics ("L1", "UB", ...).
+llvm::StringRef getBufferName(Buffer buffer);
+
+/// Bytes a kernel may use in `buffer`. For UB this excludes the top 8 KB, which
+/// some row-broadcast and convert instructions use as scratch.
+int64_t getUsableBytes(Buffer buffer);
+
+/// Raw capacities (bytes) per core.
+inline constexpr int64_t kL1Bytes = 512 * 1024;
+inline constexpr int64_t kL0ABytes = 64 * 1024;
+inline constexpr int64_t kL0BBytes = 64 * 1024;
+inline constexpr int64_t kL0CBytes = 128 * 1024;
+inline constexpr int64_t kUBBytes = 192 * 1024;
+/// UB scratch at the top of UB (from 184 KB), reserved for the hardware.
+inline constexpr int64_t kUBScratchBytes = 8 * 1024;
+
+/// Alignment of every on-chip tile address.
+inline constexpr int64_t kTileAlignBytes = 32;
+/// Two blocks or two lanes must never write the same GM line of this size.
+inline constexpr int64_t kGmLineBytes = 64;
+/// Cube operands are 16x16 fractals; M, K and N are multiples of 16, at most 4095.
+inline constexpr int64_t kCubeFractal = 16;
+inline constexpr int64_t kCubeMaxDim = 4095;
+/// Per-row scalars (row max, row sum) are fp32 columns padded to 8 (32 bytes).
+inline constexpr int64_t kRowScalarColumns = 8;
+/// Vector lanes (AIV cores) per cluster; vector stages split rows across them.
+inline constexpr int64_t kVectorLanes = 2;
+/// Clusters on 910B1/B2 (20 on B3/B4).
+inline constexpr int64_t kClusters = 24;
+
+/// Head dimensions: multiples of the cube fractal up to this bound.
+inline constexpr int64_t kMaxHeadDim = 256;
+
+/// Block sizes (KV rows per cache block, one KV tile) the pipeline supports.
+llvm::ArrayRef<int64_t> getSupportedBlockSizes();
+/// Query-tile row counts the pipeline supports.
+llvm::ArrayRef<int64_t> getSupportedQueryTiles();
+
+/// Static sizes of a paged-attention problem that determine tile shapes.
+struct AttentionShape {
+  int64_t numHeads;
+  int64_t numKvHeads;
+  int64_t headDim;
+  int64_t blockSize;
+  /// Bytes per query/cache element (2 for bf16 and f16).
+  int64_t elementBytes;
+  /// Name of that element type in diagnostics ("bf16", "f16").
+  llvm::StringRef elementTypeName;
+
+  int64_t getGroupSize() const { return numHeads / numKvHeads; }
+};
+
+/// Query-tile rows for `groupSize` heads sharing one KV head. A nonzero
+/// `requested` value wins; otherwise the smallest supported tile holding the
+/// whole group, or the largest tile when no tile does.
+int64_t chooseQueryTile(int64_t groupSize, int64_t requested = 0);
+
+/// Number of query tiles covering one KV-head group.
+int64_t getQueryTilesPerGroup(int64_t groupSize, int64_t queryTile);
+
+/// Bytes of `rows` x `cols` elements of `elementBytes`, rounded up to the tile alignment.
+int64_t getTileBytes(int64_t rows, int64_t cols, int64_t elementBytes);
+
+/// One tile a stage keeps live in an on-chip buffer.
+struct TileDemand {
+  /// Stage that holds the tile: qk_matmul, softmax_prepare, pv_matmul, online_update.
+  llvm::StringRef stage;
+  Buffer buffer;
+  /// What the tile holds, e.g. "K^T tile 128x128 bf16".
+  std::string contents;
+  int64_t bytes;
+};
+
+/// The tiles each stage keeps live at once, single-buffered. Vector stages are
+/// counted per lane (half the query-tile rows). This is the minimum a kernel
+/// needs; memory planning may use spare room for double buffering.
+llvm::SmallVector<TileDemand> getTileDemands(const AttentionShape &shape, int64_t queryTile);
+
+} // namespace mlir::ptoattn::target
+
+#endif // PTOATTN_TARGET_A2A3_H

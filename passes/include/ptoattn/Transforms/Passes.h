@@ -1,0 +1,22 @@
+//===- Passes.h - ptoattn passes ---------------------------------*- C++ -*-===//
+//
+// Declarations and registration of every ptoattn pass.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PTOATTN_TRANSFORMS_PASSES_H
+#define PTOATTN_TRANSFORMS_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::ptoattn {
+
+#define GEN_PASS_DECL
+#include "ptoattn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "ptoattn/Transforms/Passes.h.inc"
+
+} // namespace mlir::ptoattn
+
+#endif // PTOATTN_TRANSFORMS_PASSES_H

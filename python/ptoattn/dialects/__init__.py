@@ -1,0 +1,1 @@
+"""Python op classes of ptoattn's dialects, generated from their ODS definitions."""

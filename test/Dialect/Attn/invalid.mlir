@@ -1,0 +1,263 @@
+// RUN: ptoattn-opt %s -split-input-file -verify-diagnostics
+
+// Every verifier error of attn.paged_attention, one per case. The valid baseline is MQA:
+// query 4x16x128 bf16, caches ?x128x1x128 bf16, table 4x?, lengths 4, result 4x16x128 f32.
+
+func.func @query_rank(%q: tensor<16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{query must have rank 3 [batch, num_heads, head_dim], got rank 2}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @key_cache_rank(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{key_cache must have rank 4 [num_blocks, block_size, num_kv_heads, head_dim], got rank 3}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @value_cache_rank(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{value_cache must have rank 4 [num_blocks, block_size, num_kv_heads, head_dim], got rank 5}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @block_table_rank(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{block_table must have rank 2 [batch, max_blocks_per_seq], got rank 1}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @context_lens_rank(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4x1xi32>, %scale: f32) {
+  // expected-error @+1 {{context_lens must have rank 1 [batch], got rank 2}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4x1xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @result_rank(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{result must have rank 3 [batch, num_heads, head_dim], got rank 2}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x2048xf32>
+  return
+}
+
+// -----
+
+func.func @query_element_type(%q: tensor<4x16x128xf32>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{query element type must be bf16 or f16, got 'f32'}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xf32>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @key_cache_element_type(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{key_cache element type must match query ('bf16'), got 'f16'}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @value_cache_element_type(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{value_cache element type must match query ('bf16'), got 'f16'}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @block_table_element_type(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi64>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{block_table element type must be i32, got 'i64'}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi64>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @context_lens_element_type(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xui32>, %scale: f32) {
+  // expected-error @+1 {{context_lens element type must be i32, got 'ui32'}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xui32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @result_element_type(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{result element type must be f32, got 'bf16'}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xbf16>
+  return
+}
+
+// -----
+
+func.func @dynamic_num_heads(%q: tensor<4x?x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{query dim 1 (num_heads) must be static}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x?x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x?x128xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_head_dim(%q: tensor<4x16x?xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{query dim 2 (head_dim) must be static}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x?xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_block_size(%q: tensor<4x16x128xbf16>, %k: tensor<?x?x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{key_cache dim 1 (block_size) must be static}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x?x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_kv_heads(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x?x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{value_cache dim 2 (num_kv_heads) must be static}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x?x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_cache_head_dim(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x?xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{key_cache dim 3 (head_dim) must be static}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x?xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @zero_heads(%q: tensor<4x0x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{query dim 1 (num_heads) must be positive, got 0}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x0x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x0x128xf32>
+  return
+}
+
+// -----
+
+func.func @zero_batch(%q: tensor<0x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<0x?xi32>, %lens: tensor<0xi32>, %scale: f32) {
+  // expected-error @+1 {{query dim 0 (batch) must be positive, got 0}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<0x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<0x?xi32>, tensor<0xi32>, f32) -> tensor<0x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @zero_cache_blocks(%q: tensor<4x16x128xbf16>, %k: tensor<0x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{key_cache dim 0 (num_blocks) must be positive, got 0}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<0x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @zero_table_width(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x0xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{block_table dim 1 (max_blocks_per_seq) must be positive, got 0}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x0xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @cache_head_dim_mismatch(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x64xbf16>, %v: tensor<?x128x1x64xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{key_cache dim 3 (head_dim) must equal query dim 2 (head_dim) = 128, got 64}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x64xbf16>, tensor<?x128x1x64xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @value_block_size_mismatch(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x64x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{value_cache dim 1 (block_size) must equal key_cache dim 1 (block_size) = 128, got 64}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x64x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @value_num_blocks_mismatch(%q: tensor<4x16x128xbf16>, %k: tensor<32x128x1x128xbf16>, %v: tensor<16x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{value_cache dim 0 (num_blocks) must equal key_cache dim 0 (num_blocks) = 32, got 16}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<32x128x1x128xbf16>, tensor<16x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @block_table_batch_mismatch(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<3x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{block_table dim 0 (batch) must equal query dim 0 (batch) = 4, got 3}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<3x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @context_lens_batch_mismatch(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<5xi32>, %scale: f32) {
+  // expected-error @+1 {{context_lens dim 0 (batch) must equal query dim 0 (batch) = 4, got 5}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<5xi32>, f32) -> tensor<4x16x128xf32>
+  return
+}
+
+// -----
+
+func.func @result_heads_mismatch(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{result dim 1 (num_heads) must equal query dim 1 (num_heads) = 16, got 8}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x8x128xf32>
+  return
+}
+
+// -----
+
+func.func @heads_not_multiple_of_kv_heads(%q: tensor<4x10x128xbf16>, %k: tensor<?x128x4x128xbf16>, %v: tensor<?x128x4x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) {
+  // expected-error @+1 {{query dim 1 (num_heads) = 10 must be a multiple of key_cache dim 2 (num_kv_heads) = 4}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x10x128xbf16>, tensor<?x128x4x128xbf16>, tensor<?x128x4x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x10x128xf32>
+  return
+}
+
+// -----
+
+func.func @scale_not_f32(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f16) {
+  // expected-error @+1 {{operand #5 must be 32-bit float, but got 'f16'}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f16) -> tensor<4x16x128xf32>
+  return
+}

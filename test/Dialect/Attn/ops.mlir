@@ -1,0 +1,65 @@
+// RUN: ptoattn-opt %s -split-input-file | ptoattn-opt -split-input-file | FileCheck %s
+// Generic form round trip: the custom printer and parser agree with the generic ones.
+// RUN: ptoattn-opt %s -split-input-file -mlir-print-op-generic | ptoattn-opt -split-input-file | FileCheck %s
+
+// MQA: 16 query heads share one KV head; static batch, dynamic cache and table width.
+// CHECK-LABEL: func.func @mqa_static_batch
+//       CHECK:   %[[OUT:.*]] = attn.paged_attention query(%arg0) key_cache(%arg1) value_cache(%arg2) block_table(%arg3) context_lens(%arg4) scale(%arg5)
+//  CHECK-SAME:     : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+//       CHECK:   return %[[OUT]]
+func.func @mqa_static_batch(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>,
+                            %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>,
+                            %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x128xf32> {
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt)
+           context_lens(%lens) scale(%scale)
+         : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>,
+            tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return %out : tensor<4x16x128xf32>
+}
+
+// -----
+
+// GQA 40/8 with every size that may be dynamic left dynamic.
+// CHECK-LABEL: func.func @gqa_dynamic_batch
+//       CHECK:   attn.paged_attention
+//  CHECK-SAME:     (tensor<?x40x64xbf16>, tensor<?x16x8x64xbf16>, tensor<?x16x8x64xbf16>, tensor<?x?xi32>, tensor<?xi32>, f32) -> tensor<?x40x64xf32>
+func.func @gqa_dynamic_batch(%q: tensor<?x40x64xbf16>, %k: tensor<?x16x8x64xbf16>,
+                             %v: tensor<?x16x8x64xbf16>, %bt: tensor<?x?xi32>,
+                             %lens: tensor<?xi32>, %scale: f32) -> tensor<?x40x64xf32> {
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt)
+           context_lens(%lens) scale(%scale)
+         : (tensor<?x40x64xbf16>, tensor<?x16x8x64xbf16>, tensor<?x16x8x64xbf16>,
+            tensor<?x?xi32>, tensor<?xi32>, f32) -> tensor<?x40x64xf32>
+  return %out : tensor<?x40x64xf32>
+}
+
+// -----
+
+// f16 storage, fully static shapes, and a discardable attribute kept by attr-dict.
+// CHECK-LABEL: func.func @f16_static
+//       CHECK:   attn.paged_attention {{.*}} {note = "kept"}
+//  CHECK-SAME:     (tensor<2x32x256xf16>, tensor<64x64x8x256xf16>, tensor<64x64x8x256xf16>, tensor<2x32xi32>, tensor<2xi32>, f32) -> tensor<2x32x256xf32>
+func.func @f16_static(%q: tensor<2x32x256xf16>, %k: tensor<64x64x8x256xf16>,
+                      %v: tensor<64x64x8x256xf16>, %bt: tensor<2x32xi32>,
+                      %lens: tensor<2xi32>, %scale: f32) -> tensor<2x32x256xf32> {
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt)
+           context_lens(%lens) scale(%scale) {note = "kept"}
+         : (tensor<2x32x256xf16>, tensor<64x64x8x256xf16>, tensor<64x64x8x256xf16>,
+            tensor<2x32xi32>, tensor<2xi32>, f32) -> tensor<2x32x256xf32>
+  return %out : tensor<2x32x256xf32>
+}
+
+// -----
+
+// Parsing and printing alone never drop an op whose result is unused.
+// CHECK-LABEL: func.func @unused_result_kept_without_cleanup
+//       CHECK:   attn.paged_attention
+func.func @unused_result_kept_without_cleanup(%q: tensor<1x16x128xbf16>, %k: tensor<?x128x1x128xbf16>,
+                                              %v: tensor<?x128x1x128xbf16>, %bt: tensor<1x?xi32>,
+                                              %lens: tensor<1xi32>, %scale: f32) {
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt)
+           context_lens(%lens) scale(%scale)
+         : (tensor<1x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>,
+            tensor<1x?xi32>, tensor<1xi32>, f32) -> tensor<1x16x128xf32>
+  return
+}
