@@ -25,17 +25,6 @@ using namespace mlir;
 using namespace mlir::ptoattn;
 namespace tgt = mlir::ptoattn::target;
 
-/// Prints `values` as "16, 32 or 64".
-static std::string formatChoices(ArrayRef<int64_t> values) {
-  std::string text;
-  for (auto [i, v] : llvm::enumerate(values)) {
-    if (i != 0)
-      text += i + 1 == values.size() ? " or " : ", ";
-    text += std::to_string(v);
-  }
-  return text;
-}
-
 /// head_dim is the K of the QK matmul and the N of the PV matmul: a multiple of
 /// the cube fractal, bounded so that one K^T or V tile fits L0B.
 static LogicalResult checkHeadDim(attn::PagedAttentionOp op) {
@@ -53,7 +42,7 @@ static LogicalResult checkBlockSize(attn::PagedAttentionOp op) {
   if (llvm::is_contained(tgt::getSupportedBlockSizes(), blockSize))
     return success();
   return op.emitOpError() << "block_size " << blockSize << " is not supported: must be "
-                          << formatChoices(tgt::getSupportedBlockSizes());
+                          << tgt::formatChoices(tgt::getSupportedBlockSizes());
 }
 
 /// Sums each (stage, buffer)'s tiles and reports the ones that overflow.
@@ -103,11 +92,8 @@ struct AttnCheckTargetPass : public ptoattn::impl::AttnCheckTargetBase<AttnCheck
     bool ok = true;
     const int64_t requestedTile = queryTile;
     getOperation()->walk([&](attn::PagedAttentionOp op) {
-      if (requestedTile != 0 &&
-          !llvm::is_contained(tgt::getSupportedQueryTiles(), requestedTile)) {
-        op.emitOpError() << "q-tile " << requestedTile
-                         << " is not supported: must be 0 (automatic), "
-                         << formatChoices(tgt::getSupportedQueryTiles());
+      if (std::string error = tgt::checkQueryTileOption(requestedTile); !error.empty()) {
+        op.emitOpError() << error;
         ok = false;
         return;
       }

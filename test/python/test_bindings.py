@@ -85,3 +85,17 @@ def test_unknown_pass_name_is_an_error_not_a_crash() -> None:
     with create_context():
         with pytest.raises(ValueError, match="attn-no-such-pass"):
             PassManager.parse("builtin.module(attn-no-such-pass)")
+
+
+def test_check_and_tile_run_by_name_and_tile_the_op_away() -> None:
+    module = build_module(PagedAttentionConfig(batch=2, num_heads=64, num_kv_heads=1,
+                                               head_dim=64, block_size=16,
+                                               max_blocks_per_seq=4))
+    pipeline = "builtin.module(attn-check-target{q-tile=16},func.func(attn-tile{q-tile=16}))"
+    with module.context:
+        PassManager.parse(pipeline).run(module.operation)
+    assert module.operation.verify()
+    assert not _attention_ops(module)
+    text = str(module)
+    assert "scf.forall" in text and "in (2, 1, 4)" in text
+    assert text.count("attn.qk_matmul") == 1 and "tensor<16x64xbf16>, tensor<16x64xbf16>" in text

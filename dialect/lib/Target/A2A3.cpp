@@ -6,6 +6,7 @@
 
 #include "ptoattn/Target/A2A3.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
@@ -61,6 +62,23 @@ int64_t mlir::ptoattn::target::chooseQueryTile(int64_t groupSize, int64_t reques
     if (tile >= groupSize)
       return tile;
   return getSupportedQueryTiles().back();
+}
+
+std::string mlir::ptoattn::target::formatChoices(llvm::ArrayRef<int64_t> values) {
+  std::string text;
+  for (auto [i, v] : llvm::enumerate(values)) {
+    if (i != 0)
+      text += i + 1 == values.size() ? " or " : ", ";
+    text += std::to_string(v);
+  }
+  return text;
+}
+
+std::string mlir::ptoattn::target::checkQueryTileOption(int64_t requested) {
+  if (requested == 0 || llvm::is_contained(getSupportedQueryTiles(), requested))
+    return "";
+  return "q-tile " + std::to_string(requested) + " is not supported: must be 0 (automatic), " +
+         formatChoices(getSupportedQueryTiles());
 }
 
 int64_t mlir::ptoattn::target::getQueryTilesPerGroup(int64_t groupSize, int64_t queryTile) {

@@ -261,3 +261,82 @@ func.func @scale_not_f32(%q: tensor<4x16x128xbf16>, %k: tensor<?x128x1x128xbf16>
       : (tensor<4x16x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f16) -> tensor<4x16x128xf32>
   return
 }
+
+// -----
+
+// Tile-stage operations.
+
+func.func @qk_matmul_head_dim_mismatch(%q: tensor<16x128xbf16>, %k: tensor<128x64xbf16>) {
+  // expected-error @+1 {{key dim 1 must equal query dim 1 = 128, got 64}}
+  %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x64xbf16> -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func @qk_matmul_element_mismatch(%q: tensor<16x128xbf16>, %k: tensor<128x128xf16>) {
+  // expected-error @+1 {{key element type must match query ('bf16'), got 'f16'}}
+  %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x128xf16> -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func @qk_matmul_result_shape(%q: tensor<16x128xbf16>, %k: tensor<64x128xbf16>) {
+  // expected-error @+1 {{result must be 16x64, got 16x128}}
+  %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<64x128xbf16> -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func @qk_matmul_result_not_f32(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>) {
+  // expected-error @+1 {{result element type must be f32, got 'bf16'}}
+  %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xbf16>
+  return
+}
+
+// -----
+
+func.func @pv_matmul_block_mismatch(%p: tensor<16x128xbf16>, %v: tensor<64x128xbf16>) {
+  // expected-error @+1 {{value dim 0 must equal probs dim 1 = 128, got 64}}
+  %o = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<64x128xbf16> -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_prepare_no_valid_column(%s: tensor<16x128xf32>, %scale: f32) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{valid_cols must be in [1, 128], got 0}}
+  %p, %m, %l = attn.softmax_prepare %s valid_cols(%c0) scale(%scale)
+      : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_prepare_row_max_size(%s: tensor<16x128xf32>, %n: index, %scale: f32) {
+  // expected-error @+1 {{row_max must have one entry per row (16), got 8}}
+  %p, %m, %l = attn.softmax_prepare %s valid_cols(%n) scale(%scale)
+      : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<8xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_prepare_probs_f32(%s: tensor<16x128xf32>, %n: index, %scale: f32) {
+  // expected-error @+1 {{probs element type must be bf16 or f16, got 'f32'}}
+  %p, %m, %l = attn.softmax_prepare %s valid_cols(%n) scale(%scale)
+      : tensor<16x128xf32> -> tensor<16x128xf32>, tensor<16xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @online_update_row_count(%m: tensor<8xf32>, %o: tensor<16x128xf32>, %f: i1) {
+  // expected-error @+1 {{row_max must have one entry per row (16), got 8}}
+  %a, %b, %c = attn.online_update block(%m, %m, %o) acc(%m, %m, %o) first(%f) last(%f)
+      : tensor<8xf32>, tensor<16x128xf32>
+  return
+}

@@ -63,3 +63,24 @@ func.func @unused_result_kept_without_cleanup(%q: tensor<1x16x128xbf16>, %k: ten
             tensor<1x?xi32>, tensor<1xi32>, f32) -> tensor<1x16x128xf32>
   return
 }
+
+// -----
+
+// The tile stages of one KV step, as attn-tile produces them.
+// CHECK-LABEL: func.func @one_kv_step
+//       CHECK:   %[[S:.*]] = attn.qk_matmul %arg0, %arg1 : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+//       CHECK:   %[[P:.*]], %[[MI:.*]], %[[LI:.*]] = attn.softmax_prepare %[[S]] valid_cols(%arg3) scale(%arg4) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+//       CHECK:   %[[O:.*]] = attn.pv_matmul %[[P]], %arg2 : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+//       CHECK:   attn.online_update block(%[[MI]], %[[LI]], %[[O]]) acc(%arg5, %arg6, %arg7) first(%arg8) last(%arg9) : tensor<16xf32>, tensor<16x128xf32>
+func.func @one_kv_step(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>, %v: tensor<128x128xbf16>,
+                       %n: index, %scale: f32, %m: tensor<16xf32>, %l: tensor<16xf32>,
+                       %o: tensor<16x128xf32>, %first: i1, %last: i1)
+    -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+  %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+  %p, %mi, %li = attn.softmax_prepare %s valid_cols(%n) scale(%scale)
+      : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+  %oi = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+  %m2, %l2, %o2 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last)
+      : tensor<16xf32>, tensor<16x128xf32>
+  return %m2, %l2, %o2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+}

@@ -81,6 +81,13 @@ struct AttentionShape {
 /// whole group, or the largest tile when no tile does.
 int64_t chooseQueryTile(int64_t groupSize, int64_t requested = 0);
 
+/// Prints `values` as "16, 32 or 64" for diagnostics.
+std::string formatChoices(llvm::ArrayRef<int64_t> values);
+
+/// Empty if `requested` is a valid `q-tile` pass option (0 = automatic), else
+/// the diagnostic naming the option and its allowed values.
+std::string checkQueryTileOption(int64_t requested);
+
 /// Number of query tiles covering one KV-head group.
 int64_t getQueryTilesPerGroup(int64_t groupSize, int64_t queryTile);
 

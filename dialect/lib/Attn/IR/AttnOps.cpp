@@ -8,6 +8,7 @@
 
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -146,4 +147,83 @@ LogicalResult PagedAttentionOp::verify() {
                          << " must be a multiple of key_cache dim 2 (num_kv_heads) = "
                          << numKvHeads;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Tile-stage operations
+//===----------------------------------------------------------------------===//
+
+/// Checks `a . b^T` (transposeB) or `a . b` shapes and element types of a cube
+/// matmul producing fp32 `result`.
+static LogicalResult verifyTileMatmul(Operation *op, StringRef lhsName, RankedTensorType lhs,
+                                      StringRef rhsName, RankedTensorType rhs,
+                                      RankedTensorType result, bool transposeRhs) {
+  if (lhs.getRank() != 2 || rhs.getRank() != 2 || result.getRank() != 2)
+    return op->emitOpError() << "operands and result must be 2-D tiles";
+  Type elem = lhs.getElementType();
+  if (!elem.isBF16() && !elem.isF16())
+    return op->emitOpError() << lhsName << " element type must be bf16 or f16, got " << elem;
+  if (rhs.getElementType() != elem)
+    return op->emitOpError() << rhsName << " element type must match " << lhsName << " ("
+                             << elem << "), got " << rhs.getElementType();
+  if (!result.getElementType().isF32())
+    return op->emitOpError() << "result element type must be f32, got "
+                             << result.getElementType();
+  int64_t k = lhs.getDimSize(1);
+  int64_t rhsK = transposeRhs ? rhs.getDimSize(1) : rhs.getDimSize(0);
+  int64_t n = transposeRhs ? rhs.getDimSize(0) : rhs.getDimSize(1);
+  if (rhsK != k)
+    return op->emitOpError() << rhsName << " dim " << (transposeRhs ? 1 : 0)
+                             << " must equal " << lhsName << " dim 1 = " << k << ", got "
+                             << rhsK;
+  if (result.getDimSize(0) != lhs.getDimSize(0) || result.getDimSize(1) != n)
+    return op->emitOpError() << "result must be " << lhs.getDimSize(0) << "x" << n
+                             << ", got " << result.getDimSize(0) << "x"
+                             << result.getDimSize(1);
+  return success();
+}
+
+LogicalResult QKMatmulOp::verify() {
+  return verifyTileMatmul(*this, "query", getQuery().getType(), "key", getKey().getType(),
+                          getScores().getType(), /*transposeRhs=*/true);
+}
+
+LogicalResult PVMatmulOp::verify() {
+  return verifyTileMatmul(*this, "probs", getProbs().getType(), "value", getValue().getType(),
+                          getBlockOut().getType(), /*transposeRhs=*/false);
+}
+
+/// Checks that `vector` has one f32 entry per row of `tile`.
+static LogicalResult verifyRowVector(Operation *op, StringRef name, RankedTensorType vector,
+                                     RankedTensorType tile) {
+  if (vector.getDimSize(0) != tile.getDimSize(0))
+    return op->emitOpError() << name << " must have one entry per row (" << tile.getDimSize(0)
+                             << "), got " << vector.getDimSize(0);
+  return success();
+}
+
+LogicalResult SoftmaxPrepareOp::verify() {
+  RankedTensorType scores = getScores().getType(), probs = getProbs().getType();
+  if (scores.getRank() != 2 || !scores.getElementType().isF32())
+    return emitOpError() << "scores must be a 2-D f32 tile, got " << scores;
+  if (probs.getShape() != scores.getShape())
+    return emitOpError() << "probs shape must match scores, got " << probs;
+  Type elem = probs.getElementType();
+  if (!elem.isBF16() && !elem.isF16())
+    return emitOpError() << "probs element type must be bf16 or f16, got " << elem;
+  if (failed(verifyRowVector(*this, "row_max", getRowMax().getType(), scores)) ||
+      failed(verifyRowVector(*this, "row_sum", getRowSum().getType(), scores)))
+    return failure();
+  if (std::optional<int64_t> cols = getConstantIntValue(getValidCols()))
+    if (*cols < 1 || *cols > scores.getDimSize(1))
+      return emitOpError() << "valid_cols must be in [1, " << scores.getDimSize(1) << "], got "
+                           << *cols;
+  return success();
+}
+
+LogicalResult OnlineUpdateOp::verify() {
+  RankedTensorType out = getOut().getType();
+  if (out.getRank() != 2 || !out.getElementType().isF32())
+    return emitOpError() << "out must be a 2-D f32 tile, got " << out;
+  return verifyRowVector(*this, "row_max", getRowMax().getType(), out);
 }

@@ -43,4 +43,55 @@ def AttnCheckTarget : Pass<"attn-check-target"> {
   ];
 }
 
+def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
+  let summary = "Tile paged attention into query tiles and one-block KV steps";
+  let description = [{
+    Rewrites each `attn.paged_attention` into a loop nest over tiles:
+
+    * `scf.forall` over the parallel dimensions (batch, KV head, query tile
+      within the KV head's group). A query tile holds rows of the heads that
+      share one KV head (GQA), padded with zero rows up to `q-tile` rows
+      (16, 32 or 64);
+    * `scf.for` over the sequence's KV blocks, bounded at run time by
+      `ceil(context_lens[b] / block_size)`; each step reads one cache block
+      (`block_table[b, j]`) of keys and values;
+    * the four tile stages `attn.qk_matmul`, `attn.softmax_prepare`,
+      `attn.pv_matmul` and `attn.online_update`, with the valid column count
+      of a partial last block and the first/last-block flags as explicit
+      values.
+
+    Only the real (unpadded) rows of each query tile are inserted into the
+    result, so padding rows never reach the output. A sequence of length 0
+    runs no KV step and produces zeros.
+
+    Before:
+    ```mlir
+    %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v)
+             block_table(%bt) context_lens(%lens) scale(%s) : (...) -> tensor<4x16x128xf32>
+    ```
+    After (abridged):
+    ```mlir
+    %out = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %empty) -> (tensor<4x16x128xf32>) {
+      %q_tile = tensor.extract_slice %q[%b, %h0, 0] [1, 16, 128] [1, 1, 1]
+      %n = arith.ceildivui %len, %c128 : index
+      %r:3 = scf.for %j = %c0 to %n step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (...) {
+        %s = attn.qk_matmul %q_tile, %k_blk : ...
+        %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%s) : ...
+        %oi = attn.pv_matmul %p, %v_blk : ...
+        %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) : ...
+        scf.yield %u#0, %u#1, %u#2 : ...
+      }
+      scf.forall.in_parallel { tensor.parallel_insert_slice %r#2 into %acc[%b, %h0, 0] [1, 16, 128] [1, 1, 1] : ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"queryTile", "q-tile", "int64_t", /*default=*/"0",
+           "Query-tile rows: 16, 32 or 64; 0 chooses the smallest tile that "
+           "holds one KV-head group (64 with several tiles when none does)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // PTOATTN_TRANSFORMS_PASSES_TD

@@ -91,4 +91,125 @@ def Attn_PagedAttentionOp : Attn_Op<"paged_attention", [Pure]> {
   let hasVerifier = 1;
 }
 
+
+//===----------------------------------------------------------------------===//
+// Tile-stage operations (produced by attn-tile)
+//===----------------------------------------------------------------------===//
+
+def Attn_FloatTile : RankedTensorOf<[BF16, F16, F32], [HasStaticShapePred]>;
+def Attn_RowVector : RankedTensorOf<[F32], [HasStaticShapePred, HasAnyRankOfPred<[1]>]>;
+
+def Attn_QKMatmulOp : Attn_Op<"qk_matmul", [Pure]> {
+  let summary = "S = Q . K^T for one query tile and one KV block, in fp32";
+  let description = [{
+    Multiplies a query tile `[rows, head_dim]` by the transpose of one cache
+    block of keys `[block_size, head_dim]`, accumulating in fp32 (cube core).
+    The scale is not applied here: `softmax_prepare` applies it.
+
+    ```mlir
+    %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+    ```
+  }];
+  let arguments = (ins Attn_FloatTile:$query, Attn_FloatTile:$key);
+  let results = (outs Attn_FloatTile:$scores);
+  let assemblyFormat = [{
+    $query `,` $key attr-dict `:` type($query) `,` type($key) `->` type($scores)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_SoftmaxPrepareOp : Attn_Op<"softmax_prepare", [Pure]> {
+  let summary = "scale, mask, block-local row max, exp, round P, row sum";
+  let description = [{
+    The vector half of one KV step before the PV matmul. With `s` the scores
+    `[rows, block_size]` and `valid_cols` the number of leading columns that
+    hold real positions (the rest of a partial last block is masked):
+
+    ```
+    x      = scale * s            (columns >= valid_cols: -inf)
+    row_max = max_j x             (block-local; -inf never survives: valid_cols >= 1)
+    p       = round(exp(x - row_max))   to the probability element type
+    row_sum = sum_j p             (over the rounded values)
+    ```
+
+    `valid_cols` must be in [1, block_size]; a block with no valid column is
+    never processed.
+
+    ```mlir
+    %p, %m, %l = attn.softmax_prepare %s valid_cols(%n) scale(%scale)
+        : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+    ```
+  }];
+  let arguments = (ins Attn_FloatTile:$scores, Index:$valid_cols, F32:$scale);
+  let results = (outs Attn_FloatTile:$probs, Attn_RowVector:$row_max,
+                      Attn_RowVector:$row_sum);
+  let assemblyFormat = [{
+    $scores `valid_cols` `(` $valid_cols `)` `scale` `(` $scale `)` attr-dict
+    `:` type($scores) `->` type($probs) `,` type($row_max) `,` type($row_sum)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_PVMatmulOp : Attn_Op<"pv_matmul", [Pure]> {
+  let summary = "O_i = P . V for one query tile and one KV block, in fp32";
+  let description = [{
+    Multiplies the rounded probabilities `[rows, block_size]` by one cache
+    block of values `[block_size, head_dim]`, accumulating in fp32 (cube core).
+    Masked columns of P are exactly zero, so padding rows of V never contribute.
+
+    ```mlir
+    %o = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+    ```
+  }];
+  let arguments = (ins Attn_FloatTile:$probs, Attn_FloatTile:$value);
+  let results = (outs Attn_FloatTile:$block_out);
+  let assemblyFormat = [{
+    $probs `,` $value attr-dict `:` type($probs) `,` type($value) `->` type($block_out)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_OnlineUpdateOp : Attn_Op<"online_update", [Pure,
+    AllTypesMatch<["block_row_max", "block_row_sum", "row_max", "row_sum",
+                   "new_row_max", "new_row_sum"]>,
+    AllTypesMatch<["block_out", "out", "new_out"]>]> {
+  let summary = "merge one KV block into the running (max, sum, output); normalise on the last";
+  let description = [{
+    Online-softmax merge of a block's `(row_max_i, row_sum_i, out_i)` into the
+    accumulators `(row_max, row_sum, out)`:
+
+    ```
+    m  = is_first ? m_i : max(row_max, m_i)
+    a  = is_first ? 0   : exp(row_max - m)
+    b  = exp(m_i - m)
+    l  = a * row_sum + b * l_i
+    o  = a * out + b * out_i
+    if is_last: o = o / l
+    ```
+
+    `is_first` and `is_last` are explicit values computed from the KV-block
+    index and the sequence length, so the first block never reads the
+    accumulators' initial values and the output is normalised exactly once.
+
+    ```mlir
+    %m, %l, %o = attn.online_update block(%mi, %li, %oi) acc(%m0, %l0, %o0)
+                   first(%first) last(%last)
+        : tensor<16xf32>, tensor<16x128xf32>
+    ```
+  }];
+  let arguments = (ins Attn_RowVector:$block_row_max, Attn_RowVector:$block_row_sum,
+                       Attn_FloatTile:$block_out, Attn_RowVector:$row_max,
+                       Attn_RowVector:$row_sum, Attn_FloatTile:$out, I1:$is_first,
+                       I1:$is_last);
+  let results = (outs Attn_RowVector:$new_row_max, Attn_RowVector:$new_row_sum,
+                      Attn_FloatTile:$new_out);
+  let assemblyFormat = [{
+    `block` `(` $block_row_max `,` $block_row_sum `,` $block_out `)`
+    `acc` `(` $row_max `,` $row_sum `,` $out `)`
+    `first` `(` $is_first `)` `last` `(` $is_last `)` attr-dict
+    `:` type($row_max) `,` type($out)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // PTOATTN_DIALECT_ATTN_IR_ATTNOPS_TD
