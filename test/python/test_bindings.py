@@ -99,3 +99,13 @@ def test_check_and_tile_run_by_name_and_tile_the_op_away() -> None:
     text = str(module)
     assert "scf.forall" in text and "in (2, 1, 4)" in text
     assert text.count("attn.qk_matmul") == 1 and "tensor<16x64xbf16>, tensor<16x64xbf16>" in text
+
+
+def test_registered_pipeline_runs_by_name_from_python() -> None:
+    module = build_module(PagedAttentionConfig(batch=2, num_heads=32, num_kv_heads=8,
+                                               head_dim=128, block_size=64,
+                                               max_blocks_per_seq=4))
+    with module.context:
+        PassManager.parse("builtin.module(ptoattn-pipeline{q-tile=64})").run(module.operation)
+    assert not _attention_ops(module)
+    assert "tensor<64x128xbf16>, tensor<64x128xbf16> -> tensor<64x64xf32>" in str(module)

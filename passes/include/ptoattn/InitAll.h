@@ -11,6 +11,7 @@
 
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
 #include "ptoattn/Transforms/Passes.h"
+#include "ptoattn/Transforms/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
@@ -29,8 +30,11 @@ inline void registerAllDialects(DialectRegistry &registry) {
                   memref::MemRefDialect, scf::SCFDialect, tensor::TensorDialect>();
 }
 
-/// Registers every ptoattn pass (and later, pipeline) with the global registry.
-inline void registerAllPasses() { registerPTOAttnPasses(); }
+/// Registers every ptoattn pass and pipeline with the global registry.
+inline void registerAllPasses() {
+  registerPTOAttnPasses();
+  registerPipelines();
+}
 
 } // namespace mlir::ptoattn
 

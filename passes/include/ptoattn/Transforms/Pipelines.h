@@ -1,0 +1,38 @@
+//===- Pipelines.h - ptoattn's named pass pipelines ---------------*- C++ -*-===//
+//
+// The pipelines are C++ objects registered by name, so `ptoattn-opt
+// --ptoattn-pipeline=...`, `PassManager.parse("builtin.module(ptoattn-pipeline{...})")`
+// and the driver all run exactly the same sequence.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PTOATTN_TRANSFORMS_PIPELINES_H
+#define PTOATTN_TRANSFORMS_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mlir::ptoattn {
+
+/// Options of `ptoattn-pipeline`; each forwards to the passes that take it.
+struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
+  Option<int64_t> queryTile{*this, "q-tile",
+                            llvm::cl::desc("Query-tile rows: 16, 32 or 64; 0 = automatic"),
+                            llvm::cl::init(0)};
+};
+
+/// Appends the lowering of `attn.paged_attention` to `pm` (anchored on a module):
+/// target check, then tiling.
+void buildPipeline(OpPassManager &pm, const PipelineOptions &options);
+
+/// Registers `ptoattn-pipeline`.
+void registerPipelines();
+
+} // namespace mlir::ptoattn
+
+#endif // PTOATTN_TRANSFORMS_PIPELINES_H
