@@ -1,0 +1,197 @@
+"""Compiling kernels, orchestrations and the simulator runtime with the distro g++.
+
+Every build product is cached by a content hash (sources, the simulator headers, compiler
+version and flags) under ``$PTOATTN_CACHE_DIR`` (default ``~/.cache/ptoattn``). Builds run
+at most two at a time, and each g++ call holds an exclusive ``flock`` on
+``$PTOATTN_SIM_BUILD_LOCK`` (default ``/tmp/ptoattn-build.lock``; empty disables it) so that
+the machine never runs two C++ builds at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ptoattn.sim.errors import SimError
+
+CXX_FLAGS = ["-O2", "-std=c++17", "-fPIC", "-shared", "-g0"]
+MAX_JOBS = 2
+
+_PKG = Path(__file__).resolve().parent
+
+
+def _find_dir(env: str, candidates: list[Path], marker: str) -> Path:
+    override = os.environ.get(env)
+    if override:
+        p = Path(override)
+        if not (p / marker).exists():
+            raise SimError(f"{env}={override}: {marker} not found there")
+        return p
+    for c in candidates:
+        if (c / marker).exists():
+            return c
+    raise SimError(f"cannot find the simulator's {marker} (looked in {', '.join(map(str, candidates))}); set {env}")
+
+
+def include_dir() -> Path:
+    """The simulator's CPU headers: installed package data, else the source checkout."""
+    return _find_dir("PTOATTN_SIM_INCLUDE",
+                     [_PKG / "_data" / "include", _PKG.parents[2] / "sim" / "include"], "pto/pto-inst.hpp")
+
+
+def runtime_dir() -> Path:
+    return _find_dir("PTOATTN_SIM_RUNTIME",
+                     [_PKG / "_data" / "runtime", _PKG.parents[2] / "sim" / "runtime"], "runtime.h")
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("PTOATTN_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "ptoattn")
+    d = Path(base) / "sim"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def compiler() -> str:
+    cxx = os.environ.get("CXX", "g++")
+    if shutil.which(cxx) is None:
+        raise SimError(f"C++ compiler '{cxx}' not found; install g++ or set CXX")
+    return cxx
+
+
+_version_cache: dict[str, str] = {}
+_tree_hash_cache: dict[Path, tuple[float, str]] = {}
+
+
+def _compiler_version(cxx: str) -> str:
+    if cxx not in _version_cache:
+        out = subprocess.run([cxx, "--version"], capture_output=True, text=True, check=False)
+        _version_cache[cxx] = out.stdout.splitlines()[0] if out.stdout else cxx
+    return _version_cache[cxx]
+
+
+def _tree_hash(root: Path) -> str:
+    """Hash of every header/source under root (memoised on the newest mtime)."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".h", ".hpp", ".cpp"))
+    newest = max((p.stat().st_mtime for p in files), default=0.0)
+    hit = _tree_hash_cache.get(root)
+    if hit and hit[0] == newest:
+        return hit[1]
+    h = hashlib.sha256()
+    for p in files:
+        h.update(str(p.relative_to(root)).encode())
+        h.update(p.read_bytes())
+    digest = h.hexdigest()
+    _tree_hash_cache[root] = (newest, digest)
+    return digest
+
+
+class _BuildLock:
+    def __init__(self):
+        self.path = os.environ.get("PTOATTN_SIM_BUILD_LOCK", "/tmp/ptoattn-build.lock")
+        self.fd = None
+
+    def __enter__(self):
+        if self.path:
+            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o666)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+@dataclass(frozen=True)
+class BuildJob:
+    """One shared library: its sources, extra flags and a human name for errors."""
+
+    name: str
+    sources: tuple[Path, ...]
+    defines: tuple[str, ...] = ()
+    include_dirs: tuple[Path, ...] = ()
+    extra_flags: tuple[str, ...] = ()
+    key_files: tuple[Path, ...] = ()  # hashed too (e.g. the files a unity source includes)
+
+    def key(self, cxx: str) -> str:
+        h = hashlib.sha256()
+        h.update(_compiler_version(cxx).encode())
+        h.update(" ".join(CXX_FLAGS + list(self.extra_flags) + list(self.defines)).encode())
+        h.update(_tree_hash(include_dir()).encode())
+        for s in self.sources + self.key_files:
+            h.update(s.name.encode())
+            h.update(s.read_bytes())
+        for d in self.include_dirs:  # headers next to the sources (e.g. a shared kernel header)
+            for p in sorted(d.glob("*.h")) + sorted(d.glob("*.hpp")):
+                h.update(p.name.encode())
+                h.update(p.read_bytes())
+        return h.hexdigest()[:32]
+
+
+@dataclass
+class BuildResult:
+    job: BuildJob
+    path: Path
+    cached: bool
+    seconds: float
+
+
+def _build_one(job: BuildJob, cxx: str) -> BuildResult:
+    t0 = time.perf_counter()
+    for s in job.sources:
+        if not s.is_file():
+            raise SimError(f"{job.name}: source file {s} does not exist")
+    out = cache_dir() / f"{job.key(cxx)}.so"
+    if out.exists():
+        return BuildResult(job, out, True, time.perf_counter() - t0)
+    fd, tmp = tempfile.mkstemp(suffix=".so", dir=out.parent)
+    os.close(fd)
+    cmd = [cxx, *CXX_FLAGS, *job.extra_flags, *[f"-D{d}" for d in job.defines],
+           f"-I{include_dir()}", *[f"-I{d}" for d in job.include_dirs],
+           *map(str, job.sources), "-o", tmp, "-lpthread"]
+    with _BuildLock():
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        os.unlink(tmp)
+        diag = "\n".join(proc.stderr.strip().splitlines()[:40])
+        raise SimError(f"compiling {job.name} for the simulator failed:\n{diag}")
+    os.replace(tmp, out)
+    return BuildResult(job, out, False, time.perf_counter() - t0)
+
+
+def build_all(jobs: list[BuildJob], max_jobs: int = MAX_JOBS) -> list[BuildResult]:
+    """Builds (or finds in the cache) every job, up to ``max_jobs`` at a time, in order."""
+    cxx = compiler()
+    if max_jobs <= 1 or len(jobs) <= 1:
+        return [_build_one(j, cxx) for j in jobs]
+    with ThreadPoolExecutor(max_workers=min(max_jobs, MAX_JOBS)) as ex:
+        return list(ex.map(lambda j: _build_one(j, cxx), jobs))
+
+
+def runtime_job() -> BuildJob:
+    """The runtime as one unity translation unit: parsing the std headers once halves its build."""
+    rdir = runtime_dir()
+    parts = tuple(sorted(rdir.glob("*.cpp")))
+    text = "".join(f'#include "{p}"\n' for p in parts)
+    unity = cache_dir() / f"runtime-unity-{hashlib.sha256(text.encode()).hexdigest()[:16]}.cpp"
+    if not unity.exists() or unity.read_text() != text:
+        fd, tmp = tempfile.mkstemp(suffix=".cpp", dir=unity.parent)  # atomic: builds may race
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, unity)
+    return BuildJob(
+        name="the simulator runtime",
+        sources=(unity,),
+        include_dirs=(rdir,),
+        extra_flags=("-fvisibility=hidden", "-Wl,-z,defs"),
+        key_files=parts,
+    )

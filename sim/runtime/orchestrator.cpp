@@ -1,0 +1,417 @@
+// ptoattn simulator runtime: the orchestrator half. Task submission with dependency derivation
+// (creator edges + TensorMap overlap: RAW and WAW, never WAR), scopes, ring allocation with
+// back-pressure and deadlock detection, blocking scalar reads.
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "overlap.h"
+#include "runtime.h"
+
+namespace ptosim {
+
+namespace {
+constexpr uint64_t kPackedAlign = 1024;  // each runtime-allocated output starts on a 1 KiB boundary
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+const char *tag_name(TensorArgType t) {
+    switch (t) {
+    case TensorArgType::INPUT: return "input";
+    case TensorArgType::OUTPUT: return "output";
+    case TensorArgType::INOUT: return "inout";
+    case TensorArgType::OUTPUT_EXISTING: return "output";
+    default: return "no_dep";
+    }
+}
+}  // namespace
+
+int Runtime::current_ring() const {
+    const int depth = scopes_.empty() ? 0 : static_cast<int>(scopes_.size()) - 1;
+    return std::min(depth, kMaxRings - 1);
+}
+
+Task *Runtime::live_task(uint32_t seq) const {
+    return seq < task_by_seq_live_.size() ? task_by_seq_live_[seq] : nullptr;
+}
+
+bool Runtime::heap_fit(const Ring &r, uint64_t need, uint64_t &off) const {
+    if (need == 0) {
+        off = 0;
+        return true;
+    }
+    if (r.heap_regions.empty()) {
+        off = 0;
+        return need <= r.heap_size;
+    }
+    const uint64_t head = r.heap_regions.back().second, tail = r.heap_regions.front().first;
+    if (head > tail) {
+        if (r.heap_size - head >= need) return off = head, true;
+        if (tail >= need) return off = 0, true;  // wrap; buffers never straddle the end
+        return false;
+    }
+    if (tail - head >= need) return off = head, true;
+    return false;
+}
+
+std::string Runtime::deadlock_message(const char *what, int ring, uint64_t need) const {
+    const Ring &r = rings_[ring];
+    std::ostringstream os;
+    os << "deadlock: the orchestration is blocked on ring " << ring << "'s " << what << " and nothing can free it. ";
+    if (std::string(what) == "task window") {
+        os << "The window holds " << r.window << " slots (" << (r.window - 1) << " tasks in flight) and all "
+           << r.live.size() << " in-flight tasks are finished but still referenced by open scopes. ";
+    } else if (std::string(what) == "heap") {
+        os << "The request is " << need << " bytes; " << r.heap_used << " of " << r.heap_size
+           << " bytes are held by " << r.live.size() << " tasks still referenced by open scopes. ";
+    } else if (std::string(what) == "dependency pool") {
+        os << "It holds " << r.dep_cap << " entries, " << r.dep_used << " in use, " << need << " requested. ";
+    } else {
+        os << "The TensorMap pool holds " << cfg_.tensormap_pool << " entries, " << tmap_live_ << " in use. ";
+    }
+    os << "Scopes only release their tasks at scope end, which needs the orchestration to continue. Open scopes:";
+    for (size_t i = 0; i < scopes_.size(); i++)
+        os << " [depth " << i << " at " << scopes_[i].file << ":" << scopes_[i].line << ", "
+           << scopes_[i].tasks.size() << " tasks]";
+    os << ". A scope needs more than the ring holds: ";
+    if (std::string(what) == "task window")
+        os << "raise task_window for ring " << ring << " above " << (r.live.size() + 1) << " or split the scope.";
+    else if (std::string(what) == "heap")
+        os << "raise heap_size for ring " << ring << " to at least " << (r.heap_used + need) << " bytes or split the scope.";
+    else
+        os << "raise the pool size or split the scope.";
+    return os.str();
+}
+
+bool Runtime::wait_for(std::unique_lock<std::mutex> &lk, const char *what, int ring, uint64_t need,
+                       const std::function<bool()> &ok) {
+    bool waited = false;
+    while (!ok()) {
+        if (running_ == 0 && ready_.empty()) {
+            fatal(deadlock_message(what, ring, need));
+            return false;
+        }
+        if (!waited) rings_[ring].blocked_waits++;
+        waited = true;
+        cv_orch_.wait(lk);
+    }
+    return true;
+}
+
+void Runtime::find_producers(const ChipTensor &t, bool input_lookup, bool inout, std::vector<uint32_t> &seqs) {
+    if (t.owner_task_id.is_valid()) {
+        const uint32_t ring = t.owner_task_id.ring(), local = t.owner_task_id.local();
+        if (ring < kMaxRings && local < seq_of_[ring].size()) seqs.push_back(seq_of_[ring][local]);
+    }
+    if (!input_lookup || t.manual_dep) return;
+    auto it = tmap_.find(t.buffer.addr);
+    if (it == tmap_.end()) return;
+    for (TmapEntry &e : it->second) {
+        if (e.dead) continue;
+        const Overlap ov = tensor_overlap(t, e.t);
+        if (ov == Overlap::NONE) continue;
+        seqs.push_back(e.seq);
+        if (inout && ov == Overlap::COVERED) {
+            e.dead = true;
+            if (!e.retired) tmap_live_--;
+        }
+    }
+}
+
+TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &args, bool alloc_only) {
+    if (fatal_) return TaskOutputTensors{};
+    const std::string where = " (submitted in the scope at " + site_file_ + ":" + std::to_string(site_line_) + ")";
+    if (args.has_error) {
+        fatal(std::string("invalid task arguments: ") + (args.error_msg ? args.error_msg : "?") + where);
+        return TaskOutputTensors{};
+    }
+    const int32_t kid[3] = {mk.aic_kernel_id, mk.aiv0_kernel_id, mk.aiv1_kernel_id};
+    if (!alloc_only) {
+        bool any = false;
+        for (int s = 0; s < 3; s++) {
+            if (kid[s] == INVALID_KERNEL_ID) continue;
+            any = true;
+            auto it = kernels_.find(kid[s]);
+            if (it == kernels_.end()) {
+                fatal("task names kernel id " + std::to_string(kid[s]) + ", which was not loaded" + where);
+                return TaskOutputTensors{};
+            }
+            const int want = s == 0 ? pto::sim::CORE_AIC : pto::sim::CORE_AIV;
+            if (it->second.core != want) {
+                fatal("kernel " + it->second.name + " is an " + (it->second.core ? "AIV" : "AIC") +
+                      " kernel but was submitted in the " + (s == 0 ? "AIC" : s == 1 ? "AIV0" : "AIV1") + " slot" + where);
+                return TaskOutputTensors{};
+            }
+        }
+        if (!any) {
+            fatal("task submitted with no kernel in any slot" + where);
+            return TaskOutputTensors{};
+        }
+        if (args.launch_spec.block_num() < 1) {
+            fatal("launch_spec.block_num() is " + std::to_string(args.launch_spec.block_num()) + "; it must be >= 1" + where);
+            return TaskOutputTensors{};
+        }
+    }
+    const int n = args.tensor_count();
+    for (int i = 0; i < n; i++) {
+        if (args.tag(i) == TensorArgType::OUTPUT) continue;
+        const ChipTensor &t = args.tensor(i).ref();
+        const uint64_t es = get_element_size(t.dtype);
+        if (t.ndims == 0 || t.ndims > MAX_TENSOR_DIMS || es == 0) {
+            fatal("tensor argument " + std::to_string(i) + " is not an initialised tensor" + where);
+            return TaskOutputTensors{};
+        }
+        if (t.extent_elem() > 0 && (t.start_offset + t.extent_elem()) * es > t.buffer.size) {
+            fatal("tensor argument " + std::to_string(i) + " (" + tag_name(args.tag(i)) + ", " + describe_tensor(t) +
+                  ") is a view reaching past the end of its " + std::to_string(t.buffer.size) + "-byte buffer" + where);
+            return TaskOutputTensors{};
+        }
+    }
+
+    const int ring = current_ring();
+    Ring &R = rings_[ring];
+    std::vector<uint64_t> out_off(n, 0);
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        if (args.tag(i) != TensorArgType::OUTPUT) continue;
+        out_off[i] = total;
+        total += align_up(args.tensor(i).create_info().buffer_size_bytes(), kPackedAlign);
+    }
+    if (total > R.heap_size) {
+        fatal("a task's outputs need " + std::to_string(total) + " bytes but ring " + std::to_string(ring) +
+              "'s heap holds " + std::to_string(R.heap_size) + where);
+        return TaskOutputTensors{};
+    }
+    if (R.window < 2) {
+        fatal("ring " + std::to_string(ring) + " task window must be at least 2");
+        return TaskOutputTensors{};
+    }
+
+    std::unique_lock<std::mutex> lk(mu_);
+    if (!wait_for(lk, "task window", ring, 1, [&] { return R.next_local - R.last_alive < R.window - 1; }))
+        return TaskOutputTensors{};
+    uint64_t heap_off = 0;
+    if (!wait_for(lk, "heap", ring, total, [&] { return heap_fit(R, total, heap_off); })) return TaskOutputTensors{};
+
+    // Dependencies: creator edges (retain) and TensorMap overlap edges (wait only).
+    const bool manual = !scopes_.empty() && scopes_.back().mode == PTO2ScopeMode::MANUAL;
+    std::vector<uint32_t> creator, modifier;
+    for (int i = 0; i < n && !manual; i++) {
+        const TensorArgType tag = args.tag(i);
+        if (tag == TensorArgType::OUTPUT) continue;
+        const ChipTensor &t = args.tensor(i).ref();
+        std::vector<uint32_t> seqs;
+        if (t.owner_task_id.is_valid()) {
+            const uint32_t r = t.owner_task_id.ring(), l = t.owner_task_id.local();
+            if (r < kMaxRings && l < seq_of_[r].size()) creator.push_back(seq_of_[r][l]);
+        }
+        if ((tag == TensorArgType::INPUT || tag == TensorArgType::INOUT) && !t.manual_dep) {
+            ChipTensor no_owner = t;
+            no_owner.owner_task_id = PTO2TaskId::invalid();
+            find_producers(no_owner, true, tag == TensorArgType::INOUT, modifier);
+        }
+    }
+    for (uint32_t i = 0; i < args.explicit_dep_count(); i++) {
+        const PTO2TaskId d = args.explicit_dep(i);
+        if (d.is_valid() && d.ring() < kMaxRings && d.local() < seq_of_[d.ring()].size())
+            creator.push_back(seq_of_[d.ring()][d.local()]);
+    }
+    std::vector<uint32_t> all(creator);
+    all.insert(all.end(), modifier.begin(), modifier.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    std::sort(creator.begin(), creator.end());
+    creator.erase(std::unique(creator.begin(), creator.end()), creator.end());
+
+    auto incomplete = [&] {
+        int c = 0;
+        for (uint32_t s : all) {
+            Task *p = live_task(s);
+            if (p && p->state < TaskState::COMPLETED) c++;
+        }
+        return c;
+    };
+    if (!wait_for(lk, "dependency pool", ring, incomplete(), [&] { return R.dep_used + incomplete() <= R.dep_cap; }))
+        return TaskOutputTensors{};
+    int tmap_need = 0;
+    for (int i = 0; i < n && !manual; i++) {
+        const TensorArgType tag = args.tag(i);
+        if ((tag == TensorArgType::INOUT || tag == TensorArgType::OUTPUT_EXISTING) && !args.tensor(i).ref().manual_dep)
+            tmap_need++;
+    }
+    if (!wait_for(lk, "TensorMap pool", ring, tmap_need, [&] { return tmap_live_ + tmap_need <= cfg_.tensormap_pool; }))
+        return TaskOutputTensors{};
+    // The waits may have let the heap move on; the fit computed last is still valid because
+    // only retirement (which frees space) ran meanwhile.
+    if (!heap_fit(R, total, heap_off)) {
+        fatal("internal: heap fit lost while waiting");
+        return TaskOutputTensors{};
+    }
+
+    // Allocate the slot.
+    if (R.slots.empty()) R.slots.resize(R.window);
+    const uint32_t local = R.next_local++;
+    auto &slot = R.slots[local % R.window];
+    if (!slot) slot.reset(new Task());
+    Task *t = slot.get();
+    *t = Task();
+    t->seq = static_cast<uint32_t>(records_.size());
+    t->id = PTO2TaskId::make(ring, local);
+    t->ring = ring;
+    std::copy(kid, kid + 3, t->kernel);
+    t->block_num = alloc_only ? 1 : args.launch_spec.block_num();
+    seq_of_[ring].push_back(t->seq);
+    task_by_seq_live_.push_back(t);
+
+    if (total > 0) {
+        if (!R.heap) {
+            void *p = mmap(nullptr, R.heap_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (p == MAP_FAILED) {
+                fatal("cannot reserve " + std::to_string(R.heap_size) + " bytes for ring " + std::to_string(ring) + "'s heap");
+                return TaskOutputTensors{};
+            }
+            R.heap = static_cast<uint8_t *>(p);
+        }
+        if (heap_off == 0 && !R.heap_regions.empty()) R.wraps++;
+        R.heap_regions.emplace_back(heap_off, heap_off + total);
+        R.heap_used += total;
+        R.hw_heap = std::max(R.hw_heap, R.heap_used);
+        t->has_heap = true;
+        t->heap_lo = heap_off;
+        t->heap_hi = heap_off + total;
+    }
+
+    TaskRecord rec;
+    rec.id = t->id;
+    std::copy(kid, kid + 3, rec.kernel);
+    rec.block_num = t->block_num;
+    rec.scope_depth = static_cast<int>(scopes_.size()) - 1;
+    rec.barrier = static_cast<uint32_t>(barriers_.size() - 1);
+    rec.fanin = all;
+
+    t->tensors.resize(n);
+    t->tags.resize(n);
+    for (int i = 0; i < n; i++) {
+        t->tags[i] = args.tag(i);
+        if (args.tag(i) == TensorArgType::OUTPUT) {
+            const TensorCreateInfo &ci = args.tensor(i).create_info();
+            uint8_t *addr = R.heap + heap_off + out_off[i];
+            t->tensors[i].init_external(addr, ci.buffer_size_bytes(), ci.shapes, ci.ndims, ci.dtype, 0, ci.manual_dep);
+            t->tensors[i].owner_task_id = t->id;
+            if (ci.has_initial_value) {
+                const uint64_t es = get_element_size(ci.dtype);
+                for (uint64_t b = 0; b + es <= ci.buffer_size_bytes(); b += es) std::memcpy(addr + b, &ci.initial_value, es);
+            }
+            const uint64_t lo = reinterpret_cast<uint64_t>(addr);
+            rec.fresh.emplace_back(lo, lo + align_up(ci.buffer_size_bytes(), kPackedAlign));
+        } else {
+            t->tensors[i] = args.tensor(i).ref();
+        }
+    }
+    t->scalars.assign(args.scalar_data(), args.scalar_data() + args.scalar_count());
+    rec.args = t->tensors;
+    rec.tags = t->tags;
+    records_.push_back(std::move(rec));
+
+    // Wire edges to live producers.
+    for (uint32_t s : all) {
+        Task *p = live_task(s);
+        if (!p) continue;
+        const bool retain = std::binary_search(creator.begin(), creator.end(), s);
+        if (retain && p->state < TaskState::CONSUMED) {
+            p->fanout_refs++;
+            t->retained.push_back(p);
+        }
+        if (p->state < TaskState::COMPLETED) {
+            p->consumers.push_back(t);
+            t->fanin_remaining++;
+            t->dep_entries++;
+        }
+    }
+    R.dep_used += t->dep_entries;
+    R.hw_dep = std::max(R.hw_dep, R.dep_used);
+
+    for (int i = 0; i < n && !manual; i++) {
+        const TensorArgType tag = t->tags[i];
+        if ((tag == TensorArgType::INOUT || tag == TensorArgType::OUTPUT_EXISTING) && !t->tensors[i].manual_dep) {
+            tmap_[t->tensors[i].buffer.addr].push_back(TmapEntry{t->tensors[i], t, t->seq});
+            tmap_live_++;
+            t->tmap_entries++;
+        }
+    }
+    hw_tmap_ = std::max(hw_tmap_, tmap_live_);
+
+    t->fanout_refs += 1;  // the owning scope's reference
+    scopes_.back().tasks.push_back(t);
+    R.live.push_back(t);
+    R.hw_tasks = std::max<uint32_t>(R.hw_tasks, R.next_local - R.last_alive);
+
+    if (alloc_only) {
+        t->state = TaskState::COMPLETED;
+    } else if (t->fanin_remaining == 0) {
+        make_ready(t);
+    }
+
+    TaskOutputTensors out;
+    out.set_task_id(t->id);
+    for (int i = 0; i < n; i++)
+        if (t->tags[i] == TensorArgType::OUTPUT) out.materialize_output(t->tensors[i]);
+    return out;
+}
+
+void Runtime::scope_begin(PTO2ScopeMode mode) {
+    std::lock_guard<std::mutex> lk(mu_);
+    scopes_.push_back(Scope{{}, mode, site_file_, site_line_});
+}
+
+void Runtime::scope_end() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (scopes_.empty()) return;
+    Scope s = std::move(scopes_.back());
+    scopes_.pop_back();
+    for (Task *t : s.tasks) {
+        t->fanout_refs--;
+        try_consume(t);
+    }
+    cv_orch_.notify_all();
+}
+
+uint64_t Runtime::read_tensor(const ChipTensor &t, uint32_t nd, const uint32_t idx[], bool write, uint64_t value) {
+    const char *api = write ? "set_tensor_data" : "get_tensor_data";
+    if (nd != t.ndims) {
+        fatal(std::string(api) + ": " + std::to_string(nd) + " indices for a rank-" + std::to_string(t.ndims) +
+              " tensor (" + describe_tensor(t) + ")");
+        return 0;
+    }
+    for (uint32_t d = 0; d < nd; d++)
+        if (idx[d] >= t.shapes[d]) {
+            fatal(std::string(api) + ": index " + std::to_string(idx[d]) + " in dimension " + std::to_string(d) +
+                  " is outside the tensor (" + describe_tensor(t) + ")");
+            return 0;
+        }
+    const uint64_t es = get_element_size(t.dtype);
+    const uint64_t off = t.compute_flat_offset(idx, nd) * es;
+    if (off + es > t.buffer.size) {
+        fatal(std::string(api) + ": element at byte " + std::to_string(off) + " is outside the " +
+              std::to_string(t.buffer.size) + "-byte buffer (" + describe_tensor(t) + ")");
+        return 0;
+    }
+    std::unique_lock<std::mutex> lk(mu_);
+    std::vector<uint32_t> seqs;
+    find_producers(t, true, false, seqs);
+    cv_orch_.wait(lk, [&] {
+        for (uint32_t s : seqs) {
+            Task *p = live_task(s);
+            if (p && p->state < TaskState::COMPLETED) return false;
+        }
+        return true;
+    });
+    barriers_.push_back(seqs);  // every later submission is ordered after these producers
+    uint8_t *p = reinterpret_cast<uint8_t *>(t.buffer.addr) + off;
+    uint64_t v = 0;
+    if (write) std::memcpy(p, &value, es);
+    else std::memcpy(&v, p, es);
+    return v;
+}
+
+}  // namespace ptosim
