@@ -3,8 +3,8 @@
 // The same string through -pass-pipeline (what Python's PassManager.parse runs).
 // RUN: ptoattn-opt %s -split-input-file -pass-pipeline='builtin.module(ptoattn-pipeline{q-tile=64})' -verify-diagnostics | FileCheck %s --check-prefix=TILE64
 // Deterministic: running the pipeline twice gives identical text.
-// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline > %t.first
-// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline > %t.second
+// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.first
+// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.second
 // RUN: diff %t.first %t.second
 
 // CHECK-LABEL: func.func @gqa_32_over_8

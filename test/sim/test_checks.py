@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -90,8 +92,7 @@ def test_lanes_sharing_a_line(tmp_path):
         'extern "C" void aicpu_orchestration_entry(const ChipTaskArgs &a) {\n'
         '  CoreTaskArgs t; t.add_input(a.tensor(0).ref()); t.add_output(a.tensor(1).ref()); t.add_scalar(uint64_t(6));\n'
         '  MixedKernels mk; mk.aiv0_kernel_id = 0; mk.aiv1_kernel_id = 0; rt_submit_task(mk, t); }\n')
-    kernel = (sim.include_dir().parents[1] / "test" / "sim" / "samples" / "bugs" / "kernels" / "aiv" /
-              "copy_rows.cpp")
+    kernel = Path(__file__).resolve().parent / "samples" / "bugs" / "kernels" / "aiv" / "copy_rows.cpp"
     lane_src = kernel.read_text().replace("const int blk = get_block_idx(args);",
                                           "const int blk = get_sub_block_id(args); (void)get_block_idx(args);")
     lane_src = lane_src.replace("} else if (mode == 4) {", "} else if (mode == 4 || mode == 6) {")
