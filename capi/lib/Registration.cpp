@@ -12,6 +12,8 @@ void ptoattnRegisterAllDialects(MlirDialectRegistry registry) {
 
 void ptoattnLoadAllDialects(MlirContext context) {
   unwrap(context)->loadDialect<mlir::ptoattn::attn::AttnDialect>();
+  unwrap(context)->loadDialect<mlir::ptoattn::aicore::AICoreDialect>();
+  unwrap(context)->loadDialect<mlir::ptoattn::orch::OrchDialect>();
 }
 
 void ptoattnRegisterAllPasses(void) { mlir::ptoattn::registerAllPasses(); }

@@ -9,7 +9,9 @@
 #ifndef PTOATTN_INITALL_H
 #define PTOATTN_INITALL_H
 
+#include "ptoattn/Dialect/AICore/IR/AICore.h"
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
+#include "ptoattn/Dialect/Orch/IR/Orch.h"
 #include "ptoattn/Transforms/Passes.h"
 #include "ptoattn/Transforms/Pipelines.h"
 
@@ -26,6 +28,8 @@ namespace mlir::ptoattn {
 /// Adds ptoattn's dialects and the upstream dialects its pipeline uses.
 inline void registerAllDialects(DialectRegistry &registry) {
   registry.insert<attn::AttnDialect>();
+  registry.insert<aicore::AICoreDialect>();
+  registry.insert<orch::OrchDialect>();
   registry.insert<arith::ArithDialect, emitc::EmitCDialect, func::FuncDialect,
                   memref::MemRefDialect, scf::SCFDialect, tensor::TensorDialect>();
 }

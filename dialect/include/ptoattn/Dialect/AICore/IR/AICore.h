@@ -1,0 +1,38 @@
+//===- AICore.h - the aicore dialect ------------------------------*- C++ -*-===//
+//
+// Declarations of the `aicore` dialect: its enumerations, types (tiles, GM
+// views, GM pointers) and operations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PTOATTN_DIALECT_AICORE_IR_AICORE_H
+#define PTOATTN_DIALECT_AICORE_IR_AICORE_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include "ptoattn/Dialect/AICore/IR/AICoreDialect.h.inc"
+#include "ptoattn/Dialect/AICore/IR/AICoreEnums.h.inc"
+
+namespace mlir::ptoattn::aicore {
+
+/// Whether tiles, GM views and GM pointers may hold `type`: f32, f16, bf16
+/// and 8/16/32-bit signless or unsigned integers.
+bool isSupportedElementType(Type type);
+
+/// Bytes of one element of a supported element type.
+int64_t getElementBytes(Type type);
+
+} // namespace mlir::ptoattn::aicore
+
+#define GET_TYPEDEF_CLASSES
+#include "ptoattn/Dialect/AICore/IR/AICoreTypes.h.inc"
+
+#define GET_OP_CLASSES
+#include "ptoattn/Dialect/AICore/IR/AICoreOps.h.inc"
+
+#endif // PTOATTN_DIALECT_AICORE_IR_AICORE_H
