@@ -13,6 +13,8 @@
 
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
 #include "ptoattn/Target/A2A3.h"
+#include "ptoattn/Transforms/IndexBuilder.h"
+#include "ptoattn/Transforms/TileGeometry.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -33,47 +35,11 @@ namespace tgt = mlir::ptoattn::target;
 /// accumulator never produces inf - inf.
 static constexpr float kRowMaxSentinel = -1e30f;
 
-namespace {
 
-/// Static sizes of the tiled loop nest for one operation.
-struct TileGeometry {
-  int64_t numKvHeads;
-  int64_t headDim;
-  int64_t blockSize;
-  int64_t groupSize;
-  int64_t queryTile;
-  int64_t tilesPerGroup;
-
-  /// Heads in the tile are static unless the group is split into tiles of
-  /// unequal size (e.g. 40 heads in 16-row tiles: 16, 16, 8).
-  bool hasStaticRowCount() const {
-    return tilesPerGroup == 1 || groupSize % queryTile == 0;
-  }
-  int64_t staticRowCount() const { return tilesPerGroup == 1 ? groupSize : queryTile; }
-};
-
-/// Builds index arithmetic with short names; every value is an index.
-struct IndexBuilder {
-  OpBuilder &b;
-  Location loc;
-
-  Value constant(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
-  Value ceilDiv(Value x, Value y) { return arith::CeilDivUIOp::create(b, loc, x, y); }
-  Value equal(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
-  }
-  /// Reads element `indices` of an i32 tensor as an index.
-  Value extractAsIndex(Value tensor, ValueRange indices) {
-    Value element = tensor::ExtractOp::create(b, loc, tensor, indices);
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(), element);
-  }
-};
-
-} // namespace
+/// Element `indices` of an i32 tensor, as an index.
+static Value extractAsIndex(IndexBuilder &ib, Value tensor, ValueRange indices) {
+  return ib.toIndex(tensor::ExtractOp::create(ib.b, ib.loc, tensor, indices));
+}
 
 /// A splat f32 tensor constant.
 static Value splatF32(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, float value) {
@@ -131,7 +97,7 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
   auto rowType = RankedTensorType::get({q}, b.getF32Type());
   auto outType = RankedTensorType::get({q, d}, b.getF32Type());
 
-  Value length = ib.extractAsIndex(op.getContextLens(), batchIdx);
+  Value length = extractAsIndex(ib, op.getContextLens(), batchIdx);
   Value blockSize = ib.constant(bs);
   Value numBlocks = ib.ceilDiv(length, blockSize);
   Value zero = ib.constant(0), one = ib.constant(1);
@@ -142,7 +108,7 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
       b, loc, zero, numBlocks, one, init,
       [&](OpBuilder &nb, Location l, Value step, ValueRange acc) {
         IndexBuilder sb{nb, l};
-        Value block = sb.extractAsIndex(op.getBlockTable(), ValueRange{batchIdx, step});
+        Value block = extractAsIndex(sb, op.getBlockTable(), ValueRange{batchIdx, step});
         Value key = buildCacheBlock(nb, l, op.getKeyCache(), block, kvHead, geo);
         Value value = buildCacheBlock(nb, l, op.getValueCache(), block, kvHead, geo);
         // Columns of this block that hold positions < length (>= 1 inside the loop).
@@ -150,14 +116,17 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
         Value isFirst = sb.equal(step, sb.constant(0));
         Value isLast = sb.equal(sb.add(step, sb.constant(1)), numBlocks);
 
-        Value scores = attn::QKMatmulOp::create(nb, l, scoresType, queryTile, key);
+        Value scores = attn::QKMatmulOp::create(nb, l, scoresType, queryTile, key,
+                                                /*kernel=*/nullptr);
         auto prepared = attn::SoftmaxPrepareOp::create(nb, l, probsType, rowType, rowType, scores,
-                                                       validCols, op.getScale());
+                                                       validCols, op.getScale(),
+                                                       /*kernel=*/nullptr);
         Value blockOut =
-            attn::PVMatmulOp::create(nb, l, outType, prepared.getProbs(), value);
+            attn::PVMatmulOp::create(nb, l, outType, prepared.getProbs(), value,
+                                     /*kernel=*/nullptr);
         auto update = attn::OnlineUpdateOp::create(
             nb, l, rowType, rowType, outType, prepared.getRowMax(), prepared.getRowSum(),
-            blockOut, acc[0], acc[1], acc[2], isFirst, isLast);
+            blockOut, acc[0], acc[1], acc[2], isFirst, isLast, /*kernel=*/nullptr);
         scf::YieldOp::create(nb, l, update.getResults());
       });
   return loop.getResult(2);
@@ -167,13 +136,9 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
 static LogicalResult tilePagedAttention(RewriterBase &rewriter, attn::PagedAttentionOp op,
                                         int64_t requestedTile) {
   Location loc = op.getLoc();
-  TileGeometry geo;
-  geo.numKvHeads = op.getNumKvHeads();
-  geo.headDim = op.getHeadDim();
-  geo.blockSize = op.getBlockSize();
-  geo.groupSize = op.getGroupSize();
-  geo.queryTile = tgt::chooseQueryTile(geo.groupSize, requestedTile);
-  geo.tilesPerGroup = tgt::getQueryTilesPerGroup(geo.groupSize, geo.queryTile);
+  TileGeometry geo = TileGeometry::get(
+      op.getNumHeads(), op.getNumKvHeads(), op.getHeadDim(), op.getBlockSize(),
+      tgt::chooseQueryTile(op.getGroupSize(), requestedTile));
 
   rewriter.setInsertionPoint(op);
   RankedTensorType resultType = op.getResult().getType();
@@ -195,12 +160,8 @@ static LogicalResult tilePagedAttention(RewriterBase &rewriter, attn::PagedAtten
 
   rewriter.setInsertionPoint(forall.getTerminator());
   IndexBuilder ib{rewriter, loc};
-  Value firstHead = ib.add(ib.mul(kvHead, ib.constant(geo.groupSize)),
-                           ib.mul(tile, ib.constant(geo.queryTile)));
-  OpFoldResult rows = rewriter.getIndexAttr(geo.staticRowCount());
-  if (!geo.hasStaticRowCount())
-    rows = ib.min(ib.constant(geo.queryTile),
-                  ib.sub(ib.constant(geo.groupSize), ib.mul(tile, ib.constant(geo.queryTile))));
+  Value firstHead = geo.buildFirstHead(ib, kvHead, tile);
+  OpFoldResult rows = geo.buildRowCount(ib, tile);
 
   Value queryTile = buildQueryTile(rewriter, loc, op, geo, batchIdx, firstHead, rows);
   Value outTile = buildKvLoop(rewriter, loc, op, geo, batchIdx, kvHead, queryTile);

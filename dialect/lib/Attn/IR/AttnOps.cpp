@@ -9,6 +9,7 @@
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -226,4 +227,34 @@ LogicalResult OnlineUpdateOp::verify() {
   if (out.getRank() != 2 || !out.getElementType().isF32())
     return emitOpError() << "out must be a 2-D f32 tile, got " << out;
   return verifyRowVector(*this, "row_max", getRowMax().getType(), out);
+}
+
+/// A stage's `kernel`, if set, must name a func.func whose `ptoattn.core_type`
+/// is the stage's core.
+static LogicalResult verifyStageKernel(Operation *op, FlatSymbolRefAttr kernel,
+                                       StringRef coreType, SymbolTableCollection &symbols) {
+  if (!kernel)
+    return success();
+  auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
+  if (!callee)
+    return op->emitOpError() << "kernel " << kernel << " does not name a func.func";
+  auto actual = callee->getAttrOfType<StringAttr>("ptoattn.core_type");
+  if (!actual || actual.getValue() != coreType)
+    return op->emitOpError() << "kernel " << kernel << " must have ptoattn.core_type = \""
+                             << coreType << "\", got "
+                             << (actual ? actual.getValue() : StringRef("none"));
+  return success();
+}
+
+LogicalResult QKMatmulOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyStageKernel(*this, getKernelAttr(), kCoreType, symbols);
+}
+LogicalResult SoftmaxPrepareOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyStageKernel(*this, getKernelAttr(), kCoreType, symbols);
+}
+LogicalResult PVMatmulOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyStageKernel(*this, getKernelAttr(), kCoreType, symbols);
+}
+LogicalResult OnlineUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyStageKernel(*this, getKernelAttr(), kCoreType, symbols);
 }

@@ -94,4 +94,58 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
+  let summary = "Build the ring-buffer orchestration of the tiled paged attention";
+  let description = [{
+    Replaces each tiled paged-attention function (the output of `attn-tile`
+    whose stage ops name their kernels, from `attn-assign-cores`) with an
+    orchestration function in the `orch` dialect for simpler's
+    `tensormap_and_ringbuffer` runtime, taking the target's arguments
+    `query, key_cache, value_cache, block_table, context_lens, out` and the
+    scalar `scale`.
+
+    Strategies (`strategy` option, must match the kernels'):
+
+    * `spmd`: the number of KV steps is `max(1, max_b ceil(len_b / block))`
+      (blocking reads of `context_lens`). Per step, in its own scope, fresh
+      intermediates are allocated and four tasks cover every (batch, KV head,
+      query tile) block at once: QK (AIC), softmax (MIX on both AIV lanes),
+      PV (AIC), update (MIX). The kernels read the block table and the
+      lengths themselves; a block whose sequence has ended does nothing.
+    * `per-tile`: loops over (batch, KV head, query tile) and the tile's KV
+      steps on the host; each step's tasks get views of exactly the query
+      rows, the cache block (`block_table[b, j]`, read on the host) and the
+      output rows.
+
+    Every task writes only tensors it does not read (its outputs are fresh
+    allocations or the running state passed `inout`), and every intermediate
+    is allocated in the scope of the step that uses it, so no buffer is
+    reused while a reader may be pending: the runtime's RAW/WAW tracking is
+    sufficient.
+
+    Ring sizing: each scope gets `ring <task_slots, heap_bytes, dep_entries>`:
+    tasks it submits directly (allocations count one each), the heap bytes of
+    its allocations (each tensor rounded up to 1024 bytes), and two
+    dependency entries per tensor argument (its creator and its last writer).
+    A scope that exceeds `ring-task-window - 1` slots, `ring-heap` bytes or
+    `ring-dep-pool` entries is an error naming the scope, the need and the
+    limit.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"spmd\"",
+           "Orchestration strategy: spmd or per-tile">,
+    Option<"ringTaskWindow", "ring-task-window", "int64_t", /*default=*/"16384",
+           "Task-window slots per ring (PTO2_RING_TASK_WINDOW)">,
+    Option<"ringHeap", "ring-heap", "int64_t", /*default=*/"268435456",
+           "Heap bytes per ring (PTO2_RING_HEAP)">,
+    Option<"ringDepPool", "ring-dep-pool", "int64_t", /*default=*/"16384",
+           "Dependency-list entries per ring (PTO2_RING_DEP_POOL)">,
+    Option<"maxBatch", "max-batch", "int64_t", /*default=*/"0",
+           "Largest batch to size rings for when the batch is dynamic (spmd)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::ptoattn::orch::OrchDialect"];
+}
+
 #endif // PTOATTN_TRANSFORMS_PASSES_TD

@@ -10,6 +10,7 @@
 #define PTOATTN_DIALECT_ATTN_IR_ATTNOPS_TD
 
 include "ptoattn/Dialect/Attn/IR/AttnDialect.td"
+include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -97,9 +98,22 @@ def Attn_PagedAttentionOp : Attn_Op<"paged_attention", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def Attn_FloatTile : RankedTensorOf<[BF16, F16, F32], [HasStaticShapePred]>;
+
+/// A tile stage: after attn-assign-cores it names the kernel function that
+/// runs it, whose `ptoattn.core_type` must match the stage's core.
+class Attn_StageOp<string mnemonic, string coreType, list<Trait> traits = []>
+    : Attn_Op<mnemonic, !listconcat(traits, [Pure,
+        DeclareOpInterfaceMethods<SymbolUserOpInterface>])> {
+  /// "aic" for the matmuls, "aiv" for the vector stages.
+  string stageCoreType = coreType;
+  let extraClassDeclaration = [{
+    /// The core type a kernel running this stage must have.
+    static constexpr ::llvm::StringLiteral kCoreType = "}] # coreType # [{";
+  }];
+}
 def Attn_RowVector : RankedTensorOf<[F32], [HasStaticShapePred, HasAnyRankOfPred<[1]>]>;
 
-def Attn_QKMatmulOp : Attn_Op<"qk_matmul", [Pure]> {
+def Attn_QKMatmulOp : Attn_StageOp<"qk_matmul", "aic"> {
   let summary = "S = Q . K^T for one query tile and one KV block, in fp32";
   let description = [{
     Multiplies a query tile `[rows, head_dim]` by the transpose of one cache
@@ -110,15 +124,17 @@ def Attn_QKMatmulOp : Attn_Op<"qk_matmul", [Pure]> {
     %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
     ```
   }];
-  let arguments = (ins Attn_FloatTile:$query, Attn_FloatTile:$key);
+  let arguments = (ins Attn_FloatTile:$query, Attn_FloatTile:$key,
+                       OptionalAttr<FlatSymbolRefAttr>:$kernel);
   let results = (outs Attn_FloatTile:$scores);
   let assemblyFormat = [{
-    $query `,` $key attr-dict `:` type($query) `,` type($key) `->` type($scores)
+    $query `,` $key (`kernel` $kernel^)? attr-dict
+    `:` type($query) `,` type($key) `->` type($scores)
   }];
   let hasVerifier = 1;
 }
 
-def Attn_SoftmaxPrepareOp : Attn_Op<"softmax_prepare", [Pure]> {
+def Attn_SoftmaxPrepareOp : Attn_StageOp<"softmax_prepare", "aiv"> {
   let summary = "scale, mask, block-local row max, exp, round P, row sum";
   let description = [{
     The vector half of one KV step before the PV matmul. With `s` the scores
@@ -140,17 +156,19 @@ def Attn_SoftmaxPrepareOp : Attn_Op<"softmax_prepare", [Pure]> {
         : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
     ```
   }];
-  let arguments = (ins Attn_FloatTile:$scores, Index:$valid_cols, F32:$scale);
+  let arguments = (ins Attn_FloatTile:$scores, Index:$valid_cols, F32:$scale,
+                       OptionalAttr<FlatSymbolRefAttr>:$kernel);
   let results = (outs Attn_FloatTile:$probs, Attn_RowVector:$row_max,
                       Attn_RowVector:$row_sum);
   let assemblyFormat = [{
-    $scores `valid_cols` `(` $valid_cols `)` `scale` `(` $scale `)` attr-dict
+    $scores `valid_cols` `(` $valid_cols `)` `scale` `(` $scale `)`
+    (`kernel` $kernel^)? attr-dict
     `:` type($scores) `->` type($probs) `,` type($row_max) `,` type($row_sum)
   }];
   let hasVerifier = 1;
 }
 
-def Attn_PVMatmulOp : Attn_Op<"pv_matmul", [Pure]> {
+def Attn_PVMatmulOp : Attn_StageOp<"pv_matmul", "aic"> {
   let summary = "O_i = P . V for one query tile and one KV block, in fp32";
   let description = [{
     Multiplies the rounded probabilities `[rows, block_size]` by one cache
@@ -161,15 +179,17 @@ def Attn_PVMatmulOp : Attn_Op<"pv_matmul", [Pure]> {
     %o = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
     ```
   }];
-  let arguments = (ins Attn_FloatTile:$probs, Attn_FloatTile:$value);
+  let arguments = (ins Attn_FloatTile:$probs, Attn_FloatTile:$value,
+                       OptionalAttr<FlatSymbolRefAttr>:$kernel);
   let results = (outs Attn_FloatTile:$block_out);
   let assemblyFormat = [{
-    $probs `,` $value attr-dict `:` type($probs) `,` type($value) `->` type($block_out)
+    $probs `,` $value (`kernel` $kernel^)? attr-dict
+    `:` type($probs) `,` type($value) `->` type($block_out)
   }];
   let hasVerifier = 1;
 }
 
-def Attn_OnlineUpdateOp : Attn_Op<"online_update", [Pure,
+def Attn_OnlineUpdateOp : Attn_StageOp<"online_update", "aiv", [
     AllTypesMatch<["block_row_max", "block_row_sum", "row_max", "row_sum",
                    "new_row_max", "new_row_sum"]>,
     AllTypesMatch<["block_out", "out", "new_out"]>]> {
@@ -200,13 +220,13 @@ def Attn_OnlineUpdateOp : Attn_Op<"online_update", [Pure,
   let arguments = (ins Attn_RowVector:$block_row_max, Attn_RowVector:$block_row_sum,
                        Attn_FloatTile:$block_out, Attn_RowVector:$row_max,
                        Attn_RowVector:$row_sum, Attn_FloatTile:$out, I1:$is_first,
-                       I1:$is_last);
+                       I1:$is_last, OptionalAttr<FlatSymbolRefAttr>:$kernel);
   let results = (outs Attn_RowVector:$new_row_max, Attn_RowVector:$new_row_sum,
                       Attn_FloatTile:$new_out);
   let assemblyFormat = [{
     `block` `(` $block_row_max `,` $block_row_sum `,` $block_out `)`
     `acc` `(` $row_max `,` $row_sum `,` $out `)`
-    `first` `(` $is_first `)` `last` `(` $is_last `)` attr-dict
+    `first` `(` $is_first `)` `last` `(` $is_last `)` (`kernel` $kernel^)? attr-dict
     `:` type($row_max) `,` type($out)
   }];
   let hasVerifier = 1;

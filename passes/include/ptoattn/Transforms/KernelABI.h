@@ -1,0 +1,116 @@
+//===- KernelABI.h - argument contract of the paged-attention kernels -*- C++ -*-===//
+//
+// What each outlined kernel receives, in `add_*` order: its tensor arguments
+// (with their direction) followed by its scalars. attn-assign-cores decodes
+// kernel arguments from this table and attn-orchestrate submits tasks from it,
+// so the kernel side and the orchestration side cannot disagree.
+//
+// Two strategies share the kernel bodies and differ only in addressing:
+//  * spmd: one task per stage and KV step covers every (batch, KV head, query
+//    tile) block; tensors are whole, the kernel finds its tile from its block
+//    index and reads the block table and lengths itself;
+//  * per-tile: one task per (tile, KV step, stage); the orchestration passes
+//    views of exactly the tile's data (paging by views) and the per-step facts
+//    as scalars.
+//
+// The update kernel always knows (kv_step, num_steps): it merges while
+// kv_step < num_steps, normalises and writes the output rows at the last step,
+// and writes zero rows when num_steps == 0 (an empty sequence still gets one
+// update task at step 0). The other stages never run for a step past the end,
+// so no kernel ever reads a block-table entry the sequence does not use.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PTOATTN_TRANSFORMS_KERNELABI_H
+#define PTOATTN_TRANSFORMS_KERNELABI_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace mlir::ptoattn::abi {
+
+enum class Strategy { Spmd, PerTile };
+enum class Stage { QKMatmul, SoftmaxPrepare, PVMatmul, OnlineUpdate };
+enum class CoreType { AIC, AIV };
+enum class Direction { In, Out, InOut };
+enum class ScalarKind { I64, F32Bits };
+
+/// "spmd" / "per-tile".
+llvm::StringRef getStrategyName(Strategy strategy);
+std::optional<Strategy> parseStrategy(llvm::StringRef name);
+/// "qk_matmul", "softmax_prepare", "pv_matmul", "online_update".
+llvm::StringRef getStageName(Stage stage);
+/// "aic" / "aiv" (the `ptoattn.core_type` attribute value).
+llvm::StringRef getCoreTypeName(CoreType core);
+
+/// The logical tensors the pipeline moves between stages. The enumerator is the
+/// tensor's identity; the strategy decides whether a kernel sees all of it or
+/// a view of one tile.
+enum class TensorRole {
+  Query,       ///< [batch, heads, head_dim]; per-tile: the tile's rows
+  KeyCache,    ///< [blocks, block_size, kv_heads, head_dim]; per-tile: one block
+  ValueCache,  ///< as KeyCache
+  BlockTable,  ///< [batch, max_blocks] i32 (spmd only)
+  ContextLens, ///< [batch] i32 (spmd only)
+  Scores,      ///< S tiles [tiles * q_tile, block_size] f32
+  Probs,       ///< P tiles [tiles * q_tile, block_size] bf16/f16
+  BlockMax,    ///< m_i per lane slot [tiles * 2 * lane_slot] f32
+  BlockSum,    ///< l_i, as BlockMax
+  BlockOut,    ///< O_i tiles [tiles * q_tile, head_dim] f32
+  AccMax,      ///< running m, as BlockMax
+  AccSum,      ///< running l, as BlockMax
+  AccOut,      ///< running O, as BlockOut
+  Out,         ///< [batch, heads, head_dim] f32; per-tile: the tile's rows
+};
+llvm::StringRef getTensorRoleName(TensorRole role);
+
+/// Scalars a kernel receives after its tensors.
+enum class ScalarRole {
+  KvStep,    ///< index j of the KV block
+  NumSteps,  ///< KV blocks of the tile's sequence, ceil(len / block_size) (per-tile)
+  ValidCols, ///< columns of the block below the context length (per-tile)
+  Scale,     ///< softmax scale, fp32 bits
+};
+llvm::StringRef getScalarRoleName(ScalarRole role);
+
+struct TensorParam {
+  TensorRole role;
+  Direction direction;
+};
+
+struct ScalarParam {
+  ScalarRole role;
+  ScalarKind kind;
+};
+
+struct KernelSignature {
+  Stage stage;
+  CoreType core;
+  /// Vector stages run on both AIV lanes of a cluster (MIX task, sub_block_id 0/1).
+  int64_t lanes;
+  llvm::SmallVector<TensorParam> tensors;
+  llvm::SmallVector<ScalarParam> scalars;
+
+  /// Position of `role` among the tensor arguments, if the kernel takes it.
+  std::optional<unsigned> findTensor(TensorRole role) const;
+  /// Position of `role` among all arguments (tensors first), if taken.
+  std::optional<unsigned> findScalarArg(ScalarRole role) const;
+};
+
+/// The signature of `stage`'s kernel under `strategy`.
+KernelSignature getKernelSignature(Stage stage, Strategy strategy);
+
+/// All four stages in execution order.
+llvm::ArrayRef<Stage> getStages();
+
+/// fp32 entries reserved per lane for per-row scalars in GM: the lane's rows,
+/// padded so that the two lanes' slots never share a 64-byte line.
+int64_t getLaneSlotFloats(int64_t queryTile);
+
+} // namespace mlir::ptoattn::abi
+
+#endif // PTOATTN_TRANSFORMS_KERNELABI_H

@@ -1,0 +1,63 @@
+//===- TileGeometry.h - how a paged-attention problem is tiled ----*- C++ -*-===//
+//
+// The query-tile layout shared by attn-tile (which builds the loop nest) and
+// attn-orchestrate (which builds the views and SPMD block counts): query tile t
+// of KV head g covers heads [g * group + t * q_tile, + rows), where rows is the
+// whole group, the whole tile, or min(q_tile, group - t * q_tile) when a group
+// splits into tiles of unequal size.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PTOATTN_TRANSFORMS_TILEGEOMETRY_H
+#define PTOATTN_TRANSFORMS_TILEGEOMETRY_H
+
+#include "ptoattn/Target/A2A3.h"
+#include "ptoattn/Transforms/IndexBuilder.h"
+
+#include "mlir/IR/OpDefinition.h"
+
+namespace mlir::ptoattn {
+
+/// Static sizes of the tiled loop nest for one paged-attention problem.
+struct TileGeometry {
+  int64_t numHeads;
+  int64_t numKvHeads;
+  int64_t headDim;
+  int64_t blockSize;
+  int64_t groupSize;
+  int64_t queryTile;
+  int64_t tilesPerGroup;
+
+  static TileGeometry get(int64_t numHeads, int64_t numKvHeads, int64_t headDim,
+                          int64_t blockSize, int64_t queryTile) {
+    int64_t group = numHeads / numKvHeads;
+    return {numHeads,  numKvHeads, headDim, blockSize, group,
+            queryTile, target::getQueryTilesPerGroup(group, queryTile)};
+  }
+
+  /// Heads in a tile are static unless the group is split into tiles of
+  /// unequal size (e.g. 40 heads in 16-row tiles: 16, 16, 8).
+  bool hasStaticRowCount() const { return tilesPerGroup == 1 || groupSize % queryTile == 0; }
+  int64_t getStaticRowCount() const { return tilesPerGroup == 1 ? groupSize : queryTile; }
+
+  /// Query tiles (SPMD blocks) per sequence.
+  int64_t getTilesPerSequence() const { return numKvHeads * tilesPerGroup; }
+
+  /// First head of tile `tile` of KV head `kvHead`.
+  Value buildFirstHead(IndexBuilder &ib, Value kvHead, Value tile) const {
+    return ib.add(ib.mul(kvHead, ib.constant(groupSize)), ib.mul(tile, ib.constant(queryTile)));
+  }
+
+  /// Real (unpadded) rows of tile `tile`: a constant, or a value when the group
+  /// splits unevenly.
+  OpFoldResult buildRowCount(IndexBuilder &ib, Value tile) const {
+    if (hasStaticRowCount())
+      return ib.b.getIndexAttr(getStaticRowCount());
+    return ib.min(ib.constant(queryTile),
+                  ib.sub(ib.constant(groupSize), ib.mul(tile, ib.constant(queryTile))));
+  }
+};
+
+} // namespace mlir::ptoattn
+
+#endif // PTOATTN_TRANSFORMS_TILEGEOMETRY_H

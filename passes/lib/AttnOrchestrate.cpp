@@ -1,0 +1,559 @@
+//===- AttnOrchestrate.cpp - ring-buffer orchestration of paged attention ----===//
+//
+// Turns a tiled paged-attention function whose stages name their kernels into
+// an `orch` function for simpler's tensormap_and_ringbuffer runtime: external
+// tensors for the target arguments, scopes, runtime-allocated intermediates,
+// task submissions in kernel-argument order (from KernelABI.h), SPMD block
+// counts, MIX tasks for the two-lane vector stages, and the ring needs of every
+// scope, checked against the runtime's limits.
+//
+// Hazard discipline: the runtime tracks read-after-write and (for inout)
+// write-after-write, never write-after-read. Every task here writes only fresh
+// allocations of the current step or the running state it takes `inout`, and
+// each step's intermediates live in that step's scope, so no buffer is
+// rewritten while a reader may still be pending.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ptoattn/Transforms/Passes.h"
+
+#include "ptoattn/Dialect/Attn/IR/Attn.h"
+#include "ptoattn/Dialect/Orch/IR/Orch.h"
+#include "ptoattn/Target/A2A3.h"
+#include "ptoattn/Transforms/IndexBuilder.h"
+#include "ptoattn/Transforms/KernelABI.h"
+#include "ptoattn/Transforms/TileGeometry.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace mlir::ptoattn {
+#define GEN_PASS_DEF_ATTNORCHESTRATE
+#include "ptoattn/Transforms/Passes.h.inc"
+} // namespace mlir::ptoattn
+
+using namespace mlir;
+using namespace mlir::ptoattn;
+namespace tgt = mlir::ptoattn::target;
+
+/// Orchestration argument positions fixed by the target (DESIGN.md section 4).
+enum OrchArg : int64_t { kQuery, kKeyCache, kValueCache, kBlockTable, kContextLens, kOut };
+static constexpr int64_t kNumTensorArgs = 6;
+static constexpr int64_t kNumScalarArgs = 1;
+/// The runtime rounds each runtime-allocated output up to this many bytes.
+static constexpr int64_t kHeapAlignBytes = 1024;
+
+namespace {
+
+/// What this pass needs from a tiled paged-attention function.
+struct TiledAttention {
+  func::FuncOp func;
+  RankedTensorType queryType;
+  RankedTensorType cacheType;
+  RankedTensorType tableType;
+  RankedTensorType lensType;
+  RankedTensorType resultType;
+  Type probsElement;
+  TileGeometry geo;
+  /// Kernel of each stage, indexed by abi::Stage.
+  FlatSymbolRefAttr kernels[4];
+};
+
+/// Runtime limits of one ring.
+struct RingLimits {
+  int64_t taskWindow;
+  int64_t heapBytes;
+  int64_t depPool;
+};
+
+/// What one scope asks of its ring.
+struct RingUsage {
+  int64_t slots = 0;
+  int64_t heapBytes = 0;
+  int64_t depEntries = 0;
+};
+
+/// An intermediate tensor: `tiles` tiles of [rows, cols] (cols 0: a vector of
+/// rows entries per tile).
+struct IntermediateSpec {
+  abi::TensorRole role;
+  int64_t rows;
+  int64_t cols;
+  Type element;
+};
+
+} // namespace
+
+/// Finds the four stage ops of `func` and checks that they name kernels.
+/// Returns std::nullopt for a function without stage ops (nothing to do).
+static FailureOr<std::optional<TiledAttention>> matchTiledAttention(func::FuncOp func) {
+  attn::QKMatmulOp qk;
+  attn::SoftmaxPrepareOp softmax;
+  attn::PVMatmulOp pv;
+  attn::OnlineUpdateOp update;
+  unsigned stageOps = 0;
+  bool duplicate = false;
+  auto record = [&](auto &slot, auto op) {
+    ++stageOps;
+    duplicate |= static_cast<bool>(slot);
+    slot = op;
+  };
+  func.walk([&](Operation *op) {
+    if (auto s = dyn_cast<attn::QKMatmulOp>(op))
+      record(qk, s);
+    else if (auto s = dyn_cast<attn::SoftmaxPrepareOp>(op))
+      record(softmax, s);
+    else if (auto s = dyn_cast<attn::PVMatmulOp>(op))
+      record(pv, s);
+    else if (auto s = dyn_cast<attn::OnlineUpdateOp>(op))
+      record(update, s);
+  });
+  if (stageOps == 0)
+    return std::optional<TiledAttention>();
+  if (duplicate || !qk || !softmax || !pv || !update)
+    return func.emitError() << "attn-orchestrate expects one attention loop nest from attn-tile "
+                               "per function, with one of each tile stage";
+
+  FunctionType type = func.getFunctionType();
+  auto ranked = [&](unsigned i) { return dyn_cast<RankedTensorType>(type.getInput(i)); };
+  if (type.getNumInputs() != 6 || type.getNumResults() != 1 || !ranked(0) || !ranked(1) ||
+      !ranked(2) || !ranked(3) || !ranked(4) || !type.getInput(5).isF32() ||
+      !isa<RankedTensorType>(type.getResult(0)))
+    return func.emitError() << "attn-orchestrate expects the paged-attention signature (query, "
+                               "key_cache, value_cache, block_table, context_lens, scale) -> out";
+
+  TiledAttention ta;
+  ta.func = func;
+  ta.queryType = ranked(0);
+  ta.cacheType = ranked(1);
+  ta.tableType = ranked(3);
+  ta.lensType = ranked(4);
+  ta.resultType = cast<RankedTensorType>(type.getResult(0));
+  ta.probsElement = softmax.getProbs().getType().getElementType();
+  int64_t queryTile = qk.getQuery().getType().getDimSize(0);
+  ta.geo = TileGeometry::get(ta.queryType.getDimSize(1), ta.cacheType.getDimSize(2),
+                             ta.queryType.getDimSize(2), ta.cacheType.getDimSize(1), queryTile);
+
+  Operation *stages[] = {qk, softmax, pv, update};
+  for (abi::Stage stage : abi::getStages()) {
+    Operation *op = stages[static_cast<int>(stage)];
+    auto kernel = op->getAttrOfType<FlatSymbolRefAttr>("kernel");
+    if (!kernel)
+      return op->emitOpError() << "has no kernel: run attn-assign-cores before attn-orchestrate";
+    ta.kernels[static_cast<int>(stage)] = kernel;
+  }
+  return std::optional<TiledAttention>(ta);
+}
+
+/// Checks that every kernel was generated for `strategy`.
+static LogicalResult checkKernelStrategy(const TiledAttention &ta, abi::Strategy strategy) {
+  func::FuncOp func = ta.func;
+  for (FlatSymbolRefAttr kernel : ta.kernels) {
+    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(func, kernel);
+    if (!callee)
+      return func.emitError() << "kernel " << kernel << " does not name a func.func";
+    auto attr = callee->getAttrOfType<StringAttr>("ptoattn.strategy");
+    if (attr && attr.getValue() != abi::getStrategyName(strategy))
+      return func.emitError()
+             << "kernel " << kernel << " was generated for strategy '" << attr.getValue()
+             << "' but attn-orchestrate runs with strategy '" << abi::getStrategyName(strategy)
+             << "'; pass the same strategy to attn-assign-cores and attn-orchestrate";
+  }
+  return success();
+}
+
+namespace {
+
+/// Builds one orchestration function and accounts the ring needs of its scopes.
+class OrchestrationBuilder {
+public:
+  OrchestrationBuilder(OpBuilder &b, Location loc, const TiledAttention &ta,
+                       abi::Strategy strategy, int64_t accountedBatch)
+      : b(b), ib{b, loc}, loc(loc), ta(ta), strategy(strategy),
+        accountedBatch(accountedBatch) {}
+
+  /// Emits the body into the current insertion block.
+  void build();
+
+  /// Scopes built, with their needs, in creation order.
+  SmallVector<std::pair<orch::ScopeOp, RingUsage>> scopes;
+
+private:
+  orch::ChipTensorType tensorType(ArrayRef<int64_t> shape, Type element) {
+    return orch::ChipTensorType::get(b.getContext(), shape, element);
+  }
+  /// `orch.external` for orchestration argument `index`, typed like `type`.
+  Value external(int64_t index, RankedTensorType type);
+  /// Opens a scope; later allocations and submissions count against it.
+  orch::ScopeOp openScope();
+  void closeScope(orch::ScopeOp scope);
+  /// Allocates `specs` for `tiles` tiles (a constant or an index value) in one
+  /// `orch.alloc`, records them by role.
+  void allocate(ArrayRef<IntermediateSpec> specs, OpFoldResult tiles);
+  /// Submits `stage`'s kernel with the tensors in `roles` and the scalars.
+  void submit(abi::Stage stage, OpFoldResult blocks,
+              const DenseMap<abi::ScalarRole, Value> &scalars);
+  Value view(Value source, ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes);
+  Value read(Value tensor, ArrayRef<Value> indices) {
+    Type element = cast<orch::ChipTensorType>(tensor.getType()).getElementType();
+    SmallVector<int64_t> staticIndices(indices.size(), ShapedType::kDynamic);
+    return orch::ReadOp::create(b, loc, element, tensor, indices, staticIndices);
+  }
+  /// A counted loop whose body `body` gets the induction variable.
+  void forLoop(Value upper, function_ref<void(Value)> body);
+
+  void buildSpmd();
+  void buildPerTile();
+
+  SmallVector<IntermediateSpec> accumulatorSpecs() const;
+  SmallVector<IntermediateSpec> stepSpecs() const;
+
+  OpBuilder &b;
+  IndexBuilder ib;
+  Location loc;
+  const TiledAttention &ta;
+  abi::Strategy strategy;
+  /// Batch used to size rings when the batch is dynamic.
+  int64_t accountedBatch;
+
+  DenseMap<abi::TensorRole, Value> tensors;
+  Value scale;
+  SmallVector<RingUsage *> openScopes;
+  SmallVector<std::unique_ptr<RingUsage>> usages;
+};
+
+} // namespace
+
+Value OrchestrationBuilder::external(int64_t index, RankedTensorType type) {
+  SmallVector<Value> dynamicSizes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim)
+    if (type.isDynamicDim(dim))
+      dynamicSizes.push_back(
+          orch::ArgDimOp::create(b, loc, b.getIndexType(), static_cast<uint64_t>(index),
+                                 static_cast<uint64_t>(dim)));
+  return orch::ExternalOp::create(b, loc, tensorType(type.getShape(), type.getElementType()),
+                                  static_cast<uint64_t>(index), dynamicSizes);
+}
+
+orch::ScopeOp OrchestrationBuilder::openScope() {
+  auto scope = orch::ScopeOp::create(b, loc);
+  b.setInsertionPointToStart(&scope.getBody().front());
+  usages.push_back(std::make_unique<RingUsage>());
+  openScopes.push_back(usages.back().get());
+  scopes.push_back({scope, {}});
+  return scope;
+}
+
+void OrchestrationBuilder::closeScope(orch::ScopeOp scope) {
+  RingUsage usage = *openScopes.pop_back_val();
+  for (auto &[op, recorded] : scopes)
+    if (op == scope)
+      recorded = usage;
+  scope.setRingAttr(orch::RingAttr::get(b.getContext(), usage.slots, usage.heapBytes,
+                                        usage.depEntries));
+  b.setInsertionPointAfter(scope);
+}
+
+void OrchestrationBuilder::allocate(ArrayRef<IntermediateSpec> specs, OpFoldResult tiles) {
+  std::optional<int64_t> staticTiles = getConstantIntValue(tiles);
+  int64_t accountedTiles =
+      staticTiles ? *staticTiles : accountedBatch * ta.geo.getTilesPerSequence();
+  SmallVector<Type> types;
+  SmallVector<Value> dynamicSizes;
+  RingUsage &usage = *openScopes.back();
+  usage.slots += 1; // alloc_tensors is a task of its own
+  for (const IntermediateSpec &spec : specs) {
+    int64_t rows = staticTiles ? *staticTiles * spec.rows : ShapedType::kDynamic;
+    if (!staticTiles)
+      dynamicSizes.push_back(ib.mul(getValueOrCreateConstantIndexOp(b, loc, tiles),
+                                    ib.constant(spec.rows)));
+    SmallVector<int64_t> shape = {rows};
+    if (spec.cols)
+      shape.push_back(spec.cols);
+    types.push_back(tensorType(shape, spec.element));
+    int64_t bytes = accountedTiles * spec.rows * std::max<int64_t>(spec.cols, 1) *
+                    spec.element.getIntOrFloatBitWidth() / 8;
+    usage.heapBytes += llvm::alignTo(bytes, kHeapAlignBytes);
+  }
+  auto alloc = orch::AllocOp::create(b, loc, TypeRange(types), ValueRange(dynamicSizes),
+                                     /*manual_dep=*/false);
+  for (auto [spec, result] : llvm::zip(specs, alloc.getResults()))
+    tensors[spec.role] = result;
+}
+
+void OrchestrationBuilder::submit(abi::Stage stage, OpFoldResult blocks,
+                                  const DenseMap<abi::ScalarRole, Value> &scalars) {
+  abi::KernelSignature sig = abi::getKernelSignature(stage, strategy);
+  FlatSymbolRefAttr kernel = ta.kernels[static_cast<int>(stage)];
+  SmallVector<Value> args;
+  SmallVector<Attribute> directions;
+  for (const abi::TensorParam &param : sig.tensors) {
+    args.push_back(tensors.lookup(param.role));
+    orch::ArgDirection dir = param.direction == abi::Direction::In    ? orch::ArgDirection::in
+                             : param.direction == abi::Direction::Out ? orch::ArgDirection::out
+                                                                      : orch::ArgDirection::inout;
+    directions.push_back(orch::ArgDirectionAttr::get(b.getContext(), dir));
+  }
+  SmallVector<Value> scalarArgs;
+  for (const abi::ScalarParam &param : sig.scalars)
+    scalarArgs.push_back(scalars.lookup(param.role));
+
+  Value dynamicBlocks;
+  IntegerAttr staticBlocks;
+  if (std::optional<int64_t> n = getConstantIntValue(blocks)) {
+    if (*n != 1)
+      staticBlocks = b.getI64IntegerAttr(*n);
+  } else {
+    dynamicBlocks = cast<Value>(blocks);
+  }
+  bool vector = sig.core == abi::CoreType::AIV;
+  orch::SubmitOp::create(b, loc, vector ? orch::TaskKind::mix : orch::TaskKind::aic,
+                         vector ? FlatSymbolRefAttr() : kernel, vector ? kernel : nullptr,
+                         vector ? kernel : nullptr, dynamicBlocks, staticBlocks, args,
+                         b.getArrayAttr(directions), scalarArgs);
+  RingUsage &usage = *openScopes.back();
+  usage.slots += 1;
+  // Each tensor argument can wait on its creator and on its last tracked writer.
+  usage.depEntries += 2 * static_cast<int64_t>(args.size());
+}
+
+Value OrchestrationBuilder::view(Value source, ArrayRef<OpFoldResult> offsets,
+                                 ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> dynamicOffsets, dynamicSizes;
+  SmallVector<int64_t> staticOffsets, staticSizes;
+  dispatchIndexOpFoldResults(offsets, dynamicOffsets, staticOffsets);
+  dispatchIndexOpFoldResults(sizes, dynamicSizes, staticSizes);
+  auto sourceType = cast<orch::ChipTensorType>(source.getType());
+  return orch::ViewOp::create(b, loc, tensorType(staticSizes, sourceType.getElementType()), source,
+                              dynamicOffsets, dynamicSizes, b.getDenseI64ArrayAttr(staticOffsets),
+                              b.getDenseI64ArrayAttr(staticSizes));
+}
+
+void OrchestrationBuilder::forLoop(Value upper, function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(b, loc, ib.constant(0), upper, ib.constant(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  body(loop.getInductionVar());
+}
+
+SmallVector<IntermediateSpec> OrchestrationBuilder::accumulatorSpecs() const {
+  using R = abi::TensorRole;
+  Type f32 = b.getF32Type();
+  const int64_t slots = tgt::kVectorLanes * abi::getLaneSlotFloats(ta.geo.queryTile);
+  return {{R::AccMax, slots, 0, f32},
+          {R::AccSum, slots, 0, f32},
+          {R::AccOut, ta.geo.queryTile, ta.geo.headDim, f32}};
+}
+
+SmallVector<IntermediateSpec> OrchestrationBuilder::stepSpecs() const {
+  using R = abi::TensorRole;
+  Type f32 = b.getF32Type();
+  const int64_t q = ta.geo.queryTile;
+  const int64_t slots = tgt::kVectorLanes * abi::getLaneSlotFloats(q);
+  return {{R::Scores, q, ta.geo.blockSize, f32},
+          {R::Probs, q, ta.geo.blockSize, ta.probsElement},
+          {R::BlockMax, slots, 0, f32},
+          {R::BlockSum, slots, 0, f32},
+          {R::BlockOut, q, ta.geo.headDim, f32}};
+}
+
+void OrchestrationBuilder::build() {
+  using R = abi::TensorRole;
+  tensors[R::Query] = external(kQuery, ta.queryType);
+  tensors[R::KeyCache] = external(kKeyCache, ta.cacheType);
+  tensors[R::ValueCache] = external(kValueCache, ta.cacheType);
+  tensors[R::BlockTable] = external(kBlockTable, ta.tableType);
+  tensors[R::ContextLens] = external(kContextLens, ta.lensType);
+  tensors[R::Out] = external(kOut, ta.resultType);
+  scale = orch::ArgScalarOp::create(b, loc, b.getF32Type(), static_cast<uint64_t>(0));
+  if (strategy == abi::Strategy::Spmd)
+    buildSpmd();
+  else
+    buildPerTile();
+}
+
+void OrchestrationBuilder::buildSpmd() {
+  using R = abi::TensorRole;
+  using S = abi::ScalarRole;
+  const TileGeometry &geo = ta.geo;
+  Value batch = ta.queryType.isDynamicDim(0)
+                    ? orch::ArgDimOp::create(b, loc, b.getIndexType(), uint64_t(kQuery), uint64_t(0))
+                    : ib.constant(ta.queryType.getDimSize(0));
+  OpFoldResult blocks =
+      ta.queryType.isDynamicDim(0)
+          ? OpFoldResult(ib.mul(batch, ib.constant(geo.getTilesPerSequence())))
+          : OpFoldResult(b.getIndexAttr(ta.queryType.getDimSize(0) * geo.getTilesPerSequence()));
+
+  // KV steps: the longest sequence's block count, at least one so that empty
+  // sequences still get their zero rows from the update kernel.
+  auto maxLoop = scf::ForOp::create(
+      b, loc, ib.constant(0), batch, ib.constant(1), ValueRange{ib.constant(1)},
+      [&](OpBuilder &nb, Location l, Value seq, ValueRange longest) {
+        IndexBuilder lb{nb, l};
+        Value length = lb.toIndex(read(tensors[R::ContextLens], {seq}));
+        Value steps = lb.ceilDiv(length, lb.constant(geo.blockSize));
+        scf::YieldOp::create(nb, l, lb.max(longest[0], steps));
+      });
+  Value numSteps = maxLoop.getResult(0);
+
+  orch::ScopeOp accScope = openScope();
+  allocate(accumulatorSpecs(), blocks);
+  forLoop(numSteps, [&](Value step) {
+    orch::ScopeOp stepScope = openScope();
+    allocate(stepSpecs(), blocks);
+    DenseMap<S, Value> scalars = {{S::KvStep, ib.toI64(step)}, {S::Scale, scale}};
+    for (abi::Stage stage : abi::getStages())
+      submit(stage, blocks, scalars);
+    closeScope(stepScope);
+  });
+  closeScope(accScope);
+}
+
+void OrchestrationBuilder::buildPerTile() {
+  using R = abi::TensorRole;
+  using S = abi::ScalarRole;
+  const TileGeometry &geo = ta.geo;
+  Value batch = ta.queryType.isDynamicDim(0)
+                    ? orch::ArgDimOp::create(b, loc, b.getIndexType(), uint64_t(kQuery), uint64_t(0))
+                    : ib.constant(ta.queryType.getDimSize(0));
+  OpFoldResult one = b.getIndexAttr(1);
+  Value query = tensors[R::Query], out = tensors[R::Out];
+  Value keyCache = tensors[R::KeyCache], valueCache = tensors[R::ValueCache];
+
+  forLoop(batch, [&](Value seq) {
+    Value length = ib.toIndex(read(tensors[R::ContextLens], {seq}));
+    Value numSteps = ib.ceilDiv(length, ib.constant(geo.blockSize));
+    // One step even for an empty sequence: its update task writes the zero rows.
+    Value loopSteps = ib.max(numSteps, ib.constant(1));
+    Value numSteps64 = ib.toI64(numSteps);
+    forLoop(ib.constant(geo.numKvHeads), [&](Value kvHead) {
+      forLoop(ib.constant(geo.tilesPerGroup), [&](Value tile) {
+        Value firstHead = geo.buildFirstHead(ib, kvHead, tile);
+        OpFoldResult rows = geo.buildRowCount(ib, tile);
+        OpFoldResult zero = b.getIndexAttr(0), headDim = b.getIndexAttr(geo.headDim);
+        tensors[R::Query] = view(query, {seq, firstHead, zero}, {one, rows, headDim});
+        tensors[R::Out] = view(out, {seq, firstHead, zero}, {one, rows, headDim});
+
+        orch::ScopeOp tileScope = openScope();
+        allocate(accumulatorSpecs(), one);
+        forLoop(loopSteps, [&](Value step) {
+          orch::ScopeOp stepScope = openScope();
+          allocate(stepSpecs(), one);
+          DenseMap<S, Value> scalars = {{S::KvStep, ib.toI64(step)},
+                                        {S::NumSteps, numSteps64},
+                                        {S::Scale, scale}};
+          auto active = scf::IfOp::create(b, loc, ib.less(step, numSteps));
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(active.thenBlock()->getTerminator());
+            // Paging by views: the block id is read on the host.
+            Value block = ib.toIndex(read(tensors[R::BlockTable], {seq, step}));
+            SmallVector<OpFoldResult> blockOffsets = {block, zero, kvHead, zero};
+            SmallVector<OpFoldResult> blockSizes = {one, b.getIndexAttr(geo.blockSize), one,
+                                                    headDim};
+            tensors[R::KeyCache] = view(keyCache, blockOffsets, blockSizes);
+            tensors[R::ValueCache] = view(valueCache, blockOffsets, blockSizes);
+            Value blockSize = ib.constant(geo.blockSize);
+            scalars[S::ValidCols] =
+                ib.toI64(ib.min(ib.sub(length, ib.mul(step, blockSize)), blockSize));
+            submit(abi::Stage::QKMatmul, one, scalars);
+            submit(abi::Stage::SoftmaxPrepare, one, scalars);
+            submit(abi::Stage::PVMatmul, one, scalars);
+          }
+          submit(abi::Stage::OnlineUpdate, one, scalars);
+          closeScope(stepScope);
+        });
+        closeScope(tileScope);
+      });
+    });
+  });
+}
+
+/// Reports every scope whose needs exceed its ring.
+static LogicalResult checkRings(func::FuncOp func,
+                                ArrayRef<std::pair<orch::ScopeOp, RingUsage>> scopes,
+                                const RingLimits &limits) {
+  bool ok = true;
+  for (auto [index, entry] : llvm::enumerate(scopes)) {
+    const RingUsage &usage = entry.second;
+    auto report = [&](StringRef what, int64_t need, int64_t limit, StringRef option,
+                      StringRef env) {
+      ok = false;
+      func.emitError() << "scope " << index << " needs " << need << " " << what
+                       << " but a ring holds " << limit << "; raise " << option << " (" << env
+                       << ") to at least " << need << " or reduce the batch";
+    };
+    // The runtime refuses a submission once a scope holds window - 1 tasks.
+    if (usage.slots > limits.taskWindow - 1)
+      report("task-window slots", usage.slots + 1, limits.taskWindow, "ring-task-window",
+             "PTO2_RING_TASK_WINDOW");
+    if (usage.heapBytes > limits.heapBytes)
+      report("heap bytes", usage.heapBytes, limits.heapBytes, "ring-heap", "PTO2_RING_HEAP");
+    if (usage.depEntries > limits.depPool)
+      report("dependency entries", usage.depEntries, limits.depPool, "ring-dep-pool",
+             "PTO2_RING_DEP_POOL");
+  }
+  return success(ok);
+}
+
+namespace {
+
+struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrchestratePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<abi::Strategy> parsed = abi::parseStrategy(strategy);
+    if (!parsed) {
+      module.emitError() << "strategy '" << strategy
+                         << "' is not supported: must be spmd or per-tile";
+      return signalPassFailure();
+    }
+    RingLimits limits{ringTaskWindow, ringHeap, ringDepPool};
+
+    SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
+    for (func::FuncOp func : funcs) {
+      FailureOr<std::optional<TiledAttention>> matched = matchTiledAttention(func);
+      if (failed(matched))
+        return signalPassFailure();
+      if (!*matched)
+        continue;
+      const TiledAttention &ta = **matched;
+      if (failed(checkKernelStrategy(ta, *parsed)))
+        return signalPassFailure();
+
+      int64_t accountedBatch = ta.queryType.getDimSize(0);
+      if (ta.queryType.isDynamicDim(0)) {
+        if (*parsed == abi::Strategy::Spmd && maxBatch <= 0) {
+          func.emitError() << "batch is dynamic: pass max-batch=N to attn-orchestrate so the "
+                              "spmd ring needs can be checked";
+          return signalPassFailure();
+        }
+        accountedBatch = std::max<int64_t>(maxBatch, 1);
+      }
+
+      OpBuilder b(func);
+      Location loc = func.getLoc();
+      auto orchFunc = func::FuncOp::create(b, loc, (func.getName() + "_orchestration").str(),
+                                           b.getFunctionType({}, {}));
+      orchFunc->setAttr("orch.entry",
+                        orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
+      orchFunc->setAttr("ptoattn.strategy", b.getStringAttr(abi::getStrategyName(*parsed)));
+      b.setInsertionPointToStart(orchFunc.addEntryBlock());
+      OrchestrationBuilder builder(b, loc, ta, *parsed, accountedBatch);
+      builder.build();
+      func::ReturnOp::create(b, loc);
+
+      if (failed(checkRings(func, builder.scopes, limits)))
+        return signalPassFailure();
+      func.erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,185 @@
+//===- KernelABI.cpp - argument contract of the paged-attention kernels ---===//
+
+#include "ptoattn/Transforms/KernelABI.h"
+
+#include "ptoattn/Target/A2A3.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir::ptoattn::abi;
+
+llvm::StringRef mlir::ptoattn::abi::getStrategyName(Strategy strategy) {
+  return strategy == Strategy::Spmd ? "spmd" : "per-tile";
+}
+
+std::optional<Strategy> mlir::ptoattn::abi::parseStrategy(llvm::StringRef name) {
+  if (name == "spmd")
+    return Strategy::Spmd;
+  if (name == "per-tile")
+    return Strategy::PerTile;
+  return std::nullopt;
+}
+
+llvm::StringRef mlir::ptoattn::abi::getStageName(Stage stage) {
+  switch (stage) {
+  case Stage::QKMatmul:
+    return "qk_matmul";
+  case Stage::SoftmaxPrepare:
+    return "softmax_prepare";
+  case Stage::PVMatmul:
+    return "pv_matmul";
+  case Stage::OnlineUpdate:
+    return "online_update";
+  }
+  llvm_unreachable("unknown stage");
+}
+
+llvm::StringRef mlir::ptoattn::abi::getCoreTypeName(CoreType core) {
+  return core == CoreType::AIC ? "aic" : "aiv";
+}
+
+llvm::StringRef mlir::ptoattn::abi::getTensorRoleName(TensorRole role) {
+  switch (role) {
+  case TensorRole::Query:
+    return "query";
+  case TensorRole::KeyCache:
+    return "key_cache";
+  case TensorRole::ValueCache:
+    return "value_cache";
+  case TensorRole::BlockTable:
+    return "block_table";
+  case TensorRole::ContextLens:
+    return "context_lens";
+  case TensorRole::Scores:
+    return "scores";
+  case TensorRole::Probs:
+    return "probs";
+  case TensorRole::BlockMax:
+    return "block_max";
+  case TensorRole::BlockSum:
+    return "block_sum";
+  case TensorRole::BlockOut:
+    return "block_out";
+  case TensorRole::AccMax:
+    return "acc_max";
+  case TensorRole::AccSum:
+    return "acc_sum";
+  case TensorRole::AccOut:
+    return "acc_out";
+  case TensorRole::Out:
+    return "out";
+  }
+  llvm_unreachable("unknown tensor role");
+}
+
+llvm::StringRef mlir::ptoattn::abi::getScalarRoleName(ScalarRole role) {
+  switch (role) {
+  case ScalarRole::KvStep:
+    return "kv_step";
+  case ScalarRole::ValidCols:
+    return "valid_cols";
+  case ScalarRole::NumSteps:
+    return "num_steps";
+  case ScalarRole::Scale:
+    return "scale";
+  }
+  llvm_unreachable("unknown scalar role");
+}
+
+std::optional<unsigned> KernelSignature::findTensor(TensorRole role) const {
+  for (auto [i, param] : llvm::enumerate(tensors))
+    if (param.role == role)
+      return i;
+  return std::nullopt;
+}
+
+std::optional<unsigned> KernelSignature::findScalarArg(ScalarRole role) const {
+  for (auto [i, param] : llvm::enumerate(scalars))
+    if (param.role == role)
+      return tensors.size() + i;
+  return std::nullopt;
+}
+
+llvm::ArrayRef<Stage> mlir::ptoattn::abi::getStages() {
+  static const Stage stages[] = {Stage::QKMatmul, Stage::SoftmaxPrepare, Stage::PVMatmul,
+                                 Stage::OnlineUpdate};
+  return stages;
+}
+
+KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy strategy) {
+  using D = Direction;
+  using T = TensorRole;
+  const bool spmd = strategy == Strategy::Spmd;
+  KernelSignature sig{stage, CoreType::AIC, 1, {}, {}};
+  auto in = [&](T role) { sig.tensors.push_back({role, D::In}); };
+  auto out = [&](T role) { sig.tensors.push_back({role, D::Out}); };
+  auto inout = [&](T role) { sig.tensors.push_back({role, D::InOut}); };
+  auto scalar = [&](ScalarRole role, ScalarKind kind = ScalarKind::I64) {
+    sig.scalars.push_back({role, kind});
+  };
+  // In spmd every kernel locates its tile and KV block itself.
+  auto paging = [&] {
+    if (spmd) {
+      in(T::BlockTable);
+      in(T::ContextLens);
+    }
+  };
+
+  switch (stage) {
+  case Stage::QKMatmul:
+    in(T::Query);
+    in(T::KeyCache);
+    paging();
+    out(T::Scores);
+    break;
+  case Stage::SoftmaxPrepare:
+    sig.core = CoreType::AIV;
+    sig.lanes = target::kVectorLanes;
+    in(T::Scores);
+    if (spmd)
+      in(T::ContextLens);
+    out(T::Probs);
+    out(T::BlockMax);
+    out(T::BlockSum);
+    break;
+  case Stage::PVMatmul:
+    in(T::Probs);
+    in(T::ValueCache);
+    paging();
+    out(T::BlockOut);
+    break;
+  case Stage::OnlineUpdate:
+    sig.core = CoreType::AIV;
+    sig.lanes = target::kVectorLanes;
+    in(T::BlockMax);
+    in(T::BlockSum);
+    in(T::BlockOut);
+    if (spmd)
+      in(T::ContextLens);
+    // Read-modify-write of the running state: inout makes step j+1 wait for step j.
+    inout(T::AccMax);
+    inout(T::AccSum);
+    inout(T::AccOut);
+    out(T::Out);
+    break;
+  }
+
+  if (spmd) {
+    scalar(ScalarRole::KvStep);
+  } else if (stage == Stage::SoftmaxPrepare) {
+    scalar(ScalarRole::ValidCols);
+  } else if (stage == Stage::OnlineUpdate) {
+    scalar(ScalarRole::KvStep);
+    scalar(ScalarRole::NumSteps);
+  }
+  if (stage == Stage::SoftmaxPrepare)
+    scalar(ScalarRole::Scale, ScalarKind::F32Bits);
+  return sig;
+}
+
+int64_t mlir::ptoattn::abi::getLaneSlotFloats(int64_t queryTile) {
+  const int64_t lineFloats = target::kGmLineBytes / 4;
+  return llvm::alignTo(queryTile / target::kVectorLanes, lineFloats);
+}
