@@ -797,3 +797,30 @@ func.func @unknown_event() {
   aicore.set_flag v -> mte3, event8
   return
 }
+
+// -----
+
+func.func @tile_alias_changes_shape() {
+  %o = aicore.tile : !aicore.tile<vec, 8x128xf32>
+  // expected-error @+1 {{result may differ from src only in valid shape and pad value, got '!aicore.tile<vec, 8x128xf32>' -> '!aicore.tile<vec, 16x64xf32, pad = min>'}}
+  %r = aicore.tile_alias %o : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 16x64xf32, pad = min>
+  return
+}
+
+// -----
+
+func.func @tile_alias_changes_element_type() {
+  %o = aicore.tile : !aicore.tile<vec, 8x128xf32>
+  // expected-error @+1 {{result may differ from src only in valid shape and pad value}}
+  %r = aicore.tile_alias %o : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xi32>
+  return
+}
+
+// -----
+
+func.func @tile_alias_missing_valid_operand() {
+  %o = aicore.tile : !aicore.tile<vec, 8x128xf32>
+  // expected-error @+1 {{needs one valid operand per '?' in the result's valid shape (1), got 0}}
+  %r = aicore.tile_alias %o : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xf32, valid = [?, 128]>
+  return
+}

@@ -307,3 +307,21 @@ func.func @sync() {
   aicore.pipe_sync
   return
 }
+
+// -----
+
+// A lane's output rows: the accumulator seen with a run-time number of valid rows, and a
+// score buffer seen with a -inf pad value; both alias their source's bytes.
+// CHECK-LABEL: func.func @tile_aliases
+//       CHECK:   %[[O:.*]] = aicore.tile : !aicore.tile<vec, 8x128xf32>
+//       CHECK:   aicore.tile_alias %[[O]] valid(%arg0) : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xf32, valid = [?, 128]>
+//       CHECK:   aicore.tile_alias %{{.*}} : !aicore.tile<vec, 8x128xf32, valid = [8, ?]> -> !aicore.tile<vec, 8x128xf32, pad = min>
+func.func @tile_aliases(%rows: index, %cols: index) {
+  %o = aicore.tile : !aicore.tile<vec, 8x128xf32>
+  %real = aicore.tile_alias %o valid(%rows)
+      : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xf32, valid = [?, 128]>
+  %s = aicore.tile valid(%cols) : !aicore.tile<vec, 8x128xf32, valid = [8, ?]>
+  %padded = aicore.tile_alias %s
+      : !aicore.tile<vec, 8x128xf32, valid = [8, ?]> -> !aicore.tile<vec, 8x128xf32, pad = min>
+  return
+}

@@ -84,3 +84,27 @@ func.func @one_kv_step(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>, %v: te
       : tensor<16xf32>, tensor<16x128xf32>
   return %m2, %l2, %o2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
 }
+
+// -----
+
+// After core assignment each stage names its kernel.
+// CHECK-LABEL: func.func @stages_with_kernels
+//       CHECK:   attn.qk_matmul %arg0, %arg1 kernel @qk : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+//       CHECK:   attn.softmax_prepare %{{.*}} valid_cols(%arg3) scale(%arg4) kernel @sm :
+//       CHECK:   attn.pv_matmul %{{.*}}, %arg2 kernel @pv :
+//       CHECK:   attn.online_update block({{.*}}) acc({{.*}}) first(%arg8) last(%arg9) kernel @up :
+func.func private @qk() attributes {ptoattn.core_type = "aic"}
+func.func private @sm() attributes {ptoattn.core_type = "aiv"}
+func.func private @pv() attributes {ptoattn.core_type = "aic"}
+func.func private @up() attributes {ptoattn.core_type = "aiv"}
+func.func @stages_with_kernels(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>, %v: tensor<128x128xbf16>,
+                               %n: index, %scale: f32, %m: tensor<16xf32>, %l: tensor<16xf32>,
+                               %o: tensor<16x128xf32>, %first: i1, %last: i1) -> tensor<16x128xf32> {
+  %s = attn.qk_matmul %q, %k kernel @qk : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+  %p, %mi, %li = attn.softmax_prepare %s valid_cols(%n) scale(%scale) kernel @sm
+      : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+  %oi = attn.pv_matmul %p, %v kernel @pv : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+  %m2, %l2, %o2 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) kernel @up
+      : tensor<16xf32>, tensor<16x128xf32>
+  return %o2 : tensor<16x128xf32>
+}

@@ -354,6 +354,27 @@ LogicalResult TReshapeOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// TileAliasOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TileAliasOp::verify() {
+  TileType src = getSrc().getType(), result = getResult().getType();
+  // Only the valid shape and the pad value may differ: anything else would
+  // reinterpret the bytes, which is treshape's job.
+  if (result.getLocation() != src.getLocation() || result.getShape() != src.getShape() ||
+      result.getElementType() != src.getElementType() ||
+      result.getBlayout() != src.getBlayout() || result.getSlayout() != src.getSlayout() ||
+      result.getFractal() != src.getFractal())
+    return emitOpError() << "result may differ from src only in valid shape and pad value, got "
+                         << src << " -> " << result;
+  unsigned numDynamic = result.getNumDynamicValidDims();
+  if (getValidDims().size() != numDynamic)
+    return emitOpError() << "needs one valid operand per '?' in the result's valid shape ("
+                         << numDynamic << "), got " << getValidDims().size();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // TFillPadOp / TFillPadInplaceOp
 //===----------------------------------------------------------------------===//
 

@@ -320,6 +320,36 @@ def AICore_TReshapeOp : AICore_Op<"treshape", [Pure, ViewLikeOpInterface]> {
   let hasVerifier = 1;
 }
 
+def AICore_TileAliasOp : AICore_Op<"tile_alias", [Pure, ViewLikeOpInterface]> {
+  let summary = "another declaration over a tile's bytes (other valid shape or pad)";
+  let description = [{
+    A second `Tile<...>` variable bound (`TASSIGN`) to the same on-chip
+    address as `src`, differing only in its valid shape and pad value:
+    location, element type, shape and layouts are the same. Kernels use it to
+    see one buffer with a run-time valid extent (store only a lane's real
+    rows) or with a pad value (`tfillpad_inplace` masking). Memory planning
+    treats the result as `src` itself. Each `?` in the result's valid shape
+    takes one `index` operand, rows first.
+
+    Example:
+
+    ```mlir
+    %rows = aicore.tile_alias %o valid(%n)
+        : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xf32, valid = [?, 128]>
+    ```
+  }];
+  let arguments = (ins AICore_TileType:$src, Variadic<Index>:$validDims);
+  let results = (outs AICore_TileType:$result);
+  let assemblyFormat = [{
+    $src (`valid` `(` $validDims^ `)`)? attr-dict
+    `:` qualified(type($src)) `->` qualified(type($result))
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::Value getViewSource() { return getSrc(); }
+  }];
+  let hasVerifier = 1;
+}
+
 def AICore_TFillPadOp : AICore_UnaryTileOp<"tfillpad"> {
   let summary = "copies a tile and fills the rest with the pad value (TFILLPAD)";
   let description = [{
