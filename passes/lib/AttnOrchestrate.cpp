@@ -23,6 +23,7 @@
 #include "ptoattn/Transforms/IndexBuilder.h"
 #include "ptoattn/Transforms/KernelABI.h"
 #include "ptoattn/Transforms/TileGeometry.h"
+#include "ptoattn/Transforms/TiledAttention.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -50,20 +51,6 @@ static constexpr int64_t kHeapAlignBytes = 1024;
 
 namespace {
 
-/// What this pass needs from a tiled paged-attention function.
-struct TiledAttention {
-  func::FuncOp func;
-  RankedTensorType queryType;
-  RankedTensorType cacheType;
-  RankedTensorType tableType;
-  RankedTensorType lensType;
-  RankedTensorType resultType;
-  Type probsElement;
-  TileGeometry geo;
-  /// Kernel of each stage, indexed by abi::Stage.
-  FlatSymbolRefAttr kernels[4];
-};
-
 /// Runtime limits of one ring.
 struct RingLimits {
   int64_t taskWindow;
@@ -89,71 +76,25 @@ struct IntermediateSpec {
 
 } // namespace
 
-/// Finds the four stage ops of `func` and checks that they name kernels.
-/// Returns std::nullopt for a function without stage ops (nothing to do).
-static FailureOr<std::optional<TiledAttention>> matchTiledAttention(func::FuncOp func) {
-  attn::QKMatmulOp qk;
-  attn::SoftmaxPrepareOp softmax;
-  attn::PVMatmulOp pv;
-  attn::OnlineUpdateOp update;
-  unsigned stageOps = 0;
-  bool duplicate = false;
-  auto record = [&](auto &slot, auto op) {
-    ++stageOps;
-    duplicate |= static_cast<bool>(slot);
-    slot = op;
-  };
-  func.walk([&](Operation *op) {
-    if (auto s = dyn_cast<attn::QKMatmulOp>(op))
-      record(qk, s);
-    else if (auto s = dyn_cast<attn::SoftmaxPrepareOp>(op))
-      record(softmax, s);
-    else if (auto s = dyn_cast<attn::PVMatmulOp>(op))
-      record(pv, s);
-    else if (auto s = dyn_cast<attn::OnlineUpdateOp>(op))
-      record(update, s);
-  });
-  if (stageOps == 0)
-    return std::optional<TiledAttention>();
-  if (duplicate || !qk || !softmax || !pv || !update)
-    return func.emitError() << "attn-orchestrate expects one attention loop nest from attn-tile "
-                               "per function, with one of each tile stage";
-
-  FunctionType type = func.getFunctionType();
-  auto ranked = [&](unsigned i) { return dyn_cast<RankedTensorType>(type.getInput(i)); };
-  if (type.getNumInputs() != 6 || type.getNumResults() != 1 || !ranked(0) || !ranked(1) ||
-      !ranked(2) || !ranked(3) || !ranked(4) || !type.getInput(5).isF32() ||
-      !isa<RankedTensorType>(type.getResult(0)))
-    return func.emitError() << "attn-orchestrate expects the paged-attention signature (query, "
-                               "key_cache, value_cache, block_table, context_lens, scale) -> out";
-
-  TiledAttention ta;
-  ta.func = func;
-  ta.queryType = ranked(0);
-  ta.cacheType = ranked(1);
-  ta.tableType = ranked(3);
-  ta.lensType = ranked(4);
-  ta.resultType = cast<RankedTensorType>(type.getResult(0));
-  ta.probsElement = softmax.getProbs().getType().getElementType();
-  int64_t queryTile = qk.getQuery().getType().getDimSize(0);
-  ta.geo = TileGeometry::get(ta.queryType.getDimSize(1), ta.cacheType.getDimSize(2),
-                             ta.queryType.getDimSize(2), ta.cacheType.getDimSize(1), queryTile);
-
-  Operation *stages[] = {qk, softmax, pv, update};
+/// The kernel each stage names, indexed by abi::Stage; an error if a stage has none.
+static FailureOr<std::array<FlatSymbolRefAttr, 4>> getStageKernels(const TiledAttention &ta) {
+  std::array<FlatSymbolRefAttr, 4> kernels;
   for (abi::Stage stage : abi::getStages()) {
-    Operation *op = stages[static_cast<int>(stage)];
+    Operation *op = ta.getStage(stage);
     auto kernel = op->getAttrOfType<FlatSymbolRefAttr>("kernel");
     if (!kernel)
       return op->emitOpError() << "has no kernel: run attn-assign-cores before attn-orchestrate";
-    ta.kernels[static_cast<int>(stage)] = kernel;
+    kernels[static_cast<int>(stage)] = kernel;
   }
-  return std::optional<TiledAttention>(ta);
+  return kernels;
 }
 
 /// Checks that every kernel was generated for `strategy`.
-static LogicalResult checkKernelStrategy(const TiledAttention &ta, abi::Strategy strategy) {
+static LogicalResult checkKernelStrategy(const TiledAttention &ta,
+                                         ArrayRef<FlatSymbolRefAttr> kernels,
+                                         abi::Strategy strategy) {
   func::FuncOp func = ta.func;
-  for (FlatSymbolRefAttr kernel : ta.kernels) {
+  for (FlatSymbolRefAttr kernel : kernels) {
     auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(func, kernel);
     if (!callee)
       return func.emitError() << "kernel " << kernel << " does not name a func.func";
@@ -173,8 +114,9 @@ namespace {
 class OrchestrationBuilder {
 public:
   OrchestrationBuilder(OpBuilder &b, Location loc, const TiledAttention &ta,
-                       abi::Strategy strategy, int64_t accountedBatch)
-      : b(b), ib{b, loc}, loc(loc), ta(ta), strategy(strategy),
+                       ArrayRef<FlatSymbolRefAttr> kernels, abi::Strategy strategy,
+                       int64_t accountedBatch)
+      : b(b), ib{b, loc}, loc(loc), ta(ta), kernels(kernels), strategy(strategy),
         accountedBatch(accountedBatch) {}
 
   /// Emits the body into the current insertion block.
@@ -217,6 +159,8 @@ private:
   IndexBuilder ib;
   Location loc;
   const TiledAttention &ta;
+  /// Kernel of each stage, indexed by abi::Stage.
+  ArrayRef<FlatSymbolRefAttr> kernels;
   abi::Strategy strategy;
   /// Batch used to size rings when the batch is dynamic.
   int64_t accountedBatch;
@@ -289,7 +233,7 @@ void OrchestrationBuilder::allocate(ArrayRef<IntermediateSpec> specs, OpFoldResu
 void OrchestrationBuilder::submit(abi::Stage stage, OpFoldResult blocks,
                                   const DenseMap<abi::ScalarRole, Value> &scalars) {
   abi::KernelSignature sig = abi::getKernelSignature(stage, strategy);
-  FlatSymbolRefAttr kernel = ta.kernels[static_cast<int>(stage)];
+  FlatSymbolRefAttr kernel = kernels[static_cast<int>(stage)];
   SmallVector<Value> args;
   SmallVector<Attribute> directions;
   for (const abi::TensorParam &param : sig.tensors) {
@@ -356,7 +300,7 @@ SmallVector<IntermediateSpec> OrchestrationBuilder::stepSpecs() const {
   const int64_t q = ta.geo.queryTile;
   const int64_t slots = tgt::kVectorLanes * abi::getLaneSlotFloats(q);
   return {{R::Scores, q, ta.geo.blockSize, f32},
-          {R::Probs, q, ta.geo.blockSize, ta.probsElement},
+          {R::Probs, q, ta.geo.blockSize, ta.element},
           {R::BlockMax, slots, 0, f32},
           {R::BlockSum, slots, 0, f32},
           {R::BlockOut, q, ta.geo.headDim, f32}};
@@ -518,13 +462,15 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
 
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     for (func::FuncOp func : funcs) {
-      FailureOr<std::optional<TiledAttention>> matched = matchTiledAttention(func);
+      FailureOr<std::optional<TiledAttention>> matched =
+          matchTiledAttention(func, "attn-orchestrate");
       if (failed(matched))
         return signalPassFailure();
       if (!*matched)
         continue;
       const TiledAttention &ta = **matched;
-      if (failed(checkKernelStrategy(ta, *parsed)))
+      FailureOr<std::array<FlatSymbolRefAttr, 4>> kernels = getStageKernels(ta);
+      if (failed(kernels) || failed(checkKernelStrategy(ta, *kernels, *parsed)))
         return signalPassFailure();
 
       int64_t accountedBatch = ta.queryType.getDimSize(0);
@@ -545,7 +491,7 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
                         orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
       orchFunc->setAttr("ptoattn.strategy", b.getStringAttr(abi::getStrategyName(*parsed)));
       b.setInsertionPointToStart(orchFunc.addEntryBlock());
-      OrchestrationBuilder builder(b, loc, ta, *parsed, accountedBatch);
+      OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch);
       builder.build();
       func::ReturnOp::create(b, loc);
 

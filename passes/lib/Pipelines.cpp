@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
@@ -26,11 +27,33 @@ void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &opti
   AttnTileOptions tile;
   tile.queryTile = options.queryTile;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
+
+  // Kernels for the cube and the two vector lanes, addressed for the strategy
+  // the orchestration will use.
+  AttnAssignCoresOptions cores;
+  cores.strategy = options.strategy;
+  pm.addPass(createAttnAssignCores(cores));
+
+  // Tasks, scopes and buffers for the runtime; checks the rings' capacity.
+  AttnOrchestrateOptions orchestrate;
+  orchestrate.strategy = options.strategy;
+  orchestrate.ringTaskWindow = options.ringTaskWindow;
+  orchestrate.ringHeap = options.ringHeap;
+  orchestrate.ringDepPool = options.ringDepPool;
+  orchestrate.maxBatch = options.maxBatch;
+  pm.addPass(createAttnOrchestrate(orchestrate));
+
+  // The lowering emits index arithmetic one constant at a time and loops of
+  // one trip; folding them keeps the IR (and later the C++) readable. Tiles
+  // are allocations, so neither pass merges or drops a used one.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 void mlir::ptoattn::registerPipelines() {
   PassPipelineRegistration<PipelineOptions>(
       "ptoattn-pipeline",
-      "Lower attn.paged_attention for the a2a3 target (check, tile)",
+      "Lower attn.paged_attention for the a2a3 target (check, tile, assign cores, "
+      "orchestrate)",
       buildPipeline);
 }

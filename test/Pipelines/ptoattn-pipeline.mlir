@@ -1,18 +1,33 @@
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics | FileCheck %s
-// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline=q-tile=64 -verify-diagnostics | FileCheck %s --check-prefix=TILE64
+// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline="strategy=per-tile" -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
 // The same string through -pass-pipeline (what Python's PassManager.parse runs).
 // RUN: ptoattn-opt %s -split-input-file -pass-pipeline='builtin.module(ptoattn-pipeline{q-tile=64})' -verify-diagnostics | FileCheck %s --check-prefix=TILE64
-// Deterministic: running the pipeline twice gives identical text.
+// The output verifies after a round trip, and is deterministic: two runs give identical text.
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.first
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.second
 // RUN: diff %t.first %t.second
+// RUN: ptoattn-opt %t.first -split-input-file -verify-diagnostics > /dev/null
+// Options reach the passes: a heap ring too small for one KV step is rejected.
+// RUN: not ptoattn-opt %s -split-input-file --ptoattn-pipeline="ring-heap=4096" 2>&1 | FileCheck %s --check-prefix=HEAP
+// HEAP: error: scope 1 needs {{[0-9]+}} heap bytes but a ring holds 4096; raise ring-heap (PTO2_RING_HEAP)
 
-// CHECK-LABEL: func.func @gqa_32_over_8
-//       CHECK:   scf.forall
-//       CHECK:     attn.qk_matmul {{.*}} : tensor<16x128xbf16>, tensor<64x128xbf16> -> tensor<16x64xf32>
-//   CHECK-NOT:   attn.paged_attention
-// TILE64-LABEL: func.func @gqa_32_over_8
-//       TILE64:     attn.qk_matmul {{.*}} : tensor<64x128xbf16>, tensor<64x128xbf16> -> tensor<64x64xf32>
+// GQA 32/8: groups of 4 heads in 16-row tiles, 2 sequences x 8 KV heads = 16 SPMD blocks.
+// CHECK-LABEL: func.func @gqa_32_over_8_qk_matmul() attributes {ptoattn.core_type = "aic"
+//       CHECK:   aicore.tmatmul ins({{.*}} : !aicore.tile<left, 16x128xbf16>, !aicore.tile<right, 128x64xbf16>)
+// CHECK-LABEL: func.func @gqa_32_over_8_softmax_prepare() attributes {ptoattn.core_type = "aiv"
+// CHECK-LABEL: func.func @gqa_32_over_8_pv_matmul() attributes {ptoattn.core_type = "aic"
+// CHECK-LABEL: func.func @gqa_32_over_8_online_update() attributes {ptoattn.core_type = "aiv"
+// CHECK-LABEL: func.func @gqa_32_over_8_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "spmd"}
+//       CHECK:   orch.submit aic(aic = @gqa_32_over_8_qk_matmul) blocks(16)
+//       CHECK:   orch.submit mix(aiv0 = @gqa_32_over_8_softmax_prepare, aiv1 = @gqa_32_over_8_softmax_prepare) blocks(16)
+//       CHECK:   orch.submit aic(aic = @gqa_32_over_8_pv_matmul) blocks(16)
+//       CHECK:   orch.submit mix(aiv0 = @gqa_32_over_8_online_update, aiv1 = @gqa_32_over_8_online_update) blocks(16)
+//   CHECK-NOT:   attn.
+// PERTILE-LABEL: func.func @gqa_32_over_8_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "per-tile"}
+//       PERTILE:   orch.view %{{.*}} [1, 4, 128] : !orch.tensor<2x32x128xbf16> -> !orch.tensor<1x4x128xbf16>
+//   PERTILE-NOT:   blocks(
+// TILE64-LABEL: func.func @gqa_32_over_8_qk_matmul()
+//       TILE64:   aicore.tmatmul ins({{.*}} : !aicore.tile<left, 64x128xbf16>, !aicore.tile<right, 128x64xbf16>)
 func.func @gqa_32_over_8(%q: tensor<2x32x128xbf16>, %k: tensor<?x64x8x128xbf16>, %v: tensor<?x64x8x128xbf16>,
                          %bt: tensor<2x?xi32>, %lens: tensor<2xi32>, %scale: f32) -> tensor<2x32x128xf32> {
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)

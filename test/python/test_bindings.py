@@ -106,6 +106,11 @@ def test_registered_pipeline_runs_by_name_from_python() -> None:
                                                head_dim=128, block_size=64,
                                                max_blocks_per_seq=4))
     with module.context:
-        PassManager.parse("builtin.module(ptoattn-pipeline{q-tile=64})").run(module.operation)
-    assert not _attention_ops(module)
-    assert "tensor<64x128xbf16>, tensor<64x128xbf16> -> tensor<64x64xf32>" in str(module)
+        PassManager.parse(
+            "builtin.module(ptoattn-pipeline{q-tile=64 strategy=per-tile})").run(module.operation)
+    assert module.operation.verify()
+    text = str(module)
+    assert "attn." not in text
+    assert "!aicore.tile<left, 64x128xbf16>" in text  # one 64-row tile per KV head
+    assert 'ptoattn.strategy = "per-tile"' in text
+    assert text.count("orch.submit") == 4

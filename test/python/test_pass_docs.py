@@ -13,7 +13,7 @@ FLAGS = re.findall(r'^def \w+ : Pass<"([\w-]+)"', PASSES_TD.read_text(), re.MULT
 
 
 def test_passes_are_declared() -> None:
-    assert {"attn-check-target", "attn-tile", "attn-orchestrate"} <= set(FLAGS)
+    assert {"attn-check-target", "attn-tile", "attn-assign-cores", "attn-orchestrate"} <= set(FLAGS)
 
 
 @pytest.mark.parametrize("flag", FLAGS)

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
+#include "ptoattn/Dialect/AICore/IR/AICore.h"
 #include "ptoattn/Dialect/Orch/IR/Orch.h"
 
 namespace mlir::ptoattn {

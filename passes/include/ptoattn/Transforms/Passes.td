@@ -94,6 +94,45 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AttnAssignCores : Pass<"attn-assign-cores", "ModuleOp"> {
+  let summary = "Outline the tile stages into AIC and dual-lane AIV kernels";
+  let description = [{
+    For each tiled paged-attention function (the output of `attn-tile`),
+    creates one kernel function per stage in the `aicore` dialect and makes
+    each stage op name its kernel:
+
+    * `qk_matmul` and `pv_matmul` run on the cube core
+      (`ptoattn.core_type = "aic"`, one lane): TLOAD of the operands into L1
+      (the query rows into a zero-padded NZ tile, K through a DN view, which
+      gives K^T), TMOV to L0A/L0B, TMATMUL into L0C, TSTORE;
+    * `softmax_prepare` and `online_update` run on the two vector cores of a
+      cluster (`ptoattn.core_type = "aiv"`, `ptoattn.lanes = 2`): lane
+      `get_sub_block_id` takes half of the query tile's rows (8 + 8 for a
+      16-row tile); its per-row scalars sit in a GM slot of its own, padded
+      to 64 bytes, so the lanes never share a line.
+
+    Kernel arguments follow `KernelABI.h` for the chosen `strategy` (recorded
+    as `ptoattn.strategy` and `ptoattn.kernel_args` on each kernel):
+    under `spmd` a kernel derives its tile from `get_block_idx`, reads the
+    block table and the context length itself and does nothing for a KV step
+    past its sequence's end; under `per-tile` it works on the views and
+    scalars the orchestration passes.
+
+    Tiles are declared without addresses (`aicore-plan-memory` assigns them)
+    and without pipe synchronisation (`aicore-insert-sync` adds it).
+
+    A query tile whose rows do not split into two lanes of a multiple of 8
+    rows is rejected: per-row scalars are padded to 8 fp32 columns.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"spmd\"",
+           "Orchestration strategy the kernels are addressed for: spmd or per-tile">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::ptoattn::aicore::AICoreDialect"];
+}
+
 def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
   let summary = "Build the ring-buffer orchestration of the tiled paged attention";
   let description = [{

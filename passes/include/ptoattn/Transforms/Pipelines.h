@@ -24,10 +24,24 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<int64_t> queryTile{*this, "q-tile",
                             llvm::cl::desc("Query-tile rows: 16, 32 or 64; 0 = automatic"),
                             llvm::cl::init(0)};
+  Option<std::string> strategy{*this, "strategy",
+                               llvm::cl::desc("Orchestration strategy: spmd or per-tile"),
+                               llvm::cl::init("spmd")};
+  Option<int64_t> ringTaskWindow{*this, "ring-task-window",
+                                 llvm::cl::desc("Task-window slots per ring"),
+                                 llvm::cl::init(16384)};
+  Option<int64_t> ringHeap{*this, "ring-heap", llvm::cl::desc("Heap bytes per ring"),
+                           llvm::cl::init(268435456)};
+  Option<int64_t> ringDepPool{*this, "ring-dep-pool",
+                              llvm::cl::desc("Dependency-list entries per ring"),
+                              llvm::cl::init(16384)};
+  Option<int64_t> maxBatch{*this, "max-batch",
+                           llvm::cl::desc("Batch to size spmd rings for when it is dynamic"),
+                           llvm::cl::init(0)};
 };
 
 /// Appends the lowering of `attn.paged_attention` to `pm` (anchored on a module):
-/// target check, then tiling.
+/// target check, tiling, core assignment, orchestration, cleanup.
 void buildPipeline(OpPassManager &pm, const PipelineOptions &options);
 
 /// Registers `ptoattn-pipeline`.

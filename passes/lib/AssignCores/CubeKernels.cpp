@@ -1,0 +1,152 @@
+//===- CubeKernels.cpp - the two matmul kernels (AIC) ---------------------===//
+//
+// qk_matmul: S = Q . K^T. The query rows are loaded into a zero-padded NZ Mat
+// tile (so a GQA group smaller than the tile multiplies as zero rows); the key
+// block is read through a DN view, which gives K^T without a transpose.
+// pv_matmul: O_i = P . V with V read row-wise (ND -> NZ).
+//
+// Under spmd a block does nothing for a KV step past its sequence's end, so no
+// block-table entry beyond the sequence's blocks is ever read.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+using namespace mlir::ptoattn;
+using namespace mlir::ptoattn::assign_cores;
+using aicore::BLayout;
+using aicore::PadValue;
+using aicore::SLayout;
+using aicore::TileLocation;
+using aicore::TileType;
+using Role = abi::TensorRole;
+
+namespace {
+
+/// Where one cube task works: its tile's index among the task's tiles (0 under
+/// per-tile), the element offsets of its query rows and cache block, and the
+/// query tile's real rows.
+struct CubeOperands {
+  Value tileIndex;
+  Value queryOffset;
+  Value cacheOffset;
+  OpFoldResult rows;
+};
+
+/// Element offset of tile `tileIndex` in a buffer of q_tile x `cols` tiles.
+static Value tileOffset(KernelBuilder &kb, Value tileIndex, int64_t cols) {
+  return kb.ib.mul(tileIndex, kb.ib.constant(kb.shape.geo.queryTile * cols));
+}
+
+} // namespace
+
+/// Runs `body` for this kernel's tile: under spmd, at offsets computed from the
+/// block index and only while the KV step is inside the sequence; under
+/// per-tile, at offset 0 of the views the orchestration passed.
+static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOperands &)> body) {
+  IndexBuilder &ib = kb.ib;
+  const TileGeometry &geo = kb.shape.geo;
+  if (!kb.shape.isSpmd()) {
+    OpFoldResult rows = kb.b.getIndexAttr(geo.getStaticRowCount());
+    if (!geo.hasStaticRowCount() && kb.sig.findTensor(Role::Query))
+      rows = kb.tensorDim(Role::Query, 1);
+    Value zero = ib.constant(0);
+    body({zero, zero, zero, rows});
+    return;
+  }
+  BlockPosition pos = kb.blockPosition();
+  Value step = kb.scalarIndex(abi::ScalarRole::KvStep);
+  Value steps = ib.ceilDiv(kb.contextLength(pos.seq), ib.constant(geo.blockSize));
+  kb.ifThen(ib.less(step, steps), [&] {
+    Value block = kb.cacheBlock(pos.seq, step);
+    Value firstHead = geo.buildFirstHead(ib, pos.kvHead, pos.tile);
+    CubeOperands ops;
+    ops.tileIndex = pos.block;
+    // Query rows (b, firstHead..) of [batch, heads, head_dim].
+    ops.queryOffset = ib.mul(ib.add(ib.mul(pos.seq, ib.constant(geo.numHeads)), firstHead),
+                           ib.constant(geo.headDim));
+    // Row 0 of cache block `block`, KV head `kvHead`.
+    ops.cacheOffset = ib.mul(ib.add(ib.mul(block, ib.constant(geo.blockSize * geo.numKvHeads)),
+                                    pos.kvHead),
+                             ib.constant(geo.headDim));
+    ops.rows = geo.buildRowCount(ib, pos.tile);
+    body(ops);
+  });
+}
+
+void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize;
+  Type element = kb.shape.element, f32 = b.getF32Type();
+
+  forEachCubeTile(kb, [&](const CubeOperands &ops) {
+    std::optional<int64_t> staticRows = getConstantIntValue(ops.rows);
+    int64_t rows = staticRows ? *staticRows : ShapedType::kDynamic;
+    SmallVector<Value> rowOperands;
+    if (!staticRows)
+      rowOperands.push_back(cast<Value>(ops.rows));
+
+    Value query = kb.view(kb.tensorPtr(Role::Query, element), ops.queryOffset,
+                          kb.regionType(rows, d, d, element), rowOperands);
+    Value keyT = kb.view(kb.tensorPtr(Role::KeyCache, element), ops.cacheOffset,
+                         kb.regionType(d, bs, geo.numKvHeads * d, element, /*transposed=*/true));
+    Value scores = kb.view(kb.tensorPtr(Role::Scores, f32), tileOffset(kb, ops.tileIndex, bs),
+                           kb.regionType(q, bs, bs, f32));
+
+    // The tile's real rows are loaded; the rest of the NZ tile is zero padding.
+    TileType queryMatType = kb.withPad(kb.nzMatTile(q, d, element), PadValue::Zero);
+    Value queryMat = kb.declare(queryMatType);
+    Value queryLoad = queryMat;
+    if (rows != q)
+      queryLoad = aicore::TileAliasOp::create(b, loc, kb.withValid(queryMatType, rows, d),
+                                              queryMat, rowOperands);
+    // ZN: the layout a DN (transposed) load produces.
+    TileType keyMatType = kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor);
+    Value keyMat = kb.declare(keyMatType);
+    Value left = kb.declare(kb.tileType(TileLocation::Left, q, d, element));
+    Value right = kb.declare(kb.tileType(TileLocation::Right, d, bs, element));
+    Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, bs, f32));
+
+    aicore::TLoadOp::create(b, loc, query, queryLoad);
+    aicore::TLoadOp::create(b, loc, keyT, keyMat);
+    aicore::TMovOp::create(b, loc, queryMat, left);
+    aicore::TMovOp::create(b, loc, keyMat, right);
+    aicore::TMatmulOp::create(b, loc, left, right, acc);
+    aicore::TStoreOp::create(b, loc, acc, scores);
+  });
+}
+
+void assign_cores::buildPVMatmulKernel(KernelBuilder &kb) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize;
+  Type element = kb.shape.element, f32 = b.getF32Type();
+
+  forEachCubeTile(kb, [&](const CubeOperands &ops) {
+    Value probs = kb.view(kb.tensorPtr(Role::Probs, element), tileOffset(kb, ops.tileIndex, bs),
+                          kb.regionType(q, bs, bs, element));
+    Value value = kb.view(kb.tensorPtr(Role::ValueCache, element), ops.cacheOffset,
+                          kb.regionType(bs, d, geo.numKvHeads * d, element));
+    Value out = kb.view(kb.tensorPtr(Role::BlockOut, f32), tileOffset(kb, ops.tileIndex, d),
+                        kb.regionType(q, d, d, f32));
+
+    Value probsMat = kb.declare(kb.nzMatTile(q, bs, element));
+    Value valueMat = kb.declare(kb.nzMatTile(bs, d, element));
+    Value left = kb.declare(kb.tileType(TileLocation::Left, q, bs, element));
+    Value right = kb.declare(kb.tileType(TileLocation::Right, bs, d, element));
+    Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, d, f32));
+
+    aicore::TLoadOp::create(b, loc, probs, probsMat);
+    aicore::TLoadOp::create(b, loc, value, valueMat);
+    aicore::TMovOp::create(b, loc, probsMat, left);
+    aicore::TMovOp::create(b, loc, valueMat, right);
+    aicore::TMatmulOp::create(b, loc, left, right, acc);
+    aicore::TStoreOp::create(b, loc, acc, out);
+  });
+}

@@ -1,0 +1,124 @@
+//===- KernelBuilder.h - building aicore kernel bodies ------------*- C++ -*-===//
+//
+// Helpers shared by the cube and vector kernels of attn-assign-cores: argument
+// access in KernelABI order, the SPMD position of a block, tile and GM-view
+// declarations, and structured control flow. Every kernel is built for one
+// strategy; the helpers hide the difference in addressing (whole tensors plus
+// computed offsets under spmd, views at offset 0 under per-tile).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PTOATTN_PASSES_ASSIGNCORES_KERNELBUILDER_H
+#define PTOATTN_PASSES_ASSIGNCORES_KERNELBUILDER_H
+
+#include "ptoattn/Dialect/AICore/IR/AICore.h"
+#include "ptoattn/Transforms/IndexBuilder.h"
+#include "ptoattn/Transforms/KernelABI.h"
+#include "ptoattn/Transforms/TileGeometry.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace mlir::ptoattn::assign_cores {
+
+/// The static facts every kernel of one paged-attention function is built from.
+struct KernelShape {
+  TileGeometry geo;
+  /// Element type of query, caches and probabilities (bf16 or f16).
+  Type element;
+  abi::Strategy strategy;
+
+  int64_t laneRows() const { return geo.queryTile / target::kVectorLanes; }
+  int64_t laneSlot() const { return abi::getLaneSlotFloats(geo.queryTile); }
+  bool isSpmd() const { return strategy == abi::Strategy::Spmd; }
+};
+
+/// Where an SPMD block works: its linear tile index and its (sequence, KV
+/// head, query tile) coordinates.
+struct BlockPosition {
+  Value block;
+  Value seq;
+  Value kvHead;
+  Value tile;
+};
+
+/// Builds the body of one kernel function at the builder's insertion point.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, const KernelShape &shape, abi::Stage stage)
+      : b(b), ib{b, loc}, loc(loc), shape(shape),
+        sig(abi::getKernelSignature(stage, shape.strategy)) {}
+
+  OpBuilder &b;
+  IndexBuilder ib;
+  Location loc;
+  const KernelShape &shape;
+  abi::KernelSignature sig;
+
+  //===--- Arguments ------------------------------------------------------===//
+
+  /// Element pointer of tensor argument `role` (`buffer.addr + start_offset`).
+  Value tensorPtr(abi::TensorRole role, Type element);
+  /// Runtime extent of dim `dim` of tensor argument `role`.
+  Value tensorDim(abi::TensorRole role, int64_t dim);
+  /// Scalar argument `role` (an i64) as an index.
+  Value scalarIndex(abi::ScalarRole role);
+  /// Scalar argument `role` as the f32 its low 32 bits hold.
+  Value scalarF32(abi::ScalarRole role);
+
+  //===--- SPMD position and paging (spmd strategy) -----------------------===//
+
+  /// This block's tile index and coordinates, from `get_block_idx`.
+  BlockPosition blockPosition();
+  /// `context_lens[seq]` as an index.
+  Value contextLength(Value seq);
+  /// `block_table[seq, step]` as an index; the table's width is read from
+  /// its descriptor.
+  Value cacheBlock(Value seq, Value step);
+
+  //===--- Types and declarations -----------------------------------------===//
+
+  /// A tile with `location`'s default layouts (mat/vec ND, left ZZ, right ZN,
+  /// acc NZ), fully valid, no pad.
+  aicore::TileType tileType(aicore::TileLocation location, int64_t rows, int64_t cols,
+                            Type element);
+  /// A fully valid L1 (Mat) tile with the given layouts and 512-byte boxes.
+  aicore::TileType matTile(int64_t rows, int64_t cols, Type element, aicore::BLayout blayout,
+                           aicore::SLayout slayout);
+  /// The same tile with another valid shape or pad value.
+  aicore::TileType withValid(aicore::TileType type, int64_t validRows, int64_t validCols);
+  aicore::TileType withPad(aicore::TileType type, aicore::PadValue pad);
+  /// An NZ matrix tile (column-major 16x16 boxes), the cube's operand staging form.
+  aicore::TileType nzMatTile(int64_t rows, int64_t cols, Type element);
+  /// A per-row scalar column (`rows` x 1 f32, column-major: a DN tile).
+  aicore::TileType columnTile(int64_t rows);
+  /// The 1 x `rows` row-major view of a column, for element-wise vector ops.
+  aicore::TileType rowTile(int64_t rows);
+
+  /// `aicore.tile`, with one operand per dynamic valid dim.
+  Value declare(aicore::TileType type, ValueRange validDims = {});
+
+  /// A 2-D GM region of `rows` x `cols` elements whose rows are `pitch`
+  /// elements apart (ND), or, with `transposed`, the `rows` x `cols`
+  /// transpose of a region whose rows are `pitch` apart (DN).
+  aicore::GmViewType regionType(int64_t rows, int64_t cols, int64_t pitch, Type element,
+                                bool transposed = false);
+  /// `aicore.gm_view` of `ptr` at element `offset`; `sizes` fill the `?` dims.
+  Value view(Value ptr, Value offset, aicore::GmViewType type, ValueRange sizes = {});
+
+  //===--- Control flow ----------------------------------------------------===//
+
+  /// `scf.if cond { then() }`.
+  void ifThen(Value cond, function_ref<void()> then);
+  /// `scf.if cond { then() } else { otherwise() }`.
+  void ifThenElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise);
+};
+
+/// Fills the body of the kernel function of each stage.
+void buildQKMatmulKernel(KernelBuilder &kb);
+void buildPVMatmulKernel(KernelBuilder &kb);
+void buildSoftmaxPrepareKernel(KernelBuilder &kb);
+void buildOnlineUpdateKernel(KernelBuilder &kb);
+
+} // namespace mlir::ptoattn::assign_cores
+
+#endif // PTOATTN_PASSES_ASSIGNCORES_KERNELBUILDER_H

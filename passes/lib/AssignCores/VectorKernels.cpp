@@ -1,0 +1,247 @@
+//===- VectorKernels.cpp - softmax_prepare and online_update (2 x AIV) ----===//
+//
+// Both vector stages run on the two AIV lanes of a cluster (a MIX task naming
+// the kernel in both AIV slots); lane `get_sub_block_id` takes rows
+// [lane * q_tile/2, (lane + 1) * q_tile/2) of the query tile. Per-row scalars
+// (m, l) live in GM in one slot per lane, padded so the lanes never share a
+// 64-byte line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+
+using namespace mlir;
+using namespace mlir::ptoattn;
+using namespace mlir::ptoattn::assign_cores;
+using aicore::PadValue;
+using aicore::TileLocation;
+using aicore::TileType;
+using Role = abi::TensorRole;
+using Scalar = abi::ScalarRole;
+
+/// Running max of a row before any block: finite, so no inf - inf appears.
+static constexpr float kRowMaxSentinel = -1e30f;
+
+namespace {
+
+/// Where one lane of a vector task works.
+struct LaneRegion {
+  /// First row of the lane in the q_tile-row tile buffers (S, P, O_i, O).
+  Value firstRow;
+  /// First float of the lane's per-row scalar slot (m_i, l_i, m, l).
+  Value slot;
+};
+
+} // namespace
+
+/// The lane's rows and slot in tile `tileIndex`'s buffers.
+static LaneRegion laneRegion(KernelBuilder &kb, Value tileIndex, Value lane) {
+  IndexBuilder &ib = kb.ib;
+  const int64_t rows = kb.shape.laneRows(), lanes = target::kVectorLanes;
+  return {ib.add(ib.mul(tileIndex, ib.constant(kb.shape.geo.queryTile)),
+                 ib.mul(lane, ib.constant(rows))),
+          ib.mul(ib.add(ib.mul(tileIndex, ib.constant(lanes)), lane),
+                 ib.constant(kb.shape.laneSlot()))};
+}
+
+/// A lane's per-row scalars in GM: a DN column of lane-rows floats.
+static Value columnView(KernelBuilder &kb, Role role, Value slot) {
+  int64_t rows = kb.shape.laneRows();
+  return kb.view(kb.tensorPtr(role, kb.b.getF32Type()), slot,
+                 kb.regionType(rows, 1, rows, kb.b.getF32Type(), /*transposed=*/true));
+}
+
+void assign_cores::buildSoftmaxPrepareKernel(KernelBuilder &kb) {
+  OpBuilder &b = kb.b;
+  IndexBuilder &ib = kb.ib;
+  Location loc = kb.loc;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t rows = kb.shape.laneRows(), bs = geo.blockSize;
+  Type element = kb.shape.element, f32 = b.getF32Type();
+
+  auto body = [&](Value tileIndex, Value validCols) {
+    Value lane = aicore::GetSubBlockIdOp::create(b, loc, b.getIndexType());
+    LaneRegion region = laneRegion(kb, tileIndex, lane);
+    Value rowOffset = ib.mul(region.firstRow, ib.constant(bs));
+    Value scale = kb.scalarF32(Scalar::Scale);
+    Value scores = kb.view(kb.tensorPtr(Role::Scores, f32), rowOffset,
+                           kb.regionType(rows, ShapedType::kDynamic, bs, f32), validCols);
+    Value probs = kb.view(kb.tensorPtr(Role::Probs, element), rowOffset,
+                          kb.regionType(rows, bs, bs, element));
+    Value maxView = columnView(kb, Role::BlockMax, region.slot);
+    Value sumView = columnView(kb, Role::BlockSum, region.slot);
+
+    TileType full = kb.tileType(TileLocation::Vec, rows, bs, f32);
+    // Only the valid columns are loaded; the same bytes seen with a -inf pad
+    // value are masked by tfillpad_inplace, so exp() makes them exactly 0.
+    Value s = kb.declare(kb.withValid(full, rows, ShapedType::kDynamic), validCols);
+    Value x = aicore::TileAliasOp::create(b, loc, kb.withPad(full, PadValue::Min), s, ValueRange());
+    Value tmp = kb.declare(full);
+    Value rowMax = kb.declare(kb.columnTile(rows));
+    Value rowSum = kb.declare(kb.columnTile(rows));
+    Value p = kb.declare(kb.tileType(TileLocation::Vec, rows, bs, element));
+    // P rounded back to f32: the row sum is taken over the values PV multiplies.
+    Value pRounded = kb.declare(full);
+
+    aicore::TLoadOp::create(b, loc, scores, s);
+    aicore::TFillPadInplaceOp::create(b, loc, s, x);
+    aicore::TMulSOp::create(b, loc, x, scale, x);
+    aicore::TRowMaxOp::create(b, loc, x, rowMax, tmp);
+    aicore::TRowExpandSubOp::create(b, loc, x, rowMax, x, /*tmp=*/Value());
+    aicore::TExpOp::create(b, loc, x, x);
+    aicore::TCvtOp::create(b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::Rint),
+                           x, p);
+    aicore::TCvtOp::create(b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::None),
+                           p, pRounded);
+    aicore::TRowSumOp::create(b, loc, pRounded, rowSum, tmp);
+    aicore::TStoreOp::create(b, loc, p, probs);
+    aicore::TStoreOp::create(b, loc, rowMax, maxView);
+    aicore::TStoreOp::create(b, loc, rowSum, sumView);
+  };
+
+  if (!kb.shape.isSpmd()) {
+    body(ib.constant(0), kb.scalarIndex(Scalar::ValidCols));
+    return;
+  }
+  BlockPosition pos = kb.blockPosition();
+  Value step = kb.scalarIndex(Scalar::KvStep);
+  Value length = kb.contextLength(pos.seq);
+  Value blockSize = ib.constant(bs);
+  kb.ifThen(ib.less(step, ib.ceilDiv(length, blockSize)), [&] {
+    body(pos.block, ib.min(ib.sub(length, ib.mul(step, blockSize)), blockSize));
+  });
+}
+
+void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {
+  OpBuilder &b = kb.b;
+  IndexBuilder &ib = kb.ib;
+  Location loc = kb.loc;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t rows = kb.shape.laneRows(), d = geo.headDim;
+  Type f32 = b.getF32Type();
+
+  // The step, the tile's step count, the tile index, the tile's real rows and
+  // the element offset of the tile's first output row, per strategy.
+  Value step = kb.scalarIndex(Scalar::KvStep);
+  Value numSteps, tileIndex, outOffset;
+  OpFoldResult tileRows;
+  if (kb.shape.isSpmd()) {
+    BlockPosition pos = kb.blockPosition();
+    numSteps = ib.ceilDiv(kb.contextLength(pos.seq), ib.constant(geo.blockSize));
+    tileIndex = pos.block;
+    tileRows = geo.buildRowCount(ib, pos.tile);
+    Value firstHead = geo.buildFirstHead(ib, pos.kvHead, pos.tile);
+    outOffset = ib.mul(ib.add(ib.mul(pos.seq, ib.constant(geo.numHeads)), firstHead),
+                       ib.constant(d));
+  } else {
+    numSteps = kb.scalarIndex(Scalar::NumSteps);
+    tileIndex = ib.constant(0);
+    tileRows = geo.hasStaticRowCount() ? OpFoldResult(b.getIndexAttr(geo.getStaticRowCount()))
+                                       : OpFoldResult(kb.tensorDim(Role::Out, 1));
+    outOffset = ib.constant(0);
+  }
+
+  Value lane = aicore::GetSubBlockIdOp::create(b, loc, b.getIndexType());
+  LaneRegion region = laneRegion(kb, tileIndex, lane);
+  Value laneFirstRow = ib.mul(lane, ib.constant(rows));
+  // Rows of this lane that are real heads: clamp(tile rows - lane * rows, 0, rows).
+  Value realRows = ib.max(ib.min(ib.sub(getValueOrCreateConstantIndexOp(b, loc, tileRows),
+                                        laneFirstRow),
+                                 ib.constant(rows)),
+                          ib.constant(0));
+  Value outView = kb.view(kb.tensorPtr(Role::Out, f32), ib.add(outOffset, ib.mul(laneFirstRow, ib.constant(d))),
+                          kb.regionType(ShapedType::kDynamic, d, d, f32), realRows);
+  Value rowOffset = ib.mul(region.firstRow, ib.constant(d));
+
+  TileType rowsTile = kb.tileType(TileLocation::Vec, rows, d, f32);
+  Value out = kb.declare(rowsTile);
+  // Writes the lane's real rows of `out` (padding rows of a GQA group never reach GM).
+  auto storeRealRows = [&] {
+    kb.ifThen(ib.less(ib.constant(0), realRows), [&] {
+      Value real = aicore::TileAliasOp::create(
+          b, loc, kb.withValid(rowsTile, ShapedType::kDynamic, d), out, realRows);
+      aicore::TStoreOp::create(b, loc, real, outView);
+    });
+  };
+  auto fill = [&](Value tile, float value) {
+    aicore::TExpandSOp::create(b, loc,
+                               arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value)), tile);
+  };
+
+  kb.ifThenElse(
+      ib.less(step, numSteps),
+      [&] {
+        Value blockOut = kb.declare(rowsTile);
+        // Per-row scalars as DN columns, seen as 1 x rows rows for element-wise ops.
+        auto column = [&] { return kb.declare(kb.columnTile(rows)); };
+        Value mBlock = column(), lBlock = column(), m = column(), l = column(), mNew = column(),
+              alpha = column(), beta = column();
+        auto row = [&](Value col) -> Value {
+          return aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), col);
+        };
+        Value mBlockRow = row(mBlock), lBlockRow = row(lBlock), mRow = row(m), lRow = row(l),
+              mNewRow = row(mNew), alphaRow = row(alpha), betaRow = row(beta);
+        Value lScaled = kb.declare(kb.rowTile(rows));
+
+        aicore::TLoadOp::create(b, loc, columnView(kb, Role::BlockMax, region.slot), mBlock);
+        aicore::TLoadOp::create(b, loc, columnView(kb, Role::BlockSum, region.slot), lBlock);
+        aicore::TLoadOp::create(b, loc,
+                                kb.view(kb.tensorPtr(Role::BlockOut, f32), rowOffset,
+                                        kb.regionType(rows, d, d, f32)),
+                                blockOut);
+        Value accOutView = kb.view(kb.tensorPtr(Role::AccOut, f32), rowOffset,
+                                   kb.regionType(rows, d, d, f32));
+        Value accMaxView = columnView(kb, Role::AccMax, region.slot);
+        Value accSumView = columnView(kb, Role::AccSum, region.slot);
+        // The first step starts from (m, l, O) = (-1e30, 0, 0) instead of the
+        // accumulators, which hold nothing yet.
+        kb.ifThenElse(
+            ib.equal(step, ib.constant(0)),
+            [&] {
+              fill(mRow, kRowMaxSentinel);
+              fill(lRow, 0.0f);
+              fill(out, 0.0f);
+            },
+            [&] {
+              aicore::TLoadOp::create(b, loc, accMaxView, m);
+              aicore::TLoadOp::create(b, loc, accSumView, l);
+              aicore::TLoadOp::create(b, loc, accOutView, out);
+            });
+        // m' = max(m, m_i); alpha = exp(m - m'); beta = exp(m_i - m');
+        // l' = alpha l + beta l_i; O' = alpha O + beta O_i.
+        aicore::TMaxOp::create(b, loc, mRow, mBlockRow, mNewRow);
+        aicore::TSubOp::create(b, loc, mRow, mNewRow, alphaRow);
+        aicore::TExpOp::create(b, loc, alphaRow, alphaRow);
+        aicore::TSubOp::create(b, loc, mBlockRow, mNewRow, betaRow);
+        aicore::TExpOp::create(b, loc, betaRow, betaRow);
+        aicore::TMulOp::create(b, loc, alphaRow, lRow, lRow);
+        aicore::TMulOp::create(b, loc, betaRow, lBlockRow, lScaled);
+        aicore::TAddOp::create(b, loc, lRow, lScaled, lRow);
+        aicore::TRowExpandMulOp::create(b, loc, out, alpha, out, Value());
+        aicore::TRowExpandMulOp::create(b, loc, blockOut, beta, blockOut, Value());
+        aicore::TAddOp::create(b, loc, out, blockOut, out);
+        kb.ifThenElse(
+            ib.equal(ib.add(step, ib.constant(1)), numSteps),
+            [&] {
+              aicore::TRowExpandDivOp::create(b, loc, out, l, out, Value());
+              storeRealRows();
+            },
+            [&] {
+              aicore::TStoreOp::create(b, loc, mNew, accMaxView);
+              aicore::TStoreOp::create(b, loc, l, accSumView);
+              aicore::TStoreOp::create(b, loc, out, accOutView);
+            });
+      },
+      [&] {
+        // An empty sequence gets its zero rows once, from its step-0 task.
+        Value empty = arith::AndIOp::create(b, loc, ib.equal(numSteps, ib.constant(0)),
+                                            ib.equal(step, ib.constant(0)));
+        kb.ifThen(empty, [&] {
+          fill(out, 0.0f);
+          storeRealRows();
+        });
+      });
+}

@@ -1,0 +1,397 @@
+// RUN: ptoattn-opt %s -split-input-file -attn-assign-cores -verify-diagnostics | FileCheck %s
+// RUN: ptoattn-opt %s -split-input-file -attn-assign-cores=strategy=per-tile -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
+// The kernels verify after a round trip (every aicore verifier runs on real output).
+// RUN: ptoattn-opt %s -split-input-file -attn-assign-cores -verify-diagnostics | ptoattn-opt -split-input-file > /dev/null
+// RUN: not ptoattn-opt %s -split-input-file -attn-assign-cores=strategy=fifo 2>&1 | FileCheck %s --check-prefix=STRATEGY
+// STRATEGY: error: strategy 'fifo' is not supported: must be spmd or per-tile
+//
+// Inputs are attn-tile output. Tiles carry no addresses yet (aicore-plan-memory) and
+// kernels no pipe synchronisation (aicore-insert-sync).
+
+// MQA, 16 heads on one KV head, head_dim 128, block 128 (the reference configuration).
+// CHECK-LABEL: func.func @mqa_qk_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in query", "in key_cache", "in block_table", "in context_lens", "out scores", "i64 kv_step"], ptoattn.lanes = 1 : i64, ptoattn.strategy = "spmd"}
+// spmd: the tile comes from the block index; a step past the sequence's end does nothing.
+//       CHECK:   %[[BLK:.*]] = aicore.get_block_idx
+//       CHECK:   %[[J64:.*]] = aicore.scalar_arg 5 : i64
+//       CHECK:   %[[LENS:.*]] = aicore.tensor_ptr 3 : !aicore.gm_ptr<i32>
+//       CHECK:   aicore.load_scalar %[[LENS]]
+//       CHECK:   %[[ACTIVE:.*]] = arith.cmpi slt
+//       CHECK:   scf.if %[[ACTIVE]] {
+//       CHECK:     %[[TABLE:.*]] = aicore.tensor_ptr 2 : !aicore.gm_ptr<i32>
+//       CHECK:     %[[WIDTH:.*]] = aicore.tensor_dim 2[1]
+//       CHECK:     aicore.load_scalar %[[TABLE]]
+//       CHECK:     %[[Q:.*]] = aicore.gm_view %{{.*}} : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x16x128xbf16>
+// K is read through a DN view: the transposed block, with no transpose instruction.
+//       CHECK:     %[[KT:.*]] = aicore.gm_view %{{.*}} : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x128x128xbf16, layout = dn>
+//       CHECK:     %[[S:.*]] = aicore.gm_view %{{.*}} : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x16x128xf32>
+//       CHECK:     %[[QM:.*]] = aicore.tile : !aicore.tile<mat, 16x128xbf16, blayout = col_major, slayout = row_major, pad = zero>
+//       CHECK:     %[[KM:.*]] = aicore.tile : !aicore.tile<mat, 128x128xbf16, slayout = col_major>
+//       CHECK:     %[[L:.*]] = aicore.tile : !aicore.tile<left, 16x128xbf16>
+//       CHECK:     %[[R:.*]] = aicore.tile : !aicore.tile<right, 128x128xbf16>
+//       CHECK:     %[[ACC:.*]] = aicore.tile : !aicore.tile<acc, 16x128xf32>
+//       CHECK:     aicore.tload ins(%[[Q]] : {{.*}}) outs(%[[QM]] : {{.*}})
+//       CHECK:     aicore.tload ins(%[[KT]] : {{.*}}) outs(%[[KM]] : {{.*}})
+//       CHECK:     aicore.tmov ins(%[[QM]] : {{.*}}) outs(%[[L]] : {{.*}})
+//       CHECK:     aicore.tmov ins(%[[KM]] : {{.*}}) outs(%[[R]] : {{.*}})
+//       CHECK:     aicore.tmatmul ins(%[[L]], %[[R]] : {{.*}}) outs(%[[ACC]] : {{.*}})
+//       CHECK:     aicore.tstore ins(%[[ACC]] : {{.*}}) outs(%[[S]] : {{.*}})
+//   CHECK-NOT:   aicore.set_flag
+// CHECK-LABEL: func.func @mqa_softmax_prepare() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in scores", "in context_lens", "out probs", "out block_max", "out block_sum", "i64 kv_step", "f32 scale"], ptoattn.lanes = 2 : i64, ptoattn.strategy = "spmd"}
+//       CHECK:   scf.if
+//       CHECK:     %[[VALID:.*]] = arith.minsi
+// Lane l takes rows [8 l, 8 l + 8) of the 16-row tile; its m/l slot is 16 floats (64 bytes).
+//       CHECK:     %[[LANE:.*]] = aicore.get_sub_block_id
+//       CHECK:     %[[SCALE:.*]] = aicore.scalar_arg 6 : f32
+//       CHECK:     %[[SV:.*]] = aicore.gm_view %{{.*}} sizes(%[[VALID]]) : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x?xf32, stride = [1024, 1024, 1024, 128, 1]>
+//       CHECK:     %[[PV:.*]] = aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x8x128xbf16>
+//       CHECK:     %[[MV:.*]] = aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x8x1xf32, layout = dn>
+//       CHECK:     %[[LV:.*]] = aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x8x1xf32, layout = dn>
+//       CHECK:     %[[ST:.*]] = aicore.tile valid(%[[VALID]]) : !aicore.tile<vec, 8x128xf32, valid = [8, ?]>
+//       CHECK:     %[[X:.*]] = aicore.tile_alias %[[ST]] : !aicore.tile<vec, 8x128xf32, valid = [8, ?]> -> !aicore.tile<vec, 8x128xf32, pad = min>
+//       CHECK:     aicore.tload ins(%[[SV]]
+//       CHECK:     aicore.tfillpad_inplace ins(%[[ST]] : {{.*}}) outs(%[[X]] : {{.*}})
+//       CHECK:     aicore.tmuls ins(%[[X]], %[[SCALE]] : {{.*}}) outs(%[[X]] : {{.*}})
+//       CHECK:     aicore.trowmax ins(%[[X]] : {{.*}}) outs(%[[M:.*]] : !aicore.tile<vec, 8x1xf32, blayout = col_major>) tmp
+//       CHECK:     aicore.trowexpandsub ins(%[[X]], %[[M]] : {{.*}}) outs(%[[X]] : {{.*}})
+//       CHECK:     aicore.texp ins(%[[X]] : {{.*}}) outs(%[[X]] : {{.*}})
+// P is rounded to bf16 (nearest-even, as the reference); the row sum is taken over the rounded values.
+//       CHECK:     aicore.tcvt rint ins(%[[X]] : {{.*}}) outs(%[[P:.*]] : !aicore.tile<vec, 8x128xbf16>)
+//       CHECK:     aicore.tcvt none ins(%[[P]] : {{.*}}) outs(%[[PF:.*]] : !aicore.tile<vec, 8x128xf32>)
+//       CHECK:     aicore.trowsum ins(%[[PF]] : {{.*}}) outs(%[[SUM:.*]] : {{.*}}) tmp
+//       CHECK:     aicore.tstore ins(%[[P]] : {{.*}}) outs(%[[PV]] : {{.*}})
+//       CHECK:     aicore.tstore ins(%[[M]] : {{.*}}) outs(%[[MV]] : {{.*}})
+//       CHECK:     aicore.tstore ins(%[[SUM]] : {{.*}}) outs(%[[LV]] : {{.*}})
+// CHECK-LABEL: func.func @mqa_pv_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in probs", "in value_cache", "in block_table", "in context_lens", "out block_out", "i64 kv_step"]
+//       CHECK:     aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x16x128xbf16>
+//       CHECK:     aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x128x128xbf16>
+//       CHECK:     aicore.tile : !aicore.tile<mat, 16x128xbf16, blayout = col_major, slayout = row_major>
+//       CHECK:     aicore.tile : !aicore.tile<mat, 128x128xbf16, blayout = col_major, slayout = row_major>
+//       CHECK:     aicore.tmatmul
+//       CHECK:     aicore.tstore
+// CHECK-LABEL: func.func @mqa_online_update() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in block_max", "in block_sum", "in block_out", "in context_lens", "inout acc_max", "inout acc_sum", "inout acc_out", "out out", "i64 kv_step"], ptoattn.lanes = 2 : i64
+//       CHECK:   %[[STEP64:.*]] = aicore.scalar_arg 8 : i64
+//       CHECK:   %[[STEP:.*]] = arith.index_cast %[[STEP64]]
+//       CHECK:   %[[N:.*]] = arith.ceildivui
+// The lane's real rows: clamp(tile rows - 8 lane, 0, 8).
+//       CHECK:   %[[LANE:.*]] = aicore.get_sub_block_id
+//       CHECK:   %[[REAL:.*]] = arith.maxsi
+//       CHECK:   %[[OUTV:.*]] = aicore.gm_view %{{.*}} sizes(%[[REAL]]) : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x?x128xf32, stride = [2048, 2048, 2048, 128, 1]>
+//       CHECK:   %[[O:.*]] = aicore.tile : !aicore.tile<vec, 8x128xf32>
+//       CHECK:   %[[ACTIVE:.*]] = arith.cmpi slt, %[[STEP]], %[[N]]
+//       CHECK:   scf.if %[[ACTIVE]] {
+//       CHECK:     %[[FIRST:.*]] = arith.cmpi eq, %[[STEP]]
+//       CHECK:     scf.if %[[FIRST]] {
+//       CHECK:       aicore.texpands ins(%{{.*}} : f32) outs(%{{.*}} : !aicore.tile<vec, 1x8xf32>)
+//       CHECK:     } else {
+//       CHECK:       aicore.tload
+//       CHECK:     }
+//       CHECK:     aicore.tmax
+//       CHECK:     aicore.trowexpandmul
+//       CHECK:     aicore.trowexpandmul
+//       CHECK:     aicore.tadd
+//       CHECK:     %[[LAST:.*]] = arith.cmpi eq
+//       CHECK:     scf.if %[[LAST]] {
+//       CHECK:       aicore.trowexpanddiv
+//       CHECK:       %[[REALO:.*]] = aicore.tile_alias %[[O]] valid(%[[REAL]]) : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xf32, valid = [?, 128]>
+//       CHECK:       aicore.tstore ins(%[[REALO]] : {{.*}}) outs(%[[OUTV]] : {{.*}})
+//       CHECK:     } else {
+//       CHECK-COUNT-3: aicore.tstore
+//       CHECK:     }
+//       CHECK:   } else {
+// An empty sequence gets zero rows, once (step 0).
+//       CHECK:     %[[EMPTY:.*]] = arith.andi
+//       CHECK:     scf.if %[[EMPTY]] {
+//       CHECK:       aicore.texpands ins(%{{.*}} : f32) outs(%[[O]] : !aicore.tile<vec, 8x128xf32>)
+// CHECK-LABEL: func.func @mqa(
+//       CHECK:   attn.qk_matmul {{.*}} kernel @mqa_qk_matmul
+//       CHECK:   attn.softmax_prepare {{.*}} kernel @mqa_softmax_prepare
+//       CHECK:   attn.pv_matmul {{.*}} kernel @mqa_pv_matmul
+//       CHECK:   attn.online_update {{.*}} kernel @mqa_online_update
+// per-tile: no block index; the kernels work at offset 0 of the views they get.
+// PERTILE-LABEL: func.func @mqa_qk_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in query", "in key_cache", "out scores"], ptoattn.lanes = 1 : i64, ptoattn.strategy = "per-tile"}
+//   PERTILE-NOT:   aicore.get_block_idx
+//   PERTILE-NOT:   aicore.load_scalar
+//       PERTILE:   %[[C0:.*]] = arith.constant 0 : index
+//       PERTILE:   aicore.gm_view %{{.*}}[%[[C0]]] : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x16x128xbf16>
+// PERTILE-LABEL: func.func @mqa_softmax_prepare() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in scores", "out probs", "out block_max", "out block_sum", "i64 valid_cols", "f32 scale"]
+//       PERTILE:   %[[VALID64:.*]] = aicore.scalar_arg 4 : i64
+// PERTILE-LABEL: func.func @mqa_online_update() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in block_max", "in block_sum", "in block_out", "inout acc_max", "inout acc_sum", "inout acc_out", "out out", "i64 kv_step", "i64 num_steps"]
+//       PERTILE:   aicore.scalar_arg 7 : i64
+//       PERTILE:   aicore.scalar_arg 8 : i64
+func.func @mqa(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %arg2: tensor<?x128x1x128xbf16>, %arg3: tensor<4x?xi32>, %arg4: tensor<4xi32>, %arg5: f32) -> tensor<4x16x128xf32> {
+  %0 = tensor.empty() : tensor<4x16x128xf32>
+  %1 = scf.forall (%arg6, %arg7, %arg8) in (4, 1, 1) shared_outs(%arg9 = %0) -> (tensor<4x16x128xf32>) {
+    %c16 = arith.constant 16 : index
+    %2 = arith.muli %arg8, %c16 : index
+    %c16_0 = arith.constant 16 : index
+    %3 = arith.muli %arg7, %c16_0 : index
+    %4 = arith.addi %3, %2 : index
+    %extracted_slice = tensor.extract_slice %arg0[%arg6, %4, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %extracted = tensor.extract %arg4[%arg6] : tensor<4xi32>
+    %5 = arith.index_cast %extracted : i32 to index
+    %c128 = arith.constant 128 : index
+    %6 = arith.ceildivui %5, %c128 : index
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %cst = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+    %cst_1 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+    %cst_2 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+    %7:3 = scf.for %arg10 = %c0 to %6 step %c1 iter_args(%arg11 = %cst, %arg12 = %cst_1, %arg13 = %cst_2) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %extracted_3 = tensor.extract %arg3[%arg6, %arg10] : tensor<4x?xi32>
+      %8 = arith.index_cast %extracted_3 : i32 to index
+      %extracted_slice_4 = tensor.extract_slice %arg1[%8, 0, %arg7, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %extracted_slice_5 = tensor.extract_slice %arg2[%8, 0, %arg7, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %9 = arith.muli %arg10, %c128 : index
+      %10 = arith.subi %5, %9 : index
+      %11 = arith.minsi %10, %c128 : index
+      %c0_6 = arith.constant 0 : index
+      %12 = arith.cmpi eq, %arg10, %c0_6 : index
+      %c1_7 = arith.constant 1 : index
+      %13 = arith.addi %arg10, %c1_7 : index
+      %14 = arith.cmpi eq, %13, %6 : index
+      %15 = attn.qk_matmul %extracted_slice, %extracted_slice_4 : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %probs, %row_max, %row_sum = attn.softmax_prepare %15 valid_cols(%11) scale(%arg5) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+      %16 = attn.pv_matmul %probs, %extracted_slice_5 : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %new_row_max, %new_row_sum, %new_out = attn.online_update block(%row_max, %row_sum, %16) acc(%arg11, %arg12, %arg13) first(%12) last(%14) : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %new_row_max, %new_row_sum, %new_out : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %7#2 into %arg9[%arg6, %4, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  return %1 : tensor<4x16x128xf32>
+}
+
+// -----
+
+// GQA 40/8, block 64: groups of 5 heads in 16-row tiles. The query load fills the 5 real
+// rows of a zero-padded tile; K rows are 8 x 128 elements apart in the cache.
+// CHECK-LABEL: func.func @gqa_qk_matmul()
+//       CHECK:   aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x5x128xbf16>
+//       CHECK:   aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x128x64xbf16, stride = [65536, 65536, 65536, 1, 1024], layout = dn>
+//       CHECK:   %[[QM:.*]] = aicore.tile : !aicore.tile<mat, 16x128xbf16, blayout = col_major, slayout = row_major, pad = zero>
+//       CHECK:   %[[ROWS:.*]] = aicore.tile_alias %[[QM]] : {{.*}} -> !aicore.tile<mat, 16x128xbf16, valid = [5, 128], blayout = col_major, slayout = row_major, pad = zero>
+//       CHECK:   aicore.tload ins(%{{.*}} : !aicore.gm<1x1x1x5x128xbf16>) outs(%[[ROWS]] : {{.*}})
+//       CHECK:   aicore.tmov ins(%[[QM]] : {{.*}}) outs(%{{.*}} : !aicore.tile<left, 16x128xbf16>)
+// CHECK-LABEL: func.func @gqa_pv_matmul()
+//       CHECK:   aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x64x128xbf16, stride = [65536, 65536, 65536, 1024, 1]>
+// CHECK-LABEL: func.func @gqa_online_update()
+// Only rows 0..4 of lane 0 are heads: min(5 - 8 lane, 8) clamped at 0.
+//       CHECK:   %[[C5:.*]] = arith.constant 5 : index
+//       CHECK:   arith.subi %[[C5]]
+func.func @gqa(%arg0: tensor<3x40x128xbf16>, %arg1: tensor<?x64x8x128xbf16>, %arg2: tensor<?x64x8x128xbf16>, %arg3: tensor<3x?xi32>, %arg4: tensor<3xi32>, %arg5: f32) -> tensor<3x40x128xf32> {
+  %0 = tensor.empty() : tensor<3x40x128xf32>
+  %1 = scf.forall (%arg6, %arg7, %arg8) in (3, 8, 1) shared_outs(%arg9 = %0) -> (tensor<3x40x128xf32>) {
+    %c16 = arith.constant 16 : index
+    %2 = arith.muli %arg8, %c16 : index
+    %c5 = arith.constant 5 : index
+    %3 = arith.muli %arg7, %c5 : index
+    %4 = arith.addi %3, %2 : index
+    %extracted_slice = tensor.extract_slice %arg0[%arg6, %4, 0] [1, 5, 128] [1, 1, 1] : tensor<3x40x128xbf16> to tensor<5x128xbf16>
+    %c5_0 = arith.constant 5 : index
+    %c16_1 = arith.constant 16 : index
+    %5 = arith.subi %c16_1, %c5_0 : index
+    %cst = arith.constant 0.000000e+00 : bf16
+    %padded = tensor.pad %extracted_slice low[0, 0] high[%5, 0] {
+    ^bb0(%arg10: index, %arg11: index):
+      tensor.yield %cst : bf16
+    } : tensor<5x128xbf16> to tensor<16x128xbf16>
+    %extracted = tensor.extract %arg4[%arg6] : tensor<3xi32>
+    %6 = arith.index_cast %extracted : i32 to index
+    %c64 = arith.constant 64 : index
+    %7 = arith.ceildivui %6, %c64 : index
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %cst_2 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+    %cst_3 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+    %cst_4 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+    %8:3 = scf.for %arg10 = %c0 to %7 step %c1 iter_args(%arg11 = %cst_2, %arg12 = %cst_3, %arg13 = %cst_4) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %extracted_6 = tensor.extract %arg3[%arg6, %arg10] : tensor<3x?xi32>
+      %9 = arith.index_cast %extracted_6 : i32 to index
+      %extracted_slice_7 = tensor.extract_slice %arg1[%9, 0, %arg7, 0] [1, 64, 1, 128] [1, 1, 1, 1] : tensor<?x64x8x128xbf16> to tensor<64x128xbf16>
+      %extracted_slice_8 = tensor.extract_slice %arg2[%9, 0, %arg7, 0] [1, 64, 1, 128] [1, 1, 1, 1] : tensor<?x64x8x128xbf16> to tensor<64x128xbf16>
+      %10 = arith.muli %arg10, %c64 : index
+      %11 = arith.subi %6, %10 : index
+      %12 = arith.minsi %11, %c64 : index
+      %c0_9 = arith.constant 0 : index
+      %13 = arith.cmpi eq, %arg10, %c0_9 : index
+      %c1_10 = arith.constant 1 : index
+      %14 = arith.addi %arg10, %c1_10 : index
+      %15 = arith.cmpi eq, %14, %7 : index
+      %16 = attn.qk_matmul %padded, %extracted_slice_7 : tensor<16x128xbf16>, tensor<64x128xbf16> -> tensor<16x64xf32>
+      %probs, %row_max, %row_sum = attn.softmax_prepare %16 valid_cols(%12) scale(%arg5) : tensor<16x64xf32> -> tensor<16x64xbf16>, tensor<16xf32>, tensor<16xf32>
+      %17 = attn.pv_matmul %probs, %extracted_slice_8 : tensor<16x64xbf16>, tensor<64x128xbf16> -> tensor<16x128xf32>
+      %new_row_max, %new_row_sum, %new_out = attn.online_update block(%row_max, %row_sum, %17) acc(%arg11, %arg12, %arg13) first(%13) last(%15) : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %new_row_max, %new_row_sum, %new_out : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    %extracted_slice_5 = tensor.extract_slice %8#2[0, 0] [5, 128] [1, 1] : tensor<16x128xf32> to tensor<5x128xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %extracted_slice_5 into %arg9[%arg6, %4, 0] [1, 5, 128] [1, 1, 1] : tensor<5x128xf32> into tensor<3x40x128xf32>
+    }
+  }
+  return %1 : tensor<3x40x128xf32>
+}
+
+// -----
+
+// 64 heads on one KV head: one 64-row tile (lanes of 32 rows, slots of 32 floats).
+// With q-tile 16 at tiling it would be four 16-row tiles; see attn-tile.mlir.
+// CHECK-LABEL: func.func @mqa_64_heads_softmax_prepare()
+//       CHECK:   aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x32x?xf32, stride = [512, 512, 512, 16, 1]>
+//       CHECK:   aicore.tile : !aicore.tile<vec, 32x1xf32, blayout = col_major>
+// CHECK-LABEL: func.func @mqa_64_heads_pv_matmul()
+//       CHECK:   aicore.tile : !aicore.tile<left, 64x16xbf16>
+//       CHECK:   aicore.tile : !aicore.tile<right, 16x64xbf16>
+//       CHECK:   aicore.tile : !aicore.tile<acc, 64x64xf32>
+func.func @mqa_64_heads(%arg0: tensor<2x64x64xbf16>, %arg1: tensor<?x16x1x64xbf16>, %arg2: tensor<?x16x1x64xbf16>, %arg3: tensor<2x?xi32>, %arg4: tensor<2xi32>, %arg5: f32) -> tensor<2x64x64xf32> {
+  %0 = tensor.empty() : tensor<2x64x64xf32>
+  %1 = scf.forall (%arg6, %arg7, %arg8) in (2, 1, 1) shared_outs(%arg9 = %0) -> (tensor<2x64x64xf32>) {
+    %c64 = arith.constant 64 : index
+    %2 = arith.muli %arg8, %c64 : index
+    %c64_0 = arith.constant 64 : index
+    %3 = arith.muli %arg7, %c64_0 : index
+    %4 = arith.addi %3, %2 : index
+    %extracted_slice = tensor.extract_slice %arg0[%arg6, %4, 0] [1, 64, 64] [1, 1, 1] : tensor<2x64x64xbf16> to tensor<64x64xbf16>
+    %extracted = tensor.extract %arg4[%arg6] : tensor<2xi32>
+    %5 = arith.index_cast %extracted : i32 to index
+    %c16 = arith.constant 16 : index
+    %6 = arith.ceildivui %5, %c16 : index
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %cst = arith.constant dense<-1.000000e+30> : tensor<64xf32>
+    %cst_1 = arith.constant dense<0.000000e+00> : tensor<64xf32>
+    %cst_2 = arith.constant dense<0.000000e+00> : tensor<64x64xf32>
+    %7:3 = scf.for %arg10 = %c0 to %6 step %c1 iter_args(%arg11 = %cst, %arg12 = %cst_1, %arg13 = %cst_2) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x64xf32>) {
+      %extracted_3 = tensor.extract %arg3[%arg6, %arg10] : tensor<2x?xi32>
+      %8 = arith.index_cast %extracted_3 : i32 to index
+      %extracted_slice_4 = tensor.extract_slice %arg1[%8, 0, %arg7, 0] [1, 16, 1, 64] [1, 1, 1, 1] : tensor<?x16x1x64xbf16> to tensor<16x64xbf16>
+      %extracted_slice_5 = tensor.extract_slice %arg2[%8, 0, %arg7, 0] [1, 16, 1, 64] [1, 1, 1, 1] : tensor<?x16x1x64xbf16> to tensor<16x64xbf16>
+      %9 = arith.muli %arg10, %c16 : index
+      %10 = arith.subi %5, %9 : index
+      %11 = arith.minsi %10, %c16 : index
+      %c0_6 = arith.constant 0 : index
+      %12 = arith.cmpi eq, %arg10, %c0_6 : index
+      %c1_7 = arith.constant 1 : index
+      %13 = arith.addi %arg10, %c1_7 : index
+      %14 = arith.cmpi eq, %13, %6 : index
+      %15 = attn.qk_matmul %extracted_slice, %extracted_slice_4 : tensor<64x64xbf16>, tensor<16x64xbf16> -> tensor<64x16xf32>
+      %probs, %row_max, %row_sum = attn.softmax_prepare %15 valid_cols(%11) scale(%arg5) : tensor<64x16xf32> -> tensor<64x16xbf16>, tensor<64xf32>, tensor<64xf32>
+      %16 = attn.pv_matmul %probs, %extracted_slice_5 : tensor<64x16xbf16>, tensor<16x64xbf16> -> tensor<64x64xf32>
+      %new_row_max, %new_row_sum, %new_out = attn.online_update block(%row_max, %row_sum, %16) acc(%arg11, %arg12, %arg13) first(%12) last(%14) : tensor<64xf32>, tensor<64x64xf32>
+      scf.yield %new_row_max, %new_row_sum, %new_out : tensor<64xf32>, tensor<64xf32>, tensor<64x64xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %7#2 into %arg9[%arg6, %4, 0] [1, 64, 64] [1, 1, 1] : tensor<64x64xf32> into tensor<2x64x64xf32>
+    }
+  }
+  return %1 : tensor<2x64x64xf32>
+}
+
+// -----
+
+// 40 heads on one KV head in 16-row tiles: the last tile has 8 rows, so the per-tile
+// kernels read the tile's rows from the view the orchestration passes.
+// PERTILE-LABEL: func.func @uneven_qk_matmul()
+//       PERTILE:   %[[ROWS:.*]] = aicore.tensor_dim 0[1]
+//       PERTILE:   aicore.gm_view %{{.*}} sizes(%[[ROWS]]) : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x?x256xbf16, stride = [4096, 4096, 4096, 256, 1]>
+//       PERTILE:   aicore.tile_alias %{{.*}} valid(%[[ROWS]])
+// PERTILE-LABEL: func.func @uneven_online_update()
+//       PERTILE:   aicore.tensor_dim 6[1]
+func.func @uneven(%arg0: tensor<1x40x256xbf16>, %arg1: tensor<?x32x1x256xbf16>, %arg2: tensor<?x32x1x256xbf16>, %arg3: tensor<1x?xi32>, %arg4: tensor<1xi32>, %arg5: f32) -> tensor<1x40x256xf32> {
+  %0 = tensor.empty() : tensor<1x40x256xf32>
+  %1 = scf.forall (%arg6, %arg7, %arg8) in (1, 1, 3) shared_outs(%arg9 = %0) -> (tensor<1x40x256xf32>) {
+    %c16 = arith.constant 16 : index
+    %2 = arith.muli %arg8, %c16 : index
+    %c40 = arith.constant 40 : index
+    %3 = arith.muli %arg7, %c40 : index
+    %4 = arith.addi %3, %2 : index
+    %c16_0 = arith.constant 16 : index
+    %5 = arith.muli %arg8, %c16_0 : index
+    %c40_1 = arith.constant 40 : index
+    %6 = arith.subi %c40_1, %5 : index
+    %c16_2 = arith.constant 16 : index
+    %7 = arith.minsi %c16_2, %6 : index
+    %extracted_slice = tensor.extract_slice %arg0[%arg6, %4, 0] [1, %7, 256] [1, 1, 1] : tensor<1x40x256xbf16> to tensor<?x256xbf16>
+    %c16_3 = arith.constant 16 : index
+    %8 = arith.subi %c16_3, %7 : index
+    %cst = arith.constant 0.000000e+00 : bf16
+    %padded = tensor.pad %extracted_slice low[0, 0] high[%8, 0] {
+    ^bb0(%arg10: index, %arg11: index):
+      tensor.yield %cst : bf16
+    } : tensor<?x256xbf16> to tensor<16x256xbf16>
+    %extracted = tensor.extract %arg4[%arg6] : tensor<1xi32>
+    %9 = arith.index_cast %extracted : i32 to index
+    %c32 = arith.constant 32 : index
+    %10 = arith.ceildivui %9, %c32 : index
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %cst_4 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+    %cst_5 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+    %cst_6 = arith.constant dense<0.000000e+00> : tensor<16x256xf32>
+    %11:3 = scf.for %arg10 = %c0 to %10 step %c1 iter_args(%arg11 = %cst_4, %arg12 = %cst_5, %arg13 = %cst_6) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x256xf32>) {
+      %extracted_8 = tensor.extract %arg3[%arg6, %arg10] : tensor<1x?xi32>
+      %12 = arith.index_cast %extracted_8 : i32 to index
+      %extracted_slice_9 = tensor.extract_slice %arg1[%12, 0, %arg7, 0] [1, 32, 1, 256] [1, 1, 1, 1] : tensor<?x32x1x256xbf16> to tensor<32x256xbf16>
+      %extracted_slice_10 = tensor.extract_slice %arg2[%12, 0, %arg7, 0] [1, 32, 1, 256] [1, 1, 1, 1] : tensor<?x32x1x256xbf16> to tensor<32x256xbf16>
+      %13 = arith.muli %arg10, %c32 : index
+      %14 = arith.subi %9, %13 : index
+      %15 = arith.minsi %14, %c32 : index
+      %c0_11 = arith.constant 0 : index
+      %16 = arith.cmpi eq, %arg10, %c0_11 : index
+      %c1_12 = arith.constant 1 : index
+      %17 = arith.addi %arg10, %c1_12 : index
+      %18 = arith.cmpi eq, %17, %10 : index
+      %19 = attn.qk_matmul %padded, %extracted_slice_9 : tensor<16x256xbf16>, tensor<32x256xbf16> -> tensor<16x32xf32>
+      %probs, %row_max, %row_sum = attn.softmax_prepare %19 valid_cols(%15) scale(%arg5) : tensor<16x32xf32> -> tensor<16x32xbf16>, tensor<16xf32>, tensor<16xf32>
+      %20 = attn.pv_matmul %probs, %extracted_slice_10 : tensor<16x32xbf16>, tensor<32x256xbf16> -> tensor<16x256xf32>
+      %new_row_max, %new_row_sum, %new_out = attn.online_update block(%row_max, %row_sum, %20) acc(%arg11, %arg12, %arg13) first(%16) last(%18) : tensor<16xf32>, tensor<16x256xf32>
+      scf.yield %new_row_max, %new_row_sum, %new_out : tensor<16xf32>, tensor<16xf32>, tensor<16x256xf32>
+    }
+    %extracted_slice_7 = tensor.extract_slice %11#2[0, 0] [%7, 256] [1, 1] : tensor<16x256xf32> to tensor<?x256xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %extracted_slice_7 into %arg9[%arg6, %4, 0] [1, %7, 256] [1, 1, 1] : tensor<?x256xf32> into tensor<1x40x256xf32>
+    }
+  }
+  return %1 : tensor<1x40x256xf32>
+}
+
+// -----
+
+// A query tile whose lanes would not hold a multiple of 8 rows (per-row scalars are 8-float columns).
+func.func @lane_split_24_rows(%q: tensor<1x24x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>,
+                 %bt: tensor<1x?xi32>, %lens: tensor<1xi32>, %scale: f32) -> tensor<1x24x128xf32> {
+  %qt = tensor.empty() : tensor<24x128xbf16>
+  %kb = tensor.empty() : tensor<128x128xbf16>
+  %n = arith.constant 128 : index
+  %m0 = arith.constant dense<0.0> : tensor<24xf32>
+  %o0 = arith.constant dense<0.0> : tensor<24x128xf32>
+  %t = arith.constant true
+  %s = attn.qk_matmul %qt, %kb : tensor<24x128xbf16>, tensor<128x128xbf16> -> tensor<24x128xf32>
+  // expected-error @below {{query tile of 24 rows cannot be split across 2 AIV lanes: each lane needs a multiple of 8 rows (supported query tiles: 16, 32 or 64)}}
+  %p, %mi, %li = attn.softmax_prepare %s valid_cols(%n) scale(%scale) : tensor<24x128xf32> -> tensor<24x128xbf16>, tensor<24xf32>, tensor<24xf32>
+  %oi = attn.pv_matmul %p, %kb : tensor<24x128xbf16>, tensor<128x128xbf16> -> tensor<24x128xf32>
+  %m, %l, %o = attn.online_update block(%mi, %li, %oi) acc(%m0, %m0, %o0) first(%t) last(%t) : tensor<24xf32>, tensor<24x128xf32>
+  %r = tensor.empty() : tensor<1x24x128xf32>
+  return %r : tensor<1x24x128xf32>
+}
+
+// -----
+
+// Core assignment runs once.
+func.func private @taken() attributes {ptoattn.core_type = "aic"}
+func.func @already_assigned(%q: tensor<1x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>,
+                 %bt: tensor<1x?xi32>, %lens: tensor<1xi32>, %scale: f32) -> tensor<1x16x128xf32> {
+  %qt = tensor.empty() : tensor<16x128xbf16>
+  %kb = tensor.empty() : tensor<128x128xbf16>
+  %n = arith.constant 128 : index
+  %m0 = arith.constant dense<0.0> : tensor<16xf32>
+  %o0 = arith.constant dense<0.0> : tensor<16x128xf32>
+  %t = arith.constant true
+  // expected-error @below {{already runs on a kernel; attn-assign-cores runs once per tiled function}}
+  %s = attn.qk_matmul %qt, %kb kernel @taken : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+  %p, %mi, %li = attn.softmax_prepare %s valid_cols(%n) scale(%scale) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+  %oi = attn.pv_matmul %p, %kb : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+  %m, %l, %o = attn.online_update block(%mi, %li, %oi) acc(%m0, %m0, %o0) first(%t) last(%t) : tensor<16xf32>, tensor<16x128xf32>
+  %r = tensor.empty() : tensor<1x16x128xf32>
+  return %r : tensor<1x16x128xf32>
+}
