@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSES_TD = ROOT / "passes" / "include" / "ptoattn" / "Transforms" / "Passes.td"
-FLAGS = re.findall(r'^def \w+ : Pass<"([\w-]+)"', PASSES_TD.read_text(), re.MULTILINE)
+PASS_FILES = sorted((ROOT / "passes" / "include").rglob("*Passes.td"))
+FLAGS = [flag for td in PASS_FILES
+         for flag in re.findall(r'^def \w+ : Pass<"([\w-]+)"', td.read_text(), re.MULTILINE)]
 
 
 def test_passes_are_declared() -> None:
@@ -18,8 +19,9 @@ def test_passes_are_declared() -> None:
 
 @pytest.mark.parametrize("flag", FLAGS)
 def test_pass_has_lit_test_with_diagnostics(flag: str) -> None:
-    lit_file = ROOT / "test" / "Transforms" / f"{flag}.mlir"
-    assert lit_file.is_file(), f"missing lit test {lit_file.relative_to(ROOT)}"
+    found = sorted((ROOT / "test").rglob(f"{flag}.mlir"))
+    assert found, f"missing lit test test/**/{flag}.mlir"
+    lit_file = found[0]
     text = lit_file.read_text()
     assert f"-{flag}" in text and "FileCheck" in text, "the RUN line must run the pass under FileCheck"
     assert "-verify-diagnostics" in text, "the pass's errors need --verify-diagnostics cases"

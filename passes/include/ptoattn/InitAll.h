@@ -12,6 +12,8 @@
 #include "ptoattn/Dialect/AICore/IR/AICore.h"
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
 #include "ptoattn/Dialect/Orch/IR/Orch.h"
+#include "ptoattn/Conversion/Passes.h"
+#include "ptoattn/Transforms/AICorePasses.h"
 #include "ptoattn/Transforms/Passes.h"
 #include "ptoattn/Transforms/Pipelines.h"
 
@@ -37,6 +39,8 @@ inline void registerAllDialects(DialectRegistry &registry) {
 /// Registers every ptoattn pass and pipeline with the global registry.
 inline void registerAllPasses() {
   registerPTOAttnPasses();
+  registerPTOAttnAICorePasses();
+  registerPTOAttnConversionPasses();
   registerPipelines();
 }
 
