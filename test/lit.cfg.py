@@ -26,3 +26,4 @@ config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 config.substitutions.append(("ptoattn-opt", str(tools.ptoattn_opt_path())))
 for name in ("FileCheck", "not", "split-file", "count"):
     config.substitutions.append((rf"\b{name}\b", str(tools.llvm_tool_path(name))))
+config.substitutions.append((r"\bmlir-translate\b", str(tools.mlir_tool_path("mlir-translate"))))

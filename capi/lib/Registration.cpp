@@ -5,6 +5,9 @@
 #include "ptoattn/InitAll.h"
 
 #include "mlir/CAPI/IR.h"
+#include "mlir/CAPI/Support.h"
+#include "mlir/CAPI/Utils.h"
+#include "mlir/Target/Cpp/CppEmitter.h"
 
 void ptoattnRegisterAllDialects(MlirDialectRegistry registry) {
   mlir::ptoattn::registerAllDialects(*unwrap(registry));
@@ -17,3 +20,10 @@ void ptoattnLoadAllDialects(MlirContext context) {
 }
 
 void ptoattnRegisterAllPasses(void) { mlir::ptoattn::registerAllPasses(); }
+
+MlirLogicalResult ptoattnTranslateToCpp(MlirOperation op, MlirStringRef fileId,
+                                        MlirStringCallback callback, void *userData) {
+  mlir::detail::CallbackOstream stream(callback, userData);
+  return wrap(mlir::emitc::translateToCpp(unwrap(op), stream,
+                                          /*declareVariablesAtTop=*/false, unwrap(fileId)));
+}

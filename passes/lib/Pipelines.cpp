@@ -7,6 +7,8 @@
 
 #include "ptoattn/Transforms/Pipelines.h"
 
+#include "ptoattn/Conversion/Passes.h"
+#include "ptoattn/Transforms/AICorePasses.h"
 #include "ptoattn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -48,12 +50,27 @@ void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &opti
   // are allocations, so neither pass merges or drops a used one.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+
+  // On-chip addresses for every tile, then pipe flags derived from the byte
+  // ranges those addresses give (memory reuse creates cross-pipe hazards, so
+  // synchronisation must come after planning). Both only touch kernels.
+  pm.addNestedPass<func::FuncOp>(createAICorePlanMemory());
+  pm.addNestedPass<func::FuncOp>(createAICoreInsertSync());
+
+  if (!options.toEmitC)
+    return;
+
+  // C++ as EmitC: the orchestration first, so that converting the kernels
+  // leaves no submission naming them and the module is only `emitc.file`s,
+  // one per output file.
+  pm.addPass(createConvertOrchToEmitC());
+  pm.addPass(createConvertAICoreToEmitC());
 }
 
 void mlir::ptoattn::registerPipelines() {
   PassPipelineRegistration<PipelineOptions>(
       "ptoattn-pipeline",
       "Lower attn.paged_attention for the a2a3 target (check, tile, assign cores, "
-      "orchestrate)",
+      "orchestrate, plan memory, insert sync, convert to EmitC)",
       buildPipeline);
 }

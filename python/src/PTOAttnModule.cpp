@@ -12,6 +12,8 @@
 #include "mlir-c/IR.h"
 #include "mlir/Bindings/Python/NanobindAdaptors.h"
 
+#include <string>
+
 #ifndef PTOATTN_VERSION
 #define PTOATTN_VERSION "unknown"
 #endif
@@ -37,4 +39,20 @@ NB_MODULE(_ptoattn, m) {
       nb::arg("context"), nb::arg("load") = true,
       "Make ptoattn's dialects (and the upstream ones its pipeline uses) available in "
       "`context`; with load=True ptoattn's dialects are loaded immediately.");
+
+  m.def(
+      "translate_to_cpp",
+      [](MlirOperation op, const std::string &fileId) -> nb::object {
+        std::string text;
+        auto append = [](MlirStringRef chunk, void *user) {
+          static_cast<std::string *>(user)->append(chunk.data, chunk.length);
+        };
+        MlirStringRef id = mlirStringRefCreate(fileId.data(), fileId.size());
+        if (mlirLogicalResultIsFailure(ptoattnTranslateToCpp(op, id, append, &text)))
+          return nb::none();
+        return nb::str(text.data(), text.size());
+      },
+      nb::arg("op"), nb::arg("file_id") = "",
+      "C++ text of an EmitC module (upstream translateToCpp); with file_id, only that "
+      "emitc.file. None if it cannot be translated (diagnostics go to the op's context).");
 }

@@ -1,17 +1,33 @@
-// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics | FileCheck %s
-// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline="strategy=per-tile" -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
+// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline=to-emitc=false -verify-diagnostics | FileCheck %s
+// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline="strategy=per-tile to-emitc=false" -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
 // The same string through -pass-pipeline (what Python's PassManager.parse runs).
-// RUN: ptoattn-opt %s -split-input-file -pass-pipeline='builtin.module(ptoattn-pipeline{q-tile=64})' -verify-diagnostics | FileCheck %s --check-prefix=TILE64
+// RUN: ptoattn-opt %s -split-input-file -pass-pipeline='builtin.module(ptoattn-pipeline{q-tile=64 to-emitc=false})' -verify-diagnostics | FileCheck %s --check-prefix=TILE64
 // The output verifies after a round trip, and is deterministic: two runs give identical text.
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.first
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.second
 // RUN: diff %t.first %t.second
 // RUN: ptoattn-opt %t.first -split-input-file -verify-diagnostics > /dev/null
+// The full pipeline (to EmitC) leaves one emitc.file per kernel and one for the orchestration,
+// which the pinned upstream mlir-translate prints without knowing ptoattn's dialects.
+// RUN: FileCheck %s --input-file=%t.first --check-prefix=EMITC
+// RUN: mlir-translate --mlir-to-cpp --file-id=orchestration %t.first | FileCheck %s --check-prefix=CPP
+// The stage before EmitC passes the independent synchronisation checker.
+// RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline=to-emitc=false -verify-diagnostics | ptoattn-opt -split-input-file -pass-pipeline='builtin.module(func.func(aicore-verify-sync))' > /dev/null
 // Options reach the passes: a heap ring too small for one KV step is rejected.
 // RUN: not ptoattn-opt %s -split-input-file --ptoattn-pipeline="ring-heap=4096" 2>&1 | FileCheck %s --check-prefix=HEAP
 // HEAP: error: scope 1 needs {{[0-9]+}} heap bytes but a ring holds 4096; raise ring-heap (PTO2_RING_HEAP)
 
 // GQA 32/8: groups of 4 heads in 16-row tiles, 2 sequences x 8 KV heads = 16 SPMD blocks.
+// EMITC-LABEL: module attributes {ptoattn.kernel_ids = {gqa_32_over_8_online_update = 3 : i64, gqa_32_over_8_pv_matmul = 2 : i64, gqa_32_over_8_qk_matmul = 0 : i64, gqa_32_over_8_softmax_prepare = 1 : i64}
+//  EMITC-NEXT:   emitc.file "gqa_32_over_8_qk_matmul" attributes {ptoattn.core_type = "aic"}
+//       EMITC:   emitc.file "gqa_32_over_8_softmax_prepare" attributes {ptoattn.core_type = "aiv"}
+//       EMITC:   emitc.file "gqa_32_over_8_pv_matmul" attributes {ptoattn.core_type = "aic"}
+//       EMITC:   emitc.file "gqa_32_over_8_online_update" attributes {ptoattn.core_type = "aiv"}
+//       EMITC:   emitc.file "orchestration"
+//   EMITC-NOT:   func.func
+// CPP: void aicpu_orchestration_entry(
+// CPP: launch_spec.set_block_num(16);
+// CPP: rt_submit_aic_task(FUNC_GQA_32_OVER_8_QK_MATMUL,
 // CHECK-LABEL: func.func @gqa_32_over_8_qk_matmul() attributes {ptoattn.core_type = "aic"
 //       CHECK:   aicore.tmatmul ins({{.*}} : !aicore.tile<left, 16x128xbf16>, !aicore.tile<right, 128x64xbf16>)
 // CHECK-LABEL: func.func @gqa_32_over_8_softmax_prepare() attributes {ptoattn.core_type = "aiv"

@@ -10,6 +10,7 @@
 #define PTOATTN_C_REGISTRATION_H
 
 #include "mlir-c/IR.h"
+#include "mlir-c/Support.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +24,15 @@ MLIR_CAPI_EXPORTED void ptoattnLoadAllDialects(MlirContext context);
 
 /// Registers every ptoattn pass and pipeline with MLIR's global registry.
 MLIR_CAPI_EXPORTED void ptoattnRegisterAllPasses(void);
+
+/// Prints `op` (an EmitC module) as C++ through the upstream EmitC
+/// translation, streaming the text to `callback`. A non-empty `fileId` prints
+/// only the contents of the `emitc.file` with that id. Fails, with diagnostics
+/// on the op's context, if the IR is not translatable.
+MLIR_CAPI_EXPORTED MlirLogicalResult ptoattnTranslateToCpp(MlirOperation op,
+                                                           MlirStringRef fileId,
+                                                           MlirStringCallback callback,
+                                                           void *userData);
 
 #ifdef __cplusplus
 }

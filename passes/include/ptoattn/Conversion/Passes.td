@@ -10,4 +10,126 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ConvertOrchToEmitC : Pass<"convert-orch-to-emitc", "ModuleOp"> {
+  let summary = "Lower the orch orchestration function to EmitC (the orchestration .cpp)";
+  let description = [{
+    Rewrites the function carrying `orch.entry = #orch.entry<tensors = N,
+    scalars = M>` into an `emitc.file "orchestration"` that
+    `mlir-translate --mlir-to-cpp --file-id=orchestration` prints as a complete
+    orchestration source for simpler's `tensormap_and_ringbuffer` runtime:
+    `#include "pto_orchestration_api.h"`, one `#define FUNC_<KERNEL> <id>` per
+    kernel, `aicpu_orchestration_config` (returning N + M) and
+    `aicpu_orchestration_entry(const ChipTaskArgs &orch_args)`.
+
+    Op by op: `orch.external` -> `make_tensor_external(orch_args.tensor(i)
+    .ref().data_as<void>(), shapes, ndims, dtype, manual_dep)`;
+    `orch.arg_dim` -> `orch_args.tensor(i).ref().shapes[d]`; `orch.arg_scalar`
+    -> `from_u64<T>(orch_args.scalar(i))`; `orch.scope` -> `PTO2_SCOPE() {...}`;
+    `orch.alloc` -> one `TensorCreateInfo` per result, one `alloc_tensors`,
+    `get_ref(k)`; `orch.view` -> `.view(sizes, offsets, manual_dep)`;
+    `orch.read` -> `get_tensor_data<T>(t, ndims, idx)`; `orch.submit` ->
+    `CoreTaskArgs` with `add_input/add_output/add_inout` in argument order,
+    `add_scalar`, `launch_spec.set_block_num(n)` (n > 1 or dynamic) and
+    `rt_submit_aic_task`/`rt_submit_aiv_task`/`rt_submit_task(MixedKernels)`.
+    `scf.for`/`scf.if` and the integer `arith` ops become `emitc.for`,
+    `emitc.if` and EmitC arithmetic, `index` being `int64_t`.
+
+    Kernel ids number the kernel symbols by first use in the orchestration
+    (walk order, slots aic, aiv0, aiv1). The pass records them on the module as
+    `ptoattn.kernel_ids = {sym = id, ...}` and the per-ring maxima of the scope
+    ring needs (ring = min(depth, 3), the entry body being depth 0) as
+    `ptoattn.ring_requirements = [#orch.ring<...> x 4]`, for the driver. The
+    kernels themselves are left untouched.
+
+    Before:
+    ```mlir
+    func.func @orch() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>} {
+      %q = orch.external 0 : !orch.tensor<4x16x128xbf16>
+      orch.scope ring <task_slots = 1, heap_bytes = 8192, dep_entries = 0> {
+        %s = orch.alloc : !orch.tensor<64x128xf32>
+        orch.submit aic(aic = @qk) blocks(4) args(in %q : ..., out %s : ...)
+      }
+      return
+    }
+    ```
+    After (printed C++, abridged):
+    ```c++
+    #define FUNC_QK 0
+    extern "C" ... void aicpu_orchestration_entry(const ChipTaskArgs & v1) {
+      const ChipTaskArgs &orch_args = v1;
+      uint32_t v2[3] = {4, 16, 128};
+      ChipTensor v3 = make_tensor_external(orch_args.tensor(0).ref().data_as<void>(), v2, 3, DataType::BFLOAT16, false);
+      PTO2_SCOPE() {
+      ...
+      v9.add_input(v3);
+      v9.add_output(v8);
+      v9.launch_spec.set_block_num(4);
+      rt_submit_aic_task(FUNC_QK, v9);
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["emitc::EmitCDialect"];
+}
+
+def ConvertAICoreToEmitC : Pass<"convert-aicore-to-emitc", "ModuleOp"> {
+  let summary = "Lower aicore kernels to EmitC, one emitc.file per kernel";
+  let description = [{
+    Turns every kernel function (a `func.func` carrying `ptoattn.core_type`,
+    `ptoattn.kernel_args` and `ptoattn.lanes`) whose tiles have on-chip
+    offsets (`aicore-plan-memory`) and whose pipes are synchronised
+    (`aicore-insert-sync`) into an `emitc.file "<kernel symbol>"` that
+    `mlir-translate --mlir-to-cpp --file-id=<kernel symbol>` prints as one
+    complete kernel source: the includes of simpler's kernels,
+    `using namespace pto;` and
+    `extern "C" __aicore__ void kernel_entry(__gm__ int64_t* args)`.
+    The `func.func` is erased, unless a symbol use (an `orch.submit` not yet
+    lowered) still names it: then it stays as a private declaration with its
+    attributes plus `ptoattn.emitc_file` (run convert-orch-to-emitc first to get
+    a module the translation prints cleanly). Other functions are left alone.
+
+    Op by op: tensor arguments are decoded at entry in `add_*` order
+    (`reinterpret_cast<__gm__ ChipTensor*>(args[i])`); `aicore.tensor_ptr`
+    -> `reinterpret_cast<__gm__ T*>(d->buffer.addr) + d->start_offset`;
+    `aicore.tensor_dim` -> `d->shapes[k]`; `aicore.scalar_arg` -> `args[i]`
+    (i64) or `from_u64<float>(args[i])` (f32); block/lane queries ->
+    `get_block_idx(args)`, `get_block_num(args)`, `get_sub_block_id(args)`;
+    `aicore.gm_view` -> a `GlobalTensor<T, Shape<..>, Stride<..>[, Layout]>`
+    (dynamic dims/strides as -1 with constructor arguments);
+    `aicore.tile` / `tile_alias` -> a `Tile<...>` (`TileLeft/TileRight/TileAcc`
+    for cube operands) constructed with its dynamic valid dims, then
+    `TASSIGN(tile, offset)`; `aicore.treshape` -> a new tile and `TRESHAPE`;
+    each instruction -> its PTO-ISA call (destination first); sync ops ->
+    `set_flag/wait_flag/pipe_barrier(PIPE_*, ..., EVENT_IDn)`, `pipe_sync()`.
+    By-reference tile arguments go through `emitc.verbatim` with operands.
+    `arith` (after expanding ceildiv/min/max) and `scf` use the upstream
+    EmitC conversions; `index` becomes `size_t`.
+
+    Before:
+    ```mlir
+    func.func @qk() attributes {ptoattn.core_type = "aic", ptoattn.lanes = 1 : i64,
+                                ptoattn.kernel_args = ["in q", "out s"]} {
+      %c0 = arith.constant 0 : index
+      %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<bf16>
+      %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x16x128xbf16>
+      %m = aicore.tile offset 0 : !aicore.tile<mat, 16x128xbf16, blayout = col_major, slayout = row_major>
+      aicore.tload ins(%g : ...) outs(%m : ...)
+      ...
+    }
+    ```
+    After (printed with `--file-id=qk`, abridged):
+    ```c++
+    extern "C" __aicore__ void kernel_entry(__gm__ int64_t* v1) {
+      // args[0]: in q
+      __gm__ ChipTensor* v2;
+      v2 = reinterpret_cast<__gm__ ChipTensor*>(v1[0]);
+      ...
+      Tile<TileType::Mat, bfloat16_t, 16, 128, BLayout::ColMajor, 16, 128, SLayout::RowMajor, 512> v7;
+      TASSIGN(v7, 0x0);
+      TLOAD(v7, v6);
+    ```
+  }];
+  let dependentDialects = ["emitc::EmitCDialect"];
+}
+
 #endif // PTOATTN_CONVERSION_PASSES_TD

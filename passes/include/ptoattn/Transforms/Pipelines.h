@@ -38,10 +38,17 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<int64_t> maxBatch{*this, "max-batch",
                            llvm::cl::desc("Batch to size spmd rings for when it is dynamic"),
                            llvm::cl::init(0)};
+  Option<bool> toEmitC{*this, "to-emitc",
+                       llvm::cl::desc("Convert to EmitC; false stops after pipe "
+                                      "synchronisation, with kernels in aicore and the "
+                                      "orchestration in orch"),
+                       llvm::cl::init(true)};
 };
 
 /// Appends the lowering of `attn.paged_attention` to `pm` (anchored on a module):
-/// target check, tiling, core assignment, orchestration, cleanup.
+/// target check, tiling, core assignment, orchestration, cleanup, memory
+/// planning, pipe synchronisation and conversion to EmitC (one `emitc.file`
+/// per kernel and one for the orchestration).
 void buildPipeline(OpPassManager &pm, const PipelineOptions &options);
 
 /// Registers `ptoattn-pipeline`.
