@@ -115,12 +115,15 @@ void Runtime::analyse_races() {
         if (++finding_counts_[f.check] <= cfg_.max_findings_per_check) findings_.push_back(std::move(f));
     };
 
+    // Visit every task in submission order, including tasks without GM accesses: an
+    // alloc_tensors task has none, yet its fresh ranges must reset the bytes it hands out
+    // (the heap may reuse the addresses of buffers whose readers have all finished).
     size_t i = 0;
-    while (i < order.size()) {
-        const uint32_t task = accesses_[order[i]].task;
+    for (uint32_t task = 0; task < records_.size(); task++) {
+        for (const auto &fr : records_[task].fresh) erase_range(fr.first, fr.second);
         size_t j = i;
         while (j < order.size() && accesses_[order[j]].task == task) j++;
-        for (const auto &fr : records_[task].fresh) erase_range(fr.first, fr.second);
+        if (j == i) continue;
         // Check against the state before this task, then apply its accesses.
         for (size_t k = i; k < j; k++) {
             const Access &a = accesses_[order[k]];
