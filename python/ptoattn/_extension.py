@@ -17,7 +17,8 @@ from ptoattn import _ptoattn
 if "ptoattn.dialects" not in _mlir.globals.dialect_search_modules:
     _mlir.globals.append_dialect_search_prefix("ptoattn.dialects")
 
-__all__ = ["register_dialects", "extension_version"]
+__all__ = ["register_dialects", "translate_to_cpp", "extension_version"]
 
 register_dialects = _ptoattn.register_dialects
+translate_to_cpp = _ptoattn.translate_to_cpp
 extension_version: str = _ptoattn.__version__

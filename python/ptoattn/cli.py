@@ -1,0 +1,179 @@
+"""The ``ptoattn`` command: compile, run and check paged-attention output directories.
+
+A thin layer over the Python API: every flag maps to one field of PagedAttentionConfig,
+CompileOptions or the run options. Exit codes: 0 success, 1 a user error (one line on stderr)
+or a mismatch against the reference, 2 a usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+__all__ = ["main"]
+
+logger = logging.getLogger("ptoattn")
+
+
+def _progress(message: str) -> None:
+    """Progress for people watching a terminal; silent when stderr is piped."""
+    if sys.stderr.isatty():
+        print(f"ptoattn: {message}", file=sys.stderr, flush=True)
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ptoattn", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log pipeline steps")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    comp = sub.add_parser("compile", help="compile a configuration into an output directory")
+    comp.add_argument("input", nargs="?", type=Path,
+                      help="a .mlir file holding attn.paged_attention, or a .json/.toml config")
+    comp.add_argument("-o", "--output", type=Path, required=True, help="output directory")
+    comp.add_argument("--batch", type=int)
+    comp.add_argument("--num-heads", type=int)
+    comp.add_argument("--kv-heads", type=int)
+    comp.add_argument("--head-dim", type=int)
+    comp.add_argument("--block-size", type=int)
+    comp.add_argument("--max-blocks", type=int, help="block-table width (blocks per sequence)")
+    comp.add_argument("--dtype", choices=["bf16", "f16"])
+    comp.add_argument("--q-tile", type=int, default=0, help="16, 32, 64 or 0 (automatic)")
+    comp.add_argument("--strategy", choices=["spmd", "per-tile"], default="spmd")
+    comp.add_argument("--context-lens", type=_int_list,
+                      help="lengths for the scene test's case (default: ragged)")
+    comp.add_argument("--print-ir-after-all", action="store_true")
+    comp.add_argument("--print-ir-after", metavar="PASS", action="append", default=[])
+    comp.add_argument("--dump-dir", type=Path, help="write the IR after every pass here")
+    comp.add_argument("--timing", action="store_true", help="print per-pass times")
+
+    run = sub.add_parser("run", help="run an output directory and compare with the reference")
+    run.add_argument("dir", type=Path)
+    run.add_argument("--platform", choices=["sim"], default="sim")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--context-lens", type=_int_list)
+    run.add_argument("--inputs", type=Path, help="an .npz with query, key_cache, value_cache, "
+                                                 "block_table, context_lens and scale")
+    run.add_argument("--save", type=Path, help="write the output as an .npz (key 'out')")
+
+    check = sub.add_parser("check", help="static checks of an output directory")
+    check.add_argument("dir", type=Path)
+    return parser
+
+
+_CONFIG_FLAGS = {"batch": "batch", "num_heads": "num_heads", "kv_heads": "num_kv_heads",
+                 "head_dim": "head_dim", "block_size": "block_size",
+                 "max_blocks": "max_blocks_per_seq", "dtype": "dtype"}
+
+
+def _config_from_args(args: argparse.Namespace):
+    from ptoattn.config import PagedAttentionConfig
+    from ptoattn.errors import ConfigError
+
+    values: dict = {}
+    if args.input is not None and args.input.suffix in (".json", ".toml"):
+        try:
+            raw = (json.loads(args.input.read_text()) if args.input.suffix == ".json"
+                   else tomllib.loads(args.input.read_text()))
+        except (OSError, ValueError) as err:
+            raise ConfigError(f"{args.input}: {err}") from None
+        known = set(PagedAttentionConfig.__dataclass_fields__)
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ConfigError(f"{args.input}: unknown keys {', '.join(unknown)}; "
+                              f"allowed: {', '.join(sorted(known))}")
+        values.update(raw)
+    for flag, field in _CONFIG_FLAGS.items():
+        if getattr(args, flag) is not None:
+            values[field] = getattr(args, flag)
+    missing = [f"--{flag.replace('_', '-')}" for flag, field in _CONFIG_FLAGS.items()
+               if field not in values and field != "dtype"]
+    if missing:
+        raise ConfigError(f"missing {', '.join(missing)} (or give a .json/.toml config or "
+                          f"an .mlir file)")
+    return PagedAttentionConfig(**values)
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    from ptoattn import compiler
+    from ptoattn.options import CompileOptions
+
+    options = CompileOptions(q_tile=args.q_tile, strategy=args.strategy)
+    start = time.perf_counter()
+    _progress("compiling")
+    if args.input is not None and args.input.suffix == ".mlir":
+        result = compiler.compile_mlir(args.input, args.output, options, batch=args.batch,
+                                       max_blocks=args.max_blocks,
+                                       context_lens=args.context_lens,
+                                       inspect=_inspection(args))
+    else:
+        result = compiler.compile(_config_from_args(args), args.output, options,
+                                  context_lens=args.context_lens, inspect=_inspection(args))
+    if args.timing:
+        for name, seconds in result.pass_timings.items():
+            print(f"{seconds * 1e3:9.2f} ms  {name}")
+    print(f"wrote {result.out_dir} ({len(result.kernels)} kernels, orchestration, scene test, "
+          f"manifest) in {time.perf_counter() - start:.2f} s")
+    return 0
+
+
+def _inspection(args: argparse.Namespace):
+    from ptoattn.compiler import Inspection
+
+    return Inspection(print_after_all=args.print_ir_after_all,
+                      print_after=tuple(args.print_ir_after), dump_dir=args.dump_dir,
+                      timing=args.timing)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from ptoattn import runner
+
+    _progress(f"running {args.dir} on {args.platform}")
+    outcome = runner.run(args.dir, inputs=args.inputs, seed=args.seed,
+                         context_lens=args.context_lens, platform=args.platform)
+    if args.save is not None:
+        runner.save_output(args.save, outcome.output)
+    print(outcome.report_text())
+    return 0 if outcome.passed else 1
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from ptoattn import runner
+
+    findings = runner.check(args.dir)
+    for line in findings:
+        print(line)
+    print("check: ok" if not findings else f"check: {len(findings)} finding(s)")
+    return 0 if not findings else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(name)s: %(message)s")
+    from ptoattn.errors import PTOAttnError
+
+    commands = {"compile": _cmd_compile, "run": _cmd_run, "check": _cmd_check}
+    try:
+        return commands[args.command](args)
+    except PTOAttnError as err:
+        print(f"ptoattn {args.command}: error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"ptoattn {args.command}: error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,427 @@
+"""Compile a paged-attention configuration into an output directory.
+
+``compile`` builds (or takes) the ``attn.paged_attention`` module, runs the registered
+``ptoattn-pipeline`` by name, splits the resulting EmitC module into one C++ file per kernel
+plus the orchestration, translates each with the upstream EmitC translation, and writes the
+scene test and ``manifest.json``. The C++ text is never edited after translation: anything a
+file needs (header comment, includes) is put into its IR before translating.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+
+from mlir import ir
+from mlir.passmanager import PassManager
+
+from ptoattn import __version__
+from ptoattn.config import PagedAttentionConfig
+from ptoattn.errors import PTOAttnError
+from ptoattn.errors import ConfigError
+from ptoattn.options import RUNTIME_RING_DEFAULTS, CompileOptions
+from ptoattn.pipeline import Pipeline
+from ptoattn.scene_test import KernelEntry, SceneTest, render_scene_test
+
+__all__ = ["CompileError", "CompileResult", "Inspection", "KernelFile", "compile", "compile_mlir",
+           "pipeline_string", "run_pipeline"]
+
+logger = logging.getLogger(__name__)
+
+
+class CompileError(PTOAttnError):
+    """The pipeline rejected the input; carries the diagnostics and a replay command."""
+
+    def __init__(self, diagnostics: str, pipeline: str, repro: Path | None) -> None:
+        self.diagnostics = diagnostics
+        self.pipeline = pipeline
+        self.repro = repro
+        message = diagnostics.strip()
+        if repro is not None:
+            message += f"\nreplay: ptoattn-opt -pass-pipeline='{pipeline}' {repro}"
+        super().__init__(message)
+
+
+@dataclasses.dataclass(frozen=True)
+class KernelFile:
+    """One emitted kernel."""
+
+    name: str
+    func_id: int
+    core_type: str
+    path: Path
+    arguments: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class CompileResult:
+    """What ``compile`` wrote and measured."""
+
+    out_dir: Path
+    kernels: tuple[KernelFile, ...]
+    orchestration: Path
+    scene_test: Path
+    manifest: Path
+    ring_requirements: tuple[dict, ...]
+    pass_timings: dict[str, float]
+
+
+def pipeline_string(options: CompileOptions) -> str:
+    """The textual pipeline ``compile`` runs; replayable with ``ptoattn-opt -pass-pipeline``."""
+    return f"builtin.module(ptoattn-pipeline{{{options.pipeline_options()}}})"
+
+
+def run_pipeline(module: ir.Module, pipeline: str, *, repro_dir: Path | None = None) -> None:
+    """Runs ``pipeline`` on ``module`` in place; raises CompileError with the diagnostics.
+
+    With ``repro_dir``, the input IR is saved there first so the error can name a replay.
+    """
+    repro = None
+    if repro_dir is not None:
+        repro_dir.mkdir(parents=True, exist_ok=True)
+        repro = repro_dir / "input.mlir"
+        repro.write_text(str(module))
+    with module.context:
+        try:
+            PassManager.parse(pipeline).run(module.operation)
+        except ir.MLIRError as err:
+            raise CompileError(_format_diagnostics(err), pipeline, repro) from None
+        except ValueError as err:  # an unknown pass or a malformed option
+            raise CompileError(str(err), pipeline, repro) from None
+
+
+def _format_diagnostics(err: ir.MLIRError) -> str:
+    lines = []
+    for diag in err.error_diagnostics:
+        lines.append(f"{diag.location}: error: {diag.message}")
+        for note in diag.notes:
+            lines.append(f"{note.location}: note: {note.message}")
+    return "\n".join(lines) or str(err)
+
+
+def _input_hash(module_text: str) -> str:
+    return hashlib.sha256(module_text.encode()).hexdigest()
+
+
+def _runtime_env(ring_requirements: tuple[dict, ...]) -> dict:
+    """Ring settings per ring in the runtime's per-case form: at least its defaults, and at
+    least what the orchestration needs (the task window a power of two above the need)."""
+    windows, heaps, pools = [], [], []
+    for ring in ring_requirements:
+        window = RUNTIME_RING_DEFAULTS["ring_task_window"]
+        while window < ring["task_slots"] + 1:
+            window *= 2
+        windows.append(window)
+        heaps.append(max(RUNTIME_RING_DEFAULTS["ring_heap"], ring["heap_bytes"]))
+        pools.append(max(RUNTIME_RING_DEFAULTS["ring_dep_pool"], ring["dep_entries"]))
+    return {"ring_task_window": windows, "ring_heap": heaps, "ring_dep_pool": pools}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+@dataclasses.dataclass(frozen=True)
+class Inspection:
+    """Pass-level inspection of a compile (the driver's --print-ir-* / --dump-dir / --timing)."""
+
+    print_after_all: bool = False
+    print_after: tuple[str, ...] = ()
+    dump_dir: Path | None = None
+    timing: bool = False
+
+    @property
+    def per_pass(self) -> bool:
+        return self.print_after_all or bool(self.print_after) or self.dump_dir is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class _KernelInfo:
+    name: str
+    core_type: str
+    lanes: int
+    arguments: tuple[str, ...]
+    memory: dict[str, int]
+
+
+def _kernel_infos(module: ir.Module) -> dict[str, _KernelInfo]:
+    """Kernel facts recorded on the lowered (pre-EmitC) kernel functions."""
+    infos = {}
+    for op in module.body.operations:
+        attrs = op.operation.attributes
+        if op.operation.name != "func.func" or "ptoattn.core_type" not in attrs:
+            continue
+        name = ir.StringAttr(attrs["sym_name"]).value
+        memory = {}
+        if "ptoattn.memory" in attrs:
+            memory = {n.name: ir.IntegerAttr(n.attr).value
+                      for n in ir.DictAttr(attrs["ptoattn.memory"])}
+        infos[name] = _KernelInfo(
+            name=name,
+            core_type=ir.StringAttr(attrs["ptoattn.core_type"]).value,
+            lanes=ir.IntegerAttr(attrs["ptoattn.lanes"]).value,
+            arguments=tuple(ir.StringAttr(a).value for a in ir.ArrayAttr(attrs["ptoattn.kernel_args"])),
+            memory=memory)
+    return infos
+
+
+def _run_stage(module: ir.Module, pipeline: Pipeline, inspect: Inspection, repro_dir: Path,
+               timings: dict[str, float], step: list[int]) -> None:
+    """Runs one stage of the pipeline, pass by pass when inspecting."""
+    if not inspect.per_pass:
+        start = time.perf_counter()
+        if inspect.timing:
+            _run_timed(module, str(pipeline), repro_dir)
+        else:
+            run_pipeline(module, str(pipeline), repro_dir=repro_dir)
+        timings[" + ".join(pipeline.pass_names)] = time.perf_counter() - start
+        return
+    for snap in pipeline.run(module, snapshots=True):
+        step[0] += 1
+        timings[f"{step[0]:02d} {snap.pass_name}"] = snap.seconds
+        if inspect.print_after_all or snap.pass_name in inspect.print_after:
+            print(f"// -----// IR Dump After {snap.pass_name} //----- //\n{snap.ir}")
+        if inspect.dump_dir is not None:
+            inspect.dump_dir.mkdir(parents=True, exist_ok=True)
+            (inspect.dump_dir / f"{step[0]:02d}-{snap.pass_name}.mlir").write_text(snap.ir)
+
+
+def _run_timed(module: ir.Module, pipeline: str, repro_dir: Path) -> None:
+    """Runs with MLIR's pass timing, which prints its report to stderr."""
+    with module.context:
+        pm = PassManager.parse(pipeline)
+        pm.enable_timing()
+        try:
+            pm.run(module.operation)
+        except ir.MLIRError as err:
+            repro = repro_dir / "input.mlir"
+            raise CompileError(_format_diagnostics(err), pipeline, repro) from None
+
+
+def _header(config: PagedAttentionConfig, options: CompileOptions, input_hash: str) -> list[str]:
+    cfg = " ".join(f"{k}={v}" for k, v in dataclasses.asdict(config).items() if v is not None)
+    return [
+        f"// Generated by ptoattn {__version__}; do not edit: regenerate instead.",
+        f"// Configuration: {cfg}",
+        f"// Options: {options.pipeline_options()}",
+        f"// Input IR sha256: {input_hash}",
+    ]
+
+
+def _emit_files(module: ir.Module, out_dir: Path, name: str, header: list[str]
+                ) -> dict[str, Path]:
+    """Translates every emitc.file of `module` into its own C++ file; returns id -> path.
+
+    The header comment is added to each file's IR (emitc.verbatim) before translating, so
+    the printed C++ is exactly what the upstream translation produces.
+    """
+    from mlir.dialects import emitc
+
+    from ptoattn._extension import translate_to_cpp
+
+    written = {}
+    with module.context, ir.Location.unknown():
+        for op in module.body.operations:
+            if op.operation.name != "emitc.file":
+                continue
+            file_id = ir.StringAttr(op.operation.attributes["id"]).value
+            attrs = op.operation.attributes
+            if "ptoattn.core_type" in attrs:
+                core = ir.StringAttr(attrs["ptoattn.core_type"]).value
+                path = Path("kernels") / core / f"{file_id}.cpp"
+            else:
+                path = Path("kernels") / "orchestration" / f"{name}_orch.cpp"
+            block = op.operation.regions[0].blocks[0]
+            with ir.InsertionPoint.at_block_begin(block):
+                for line in header:
+                    emitc.VerbatimOp(line, [])
+            text = translate_to_cpp(module.operation, file_id)
+            if text is None:
+                raise CompileError(f"emitc.file {file_id!r} cannot be translated to C++",
+                                   "mlir-to-cpp", None)
+            (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (out_dir / path).write_text(text)
+            written[file_id] = path
+    return written
+
+
+def _ring_requirements(module: ir.Module) -> tuple[dict, ...]:
+    rings = ir.ArrayAttr(module.operation.attributes["ptoattn.ring_requirements"])
+    return tuple({n.name: ir.IntegerAttr(n.attr).value for n in ir.DictAttr(r)} for r in rings)
+
+
+def _kernel_ids(module: ir.Module) -> dict[str, int]:
+    return {n.name: ir.IntegerAttr(n.attr).value
+            for n in ir.DictAttr(module.operation.attributes["ptoattn.kernel_ids"])}
+
+
+def _tensor_directions(arguments: tuple[str, ...]) -> tuple[str, ...]:
+    dirs = {"in": "IN", "out": "OUT", "inout": "INOUT"}
+    return tuple(dirs[a.split()[0]] for a in arguments if a.split()[0] in dirs)
+
+
+def compile(  # noqa: A001  (the API the issue names)
+    config: PagedAttentionConfig,
+    out_dir: str | Path,
+    options: CompileOptions | None = None,
+    *,
+    name: str = "paged_attention",
+    context_lens: list[int] | None = None,
+    inspect: Inspection | None = None,
+) -> CompileResult:
+    """Compiles ``config`` into ``out_dir`` (see the module docstring)."""
+    from ptoattn.ir import build_module
+
+    return _compile_module(build_module(config, func_name=name), config, Path(out_dir),
+                           options or CompileOptions(), name, context_lens,
+                           inspect or Inspection())
+
+
+def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Path,
+                    options: CompileOptions, name: str, context_lens: list[int] | None,
+                    inspect: Inspection) -> CompileResult:
+    from ptoattn.reference import make_inputs
+
+    if not name.isidentifier():
+        raise ConfigError(f"name must be a C/Python identifier, got {name!r}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    input_text = str(module)
+    input_hash = _input_hash(input_text)
+    (out_dir / "input.mlir").write_text(input_text)
+
+    # Two stages: the lowering (kept as lowered.mlir for `ptoattn check`) and the EmitC
+    # conversion, split where the default pipeline's first conversion pass begins.
+    full = Pipeline.default(options)
+    first_conversion = next(i for i, e in enumerate(full.entries) if e.name.startswith("convert-"))
+    lowering = Pipeline(full.entries[:first_conversion])
+    emission = Pipeline(full.entries[first_conversion:])
+    timings: dict[str, float] = {}
+    step = [0]
+    logger.info("lowering %s: %s", name, lowering)
+    _run_stage(module, lowering, inspect, out_dir, timings, step)
+    (out_dir / "lowered.mlir").write_text(str(module))
+    kernels = _kernel_infos(module)
+    _run_stage(module, emission, inspect, out_dir, timings, step)
+
+    ids = _kernel_ids(module)
+    rings = _ring_requirements(module)
+    header = _header(config, options, input_hash)
+    start = time.perf_counter()
+    paths = _emit_files(module, out_dir, name, header)
+    timings["translate to C++"] = time.perf_counter() - start
+
+    files = tuple(
+        KernelFile(kname, ids[kname], kernels[kname].core_type, out_dir / paths[kname],
+                   kernels[kname].arguments)
+        for kname in sorted(kernels, key=lambda k: ids[k]))
+    lens = context_lens
+    if lens is None:
+        lens = [int(x) for x in make_inputs(config, 0).context_lens]
+    runtime_env = _runtime_env(rings)
+    scene = SceneTest(
+        class_name="Test" + "".join(part.capitalize() for part in name.split("_")),
+        orchestration_source=str(paths["orchestration"]),
+        kernels=tuple(KernelEntry(k.func_id, k.name, str(k.path.relative_to(out_dir)),
+                                  k.core_type, _tensor_directions(k.arguments)) for k in files),
+        params={"batch": config.batch, "num_heads": config.num_heads,
+                "kv_head_num": config.num_kv_heads, "head_dim": config.head_dim,
+                "block_size": config.block_size, "max_blocks": config.max_blocks_per_seq,
+                "context_lens_list": list(lens), "scale": config.softmax_scale, "seed": 0},
+        runtime_env=runtime_env,
+        header="\n".join(line[3:] for line in header),
+    )
+    scene_path = out_dir / f"test_{name}.py"
+    scene_path.write_text(render_scene_test(scene))
+
+    manifest = {
+        "tool": {"name": "ptoattn", "version": __version__},
+        "name": name,
+        "input_sha256": input_hash,
+        "config": {k: v for k, v in dataclasses.asdict(config).items() if v is not None},
+        "options": dataclasses.asdict(options),
+        "pipeline": str(full),
+        "kernels": [{"name": k.name, "func_id": k.func_id, "core_type": k.core_type,
+                     "lanes": kernels[k.name].lanes, "source": str(k.path.relative_to(out_dir)),
+                     "arguments": list(k.arguments), "memory": kernels[k.name].memory}
+                    for k in files],
+        "orchestration": str(paths["orchestration"]),
+        "scene_test": scene_path.name,
+        "ring_requirements": list(rings),
+        "runtime_env": runtime_env,
+    }
+    manifest_path = out_dir / "manifest.json"
+    _write_json(manifest_path, manifest)
+    return CompileResult(out_dir, files, out_dir / paths["orchestration"], scene_path,
+                         manifest_path, rings, timings)
+
+
+def compile_mlir(
+    path: str | Path,
+    out_dir: str | Path,
+    options: CompileOptions | None = None,
+    *,
+    batch: int | None = None,
+    max_blocks: int | None = None,
+    context_lens: list[int] | None = None,
+    inspect: Inspection | None = None,
+) -> CompileResult:
+    """Compiles the one ``attn.paged_attention`` of an .mlir file.
+
+    The configuration is read from the op's types; a dynamic batch or block-table width must
+    be given (``batch``, ``max_blocks``) so the scene test and the rings can be sized.
+    """
+    from ptoattn.ir import create_context
+
+    path = Path(path)
+    context = create_context()
+    try:
+        module = ir.Module.parse(path.read_text(), context)
+    except ir.MLIRError as err:
+        raise CompileError(_format_diagnostics(err), "parse", None) from None
+    ops = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if op.name == "attn.paged_attention":
+            ops.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    if len(ops) != 1:
+        raise ConfigError(f"{path}: expected one attn.paged_attention, found {len(ops)}")
+    op = ops[0]
+    query = ir.RankedTensorType(op.operands[0].type)
+    cache = ir.RankedTensorType(op.operands[1].type)
+    table = ir.RankedTensorType(op.operands[3].type)
+    dynamic = ir.ShapedType.get_dynamic_size()
+
+    def static_or(value: int, given: int | None, what: str, flag: str) -> int:
+        if value != dynamic:
+            if given is not None and given != value:
+                raise ConfigError(f"{flag} {given} contradicts {what} = {value} in {path}")
+            return value
+        if given is None:
+            raise ConfigError(f"{what} is dynamic in {path}: pass {flag}")
+        return given
+
+    element = str(query.element_type)
+    config = PagedAttentionConfig(
+        batch=static_or(query.shape[0], batch, "query dim 0 (batch)", "--batch"),
+        num_heads=query.shape[1], num_kv_heads=cache.shape[2], head_dim=query.shape[2],
+        block_size=cache.shape[1],
+        max_blocks_per_seq=static_or(table.shape[1], max_blocks,
+                                     "block_table dim 1 (max_blocks_per_seq)", "--max-blocks"),
+        dtype="bf16" if element == "bf16" else "f16")
+    func = op.parent
+    while func.name != "func.func":
+        func = func.parent
+    name = ir.StringAttr(func.attributes["sym_name"]).value
+    if options is None:
+        options = CompileOptions()
+    if query.shape[0] == dynamic and options.strategy == "spmd" and options.max_batch == 0:
+        options = dataclasses.replace(options, max_batch=config.batch)
+    return _compile_module(module, config, Path(out_dir), options, name, context_lens,
+                           inspect or Inspection())

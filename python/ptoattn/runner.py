@@ -1,0 +1,208 @@
+"""Run an output directory on a platform and compare it with the reference.
+
+``run`` reads the directory's ``manifest.json`` for the compiled configuration, takes
+generated or user inputs (rejecting any that do not fit the compiled configuration, naming the
+tensor and the dimension), runs the emitted C++ on the built-in simulator, and compares the
+output with ``ptoattn.reference``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import warnings
+from pathlib import Path
+
+import ml_dtypes
+import numpy as np
+
+from ptoattn import reference
+from ptoattn.config import PagedAttentionConfig
+from ptoattn.errors import InputError, PTOAttnError
+
+__all__ = ["RunOutcome", "check", "load_manifest", "load_inputs", "run", "save_output"]
+
+logger = logging.getLogger(__name__)
+
+TENSOR_NAMES = ("query", "key_cache", "value_cache", "block_table", "context_lens")
+
+
+def load_manifest(out_dir: str | Path) -> dict:
+    """The directory's manifest; an InputError if the directory is not a ptoattn output."""
+    path = Path(out_dir) / "manifest.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError(f"{out_dir}: not a ptoattn output directory (no manifest.json)") from None
+    except ValueError as err:
+        raise InputError(f"{path}: not valid JSON ({err})") from None
+
+
+def _config(manifest: dict) -> PagedAttentionConfig:
+    return PagedAttentionConfig(**manifest["config"])
+
+
+def _as_storage(name: str, array: np.ndarray, dtype: str) -> np.ndarray:
+    """bf16/f16 tensors may come as float32: rounded, with a warning only if a value changes."""
+    storage = np.dtype(ml_dtypes.bfloat16) if dtype == "bf16" else np.dtype(np.float16)
+    if array.dtype == storage:
+        return array
+    # np.save keeps no ml_dtypes types: a saved bfloat16 array comes back as raw 2-byte voids.
+    if dtype == "bf16" and array.dtype == np.dtype("V2"):
+        return array.view(storage)
+    if array.dtype != np.float32:
+        raise InputError(f"{name}: expected {dtype} or float32, got {array.dtype}")
+    rounded = array.astype(storage)
+    if not np.array_equal(rounded.astype(np.float32), array):
+        warnings.warn(f"{name}: float32 values were rounded to {dtype}", stacklevel=3)
+    return rounded
+
+
+def load_inputs(path: str | Path, config: PagedAttentionConfig) -> reference.PagedAttentionInputs:
+    """Inputs from an .npz whose keys are the argument names (``scale`` as a 0-d array)."""
+    try:
+        data = np.load(path)
+    except (OSError, ValueError) as err:
+        raise InputError(f"{path}: cannot read as .npz ({err})") from None
+    missing = [k for k in (*TENSOR_NAMES, "scale") if k not in data]
+    if missing:
+        raise InputError(f"{path}: missing {', '.join(missing)}; expected keys "
+                         f"{', '.join((*TENSOR_NAMES, 'scale'))}")
+    query = _as_storage("query", data["query"], config.dtype)
+    key_cache = _as_storage("key_cache", data["key_cache"], config.dtype)
+    value_cache = _as_storage("value_cache", data["value_cache"], config.dtype)
+    table = np.ascontiguousarray(data["block_table"], dtype=np.int32)
+    lens = np.ascontiguousarray(data["context_lens"], dtype=np.int32)
+    scale = data["scale"]
+    if scale.shape != ():
+        raise InputError(f"scale: expected a 0-d array, got shape {scale.shape}")
+    out = np.zeros(query.shape, dtype=np.float32)
+    return reference.PagedAttentionInputs(query, key_cache, value_cache, table, lens, out,
+                                          float(scale))
+
+
+def check_inputs_fit(inputs: reference.PagedAttentionInputs, config: PagedAttentionConfig) -> None:
+    """Rejects inputs the compiled configuration cannot run, naming tensor and dimension."""
+    expect = {
+        "query": {1: ("num_heads", config.num_heads), 2: ("head_dim", config.head_dim),
+                  0: ("batch", config.batch)},
+        "key_cache": {1: ("block_size", config.block_size), 2: ("num_kv_heads", config.num_kv_heads),
+                      3: ("head_dim", config.head_dim)},
+        "value_cache": {1: ("block_size", config.block_size),
+                        2: ("num_kv_heads", config.num_kv_heads), 3: ("head_dim", config.head_dim)},
+        "block_table": {0: ("batch", config.batch)},
+        "context_lens": {0: ("batch", config.batch)},
+    }
+    ranks = {"query": 3, "key_cache": 4, "value_cache": 4, "block_table": 2, "context_lens": 1}
+    for name in TENSOR_NAMES:
+        array = getattr(inputs, name)
+        if array.ndim != ranks[name]:
+            raise InputError(f"{name}: expected rank {ranks[name]}, got shape {array.shape}")
+        for dim, (what, value) in expect[name].items():
+            if array.shape[dim] != value:
+                raise InputError(f"{name} dim {dim} ({what}) is {array.shape[dim]} but the "
+                                 f"directory was compiled for {value}")
+    width = inputs.block_table.shape[1]
+    if width > config.max_blocks_per_seq:
+        raise InputError(f"block_table dim 1 (max_blocks_per_seq) is {width}, more than the "
+                         f"{config.max_blocks_per_seq} the directory was compiled for")
+    reference.validate_inputs(inputs.query, inputs.key_cache, inputs.value_cache,
+                              inputs.block_table, inputs.context_lens)
+
+
+@dataclasses.dataclass
+class RunOutcome:
+    """The output, its comparison with the reference, and the platform's run report."""
+
+    output: np.ndarray
+    expected: np.ndarray
+    comparison: object  # ptoattn.sim.CompareResult
+    report: object      # ptoattn.sim.RunReport
+    context_lens: list[int]
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.comparison.ok) and not self.report.errors
+
+    def report_text(self) -> str:
+        lines = [f"{'PASS' if self.passed else 'FAIL'}: {self.comparison}",
+                 f"context lengths: {self.context_lens}"]
+        lines.append(self.report.summary())
+        return "\n".join(lines)
+
+
+def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs | None = None,
+        *, seed: int = 0, context_lens: list[int] | None = None,
+        platform: str = "sim", sim_config=None) -> RunOutcome:
+    """Runs ``out_dir`` on ``platform`` and compares with the reference.
+
+    ``sim_config`` (a ``ptoattn.sim.SimConfig``) sets the simulator's rings, threads and
+    checks; by default the runtime's defaults.
+    """
+    if platform != "sim":
+        raise PTOAttnError(f"platform must be 'sim' (the only one built in), got {platform!r}")
+    from ptoattn import sim
+
+    manifest = load_manifest(out_dir)
+    config = _config(manifest)
+    if inputs is None:
+        inputs = reference.make_inputs(config, seed, context_lens)
+    elif not isinstance(inputs, reference.PagedAttentionInputs):
+        inputs = load_inputs(inputs, config)
+    check_inputs_fit(inputs, config)
+    program = sim.build(out_dir)
+    result = sim.run_paged_attention(program, inputs.query, inputs.key_cache, inputs.value_cache,
+                                     inputs.block_table, inputs.context_lens, inputs.scale,
+                                     config=sim_config)
+    output = result.outputs["out"]
+    expected = reference.paged_attention(inputs.query, inputs.key_cache, inputs.value_cache,
+                                         inputs.block_table, inputs.context_lens, inputs.scale)
+    comparison = sim.compare(output, expected)
+    return RunOutcome(output, expected, comparison, result.report,
+                      [int(x) for x in inputs.context_lens])
+
+
+def save_output(path: str | Path, output: np.ndarray) -> None:
+    np.savez(path, out=np.asarray(output, dtype=np.float32))
+
+
+def check(out_dir: str | Path) -> list[str]:
+    """Static checks of a directory; returns the findings (empty when all pass).
+
+    - every file the manifest names exists;
+    - the ring needs fit the runtime settings the scene test requests;
+    - the lowered IR (``lowered.mlir``) still verifies, its memory plan holds
+      (``aicore-plan-memory`` re-checks every tile against its buffer) and its pipe
+      synchronisation passes the independent checker (``aicore-verify-sync``).
+    """
+    from mlir import ir
+
+    from ptoattn.compiler import CompileError, run_pipeline
+    from ptoattn.ir import create_context
+
+    manifest = load_manifest(out_dir)
+    root = Path(out_dir)
+    findings = []
+    for source in [k["source"] for k in manifest["kernels"]] + [manifest["orchestration"]]:
+        if not (root / source).is_file():
+            findings.append(f"missing {source}")
+    env = manifest["runtime_env"]
+    for ring, need in enumerate(manifest["ring_requirements"]):
+        for key, limit_key, slack in (("task_slots", "ring_task_window", 1),
+                                      ("heap_bytes", "ring_heap", 0),
+                                      ("dep_entries", "ring_dep_pool", 0)):
+            if need[key] > env[limit_key][ring] - slack:
+                findings.append(f"ring {ring}: needs {need[key]} {key.replace('_', ' ')} but "
+                                f"{limit_key} is {env[limit_key][ring]}")
+    lowered = root / "lowered.mlir"
+    if not lowered.is_file():
+        return findings + ["missing lowered.mlir"]
+    try:
+        module = ir.Module.parse(lowered.read_text(), create_context())
+        run_pipeline(module, "builtin.module(func.func(aicore-plan-memory,aicore-verify-sync))")
+    except ir.MLIRError as err:
+        findings.append(f"lowered.mlir does not verify: {err}")
+    except CompileError as err:
+        findings.extend(line for line in err.diagnostics.splitlines() if line.strip())
+    return findings

@@ -1,0 +1,189 @@
+"""Renders the ``test_<name>.py`` scene test of an output directory.
+
+The file follows simpler's ``SceneTestCase`` layout so the directory can be dropped into a
+simpler checkout and run there; it never imports ptoattn. Its ``CALLABLE`` is a module-level
+literal so that ptoattn's own simulator can read it without importing the file (which would
+need simpler). The golden is a self-contained numpy version of DESIGN.md section 5 in the
+blockwise form the kernels use (p rounded to bf16 before the row sum and the PV product).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pprint
+import textwrap
+
+__all__ = ["KernelEntry", "SceneTest", "render_scene_test"]
+
+
+@dataclasses.dataclass(frozen=True)
+class KernelEntry:
+    """One incore kernel as the scene test lists it."""
+
+    func_id: int
+    name: str
+    source: str           # path relative to the output directory
+    core_type: str        # "aic" or "aiv"
+    signature: tuple[str, ...]  # "IN" / "OUT" / "INOUT" per tensor argument
+
+
+@dataclasses.dataclass(frozen=True)
+class SceneTest:
+    """Everything the scene test states about one compiled configuration."""
+
+    class_name: str
+    orchestration_source: str
+    kernels: tuple[KernelEntry, ...]
+    params: dict
+    runtime_env: dict
+    header: str
+    rtol: float = 1e-3
+    atol: float = 1e-3
+
+
+def _directions(signature: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f"D.{d}" for d in signature) + "]"
+
+
+def _callable_literal(test: SceneTest) -> str:
+    lines = [
+        "CALLABLE = {",
+        '    "orchestration": {',
+        f'        "source": {test.orchestration_source!r},',
+        '        "function_name": "aicpu_orchestration_entry",',
+        '        "signature": [D.IN, D.IN, D.IN, D.IN, D.IN, D.OUT],',
+        "    },",
+        '    "incores": [',
+    ]
+    for k in test.kernels:
+        lines += [
+            "        {",
+            f'            "func_id": {k.func_id},',
+            f'            "name": {k.name!r},',
+            f'            "source": {k.source!r},',
+            f'            "core_type": {k.core_type!r},',
+            f'            "signature": {_directions(k.signature)},',
+            "        },",
+        ]
+    lines += ["    ],", "}"]
+    return "\n".join(lines)
+
+
+_BODY = '''
+def _generate_inputs(params):
+    """Inputs in the target argument order; ragged lengths from ``context_lens_list``."""
+    g = torch.Generator().manual_seed(params.get("seed", 0))
+    batch, heads, kv_heads = params["batch"], params["num_heads"], params["kv_head_num"]
+    dim, block, max_blocks = params["head_dim"], params["block_size"], params["max_blocks"]
+    lens = torch.tensor(params["context_lens_list"], dtype=torch.int32)
+    used = [(int(n) + block - 1) // block for n in lens]
+    num_blocks = max(1, sum(used))
+    order = torch.randperm(num_blocks, generator=g).to(torch.int32)
+    table = torch.zeros((batch, max_blocks), dtype=torch.int32)
+    cursor = 0
+    for b, n in enumerate(used):
+        table[b, :n] = order[cursor:cursor + n]
+        cursor += n
+    rand = lambda *shape: torch.randn(*shape, generator=g).to(torch.bfloat16)  # noqa: E731
+    return [
+        ("query", rand(batch, heads, dim)),
+        ("key_cache", rand(num_blocks, block, kv_heads, dim)),
+        ("value_cache", rand(num_blocks, block, kv_heads, dim)),
+        ("block_table", table),
+        ("context_lens", lens),
+        ("out", torch.zeros((batch, heads, dim), dtype=torch.float32)),
+        ("scale", ctypes.c_float(params["scale"])),
+    ]
+
+
+def _round_bf16(x):
+    return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)).to(torch.bfloat16).float().numpy()
+
+
+def _golden(tensors, params):
+    """Blockwise online softmax with p rounded to bf16, as the kernels compute it."""
+    q = tensors["query"].float().numpy()
+    k_cache = tensors["key_cache"].float().numpy()
+    v_cache = tensors["value_cache"].float().numpy()
+    table = tensors["block_table"].numpy()
+    lens = tensors["context_lens"].numpy()
+    scale = np.float32(params["scale"])
+    block = params["block_size"]
+    batch, heads, dim = q.shape
+    group = heads // params["kv_head_num"]
+    out = np.zeros((batch, heads, dim), dtype=np.float32)
+    for b in range(batch):
+        for h in range(heads):
+            g = h // group
+            m, l, o = -np.inf, np.float32(0), np.zeros(dim, dtype=np.float32)
+            for j in range(-(-int(lens[b]) // block)):
+                valid = min(int(lens[b]) - j * block, block)
+                blk = int(table[b, j])
+                s = (k_cache[blk, :valid, g, :] @ q[b, h]).astype(np.float32) * scale
+                m_i = s.max()
+                p = _round_bf16(np.exp(s - m_i))
+                m_new = max(m, m_i)
+                alpha, beta = np.exp(m - m_new), np.exp(m_i - m_new)
+                l = alpha * l + beta * p.sum(dtype=np.float32)
+                o = alpha * o + beta * (p @ v_cache[blk, :valid, g, :])
+                m = m_new
+            out[b, h] = o / l if l > 0 else 0.0
+    tensors["out"][:] = torch.from_numpy(out)
+'''
+
+_CLASS = '''
+@scene_test(level=2, runtime="tensormap_and_ringbuffer")
+class {class_name}(SceneTestCase):
+    RTOL = {rtol!r}
+    ATOL = {atol!r}
+    CALLABLE = CALLABLE
+    CASES = CASES
+
+    def generate_args(self, params):
+        specs = []
+        for name, value in _generate_inputs(params):
+            specs.append(TensorArg(name, value) if isinstance(value, torch.Tensor) else Scalar(name, value))
+        return TaskArgsBuilder(*specs)
+
+    def compute_golden(self, args, params):
+        tensors = {{s.name: s.value for s in args.specs if isinstance(s, TensorArg)}}
+        _golden(tensors, params)
+        getattr(args, "out")[:] = tensors["out"]
+
+
+if __name__ == "__main__":
+    SceneTestCase.run_module(__name__)
+'''
+
+
+def render_scene_test(test: SceneTest) -> str:
+    """The scene test's source text (deterministic for equal inputs)."""
+    case = {
+        "name": "Compiled",
+        "platforms": ["a2a3sim", "a2a3"],
+        "params": test.params,
+        "config": {"runtime_env": test.runtime_env},
+    }
+    cases = "CASES = " + pprint.pformat([case], width=96, sort_dicts=True)
+    header = "\n".join(f"# {line}".rstrip() for line in test.header.splitlines())
+    parts = [
+        header,
+        '"""Paged attention scene test generated by ptoattn (simpler SceneTestCase layout)."""',
+        "",
+        "import ctypes",
+        "",
+        "import numpy as np",
+        "import torch",
+        "from simpler.task_interface import ArgDirection as D",
+        "",
+        "from simpler_setup import Scalar, SceneTestCase, TaskArgsBuilder, TensorArg, scene_test",
+        "",
+        _callable_literal(test),
+        "",
+        cases,
+        textwrap.dedent(_BODY).rstrip(),
+        "",
+        _CLASS.format(class_name=test.class_name, rtol=test.rtol, atol=test.atol).rstrip(),
+        "",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,97 @@
+"""The ``ptoattn`` command: exit codes, one-line errors, compile / run / check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ptoattn.cli import main
+
+REFERENCE_FLAGS = ["--batch", "4", "--num-heads", "16", "--kv-heads", "1", "--head-dim", "128",
+                   "--block-size", "128", "--max-blocks", "8"]
+
+
+def test_compile_run_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    assert main(["compile", *REFERENCE_FLAGS, "--context-lens", "33,1024,517,128", "-o", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    save = tmp_path / "out.npz"
+    assert main(["run", str(out), "--context-lens", "33,1024,517,128", "--save", str(save)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("PASS: match") and "simulator run: ok" in text
+    assert np.load(save)["out"].shape == (4, 16, 128)
+    assert main(["check", str(out)]) == 0
+    assert "check: ok" in capsys.readouterr().out
+
+
+def test_config_file_and_mlir_inputs(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"batch": 2, "num_heads": 40, "num_kv_heads": 8, "head_dim": 128,
+                               "block_size": 64, "max_blocks_per_seq": 3}))
+    assert main(["compile", str(cfg), "--strategy", "per-tile", "-o", str(tmp_path / "a")]) == 0
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert manifest["config"]["num_heads"] == 40 and manifest["options"]["strategy"] == "per-tile"
+    example = Path(__file__).resolve().parents[2] / "examples" / "reference_mqa.mlir"
+    assert main(["compile", str(example), "--max-blocks", "8", "-o", str(tmp_path / "b")]) == 0
+    assert (tmp_path / "b" / "kernels" / "aic" / "paged_attention_qk_matmul.cpp").is_file()
+
+
+def test_user_errors_exit_1_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["compile", *REFERENCE_FLAGS[:-2], "-o", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "ptoattn compile: error: missing --max-blocks (or give a .json/.toml config or an .mlir file)")
+    assert main(["compile", *REFERENCE_FLAGS, "--head-dim", "72", "-o", str(tmp_path / "x")]) == 1
+    err = capsys.readouterr().err
+    assert "head_dim 72 is not supported: must be a multiple of 16 between 16 and 256" in err
+    assert "replay: ptoattn-opt -pass-pipeline=" in err
+    assert main(["run", str(tmp_path / "missing")]) == 1
+    assert "not a ptoattn output directory (no manifest.json)" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2() -> None:
+    proc = subprocess.run([sys.executable, "-m", "ptoattn.cli", "compile", "--q-tile", "x"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "invalid int value" in proc.stderr
+
+
+def test_npz_inputs_with_float32_tensors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from ptoattn import PagedAttentionConfig
+    from ptoattn.reference import make_inputs
+
+    out = tmp_path / "out"
+    assert main(["compile", "--batch", "2", "--num-heads", "16", "--kv-heads", "1",
+                 "--head-dim", "64", "--block-size", "16", "--max-blocks", "4", "-o", str(out)]) == 0
+    config = PagedAttentionConfig(batch=2, num_heads=16, num_kv_heads=1, head_dim=64,
+                                  block_size=16, max_blocks_per_seq=4)
+    inputs = make_inputs(config, 3, [40, 0])
+    npz = tmp_path / "in.npz"
+    np.savez(npz, query=inputs.query.astype(np.float32), key_cache=inputs.key_cache.astype(np.float32),
+             value_cache=inputs.value_cache, block_table=inputs.block_table,
+             context_lens=inputs.context_lens, scale=np.float32(inputs.scale))
+    capsys.readouterr()
+    assert main(["run", str(out), "--inputs", str(npz)]) == 0
+    assert "context lengths: [40, 0]" in capsys.readouterr().out
+
+
+def test_float32_inputs_warn_only_when_rounding_changes_a_value() -> None:
+    from ptoattn.runner import _as_storage
+
+    exact = np.array([1.0, 0.5, -2.0], dtype=np.float32)
+    with warnings_recorded() as caught:
+        _as_storage("query", exact, "bf16")
+    assert not caught
+    with pytest.warns(UserWarning, match="query: float32 values were rounded to bf16"):
+        _as_storage("query", np.array([1.0001], dtype=np.float32), "bf16")
+    with pytest.raises(Exception, match="key_cache: expected bf16 or float32, got int32"):
+        _as_storage("key_cache", np.zeros(3, dtype=np.int32), "bf16")
+
+
+def warnings_recorded():
+    import warnings
+
+    return warnings.catch_warnings(record=True)

@@ -1,0 +1,64 @@
+"""ptoattn.Pipeline: the registered pipeline, expanded by MLIR and edited from Python."""
+
+from __future__ import annotations
+
+import pytest
+
+from ptoattn import ConfigError, PagedAttentionConfig
+from ptoattn.compiler import CompileError
+from ptoattn.ir import build_module
+from ptoattn.options import CompileOptions
+from ptoattn.pipeline import PassEntry, Pipeline, PipelineError
+
+CONFIG = PagedAttentionConfig(batch=2, num_heads=16, num_kv_heads=1, head_dim=128,
+                              block_size=64, max_blocks_per_seq=4)
+
+
+def test_default_is_the_registered_pipeline_expanded() -> None:
+    p = Pipeline.default(CompileOptions(q_tile=16, strategy="per-tile"))
+    assert p.pass_names == ["attn-check-target", "attn-tile", "attn-assign-cores",
+                            "attn-orchestrate", "canonicalize", "cse", "aicore-plan-memory",
+                            "aicore-insert-sync", "convert-orch-to-emitc", "convert-aicore-to-emitc"]
+    tile = p.entries[1]
+    assert tile.anchor == "func.func" and ("q-tile", "16") in tile.options
+    assert ("strategy", "per-tile") in p.entries[2].options
+    # The printed pipeline parses back to the same passes.
+    assert Pipeline.parse(str(p)).entries == p.entries
+
+
+def test_edits_change_what_runs() -> None:
+    p = Pipeline.default()
+    p.drop("convert-aicore-to-emitc").drop("convert-orch-to-emitc")
+    p.set_option("attn-tile", "q-tile", 64).set_option("attn-check-target", "q-tile", 64)
+    p.insert("aicore-verify-sync", after="aicore-insert-sync")
+    p.entries[-1] = PassEntry("aicore-verify-sync", anchor="func.func")
+    p.insert(PassEntry("symbol-dce"), before="canonicalize")
+    module = build_module(CONFIG)
+    snapshots = p.run(module, snapshots=True)
+    assert [s.pass_name for s in snapshots] == p.pass_names
+    tiled = next(s.ir for s in snapshots if s.pass_name == "attn-tile")
+    assert "tensor<64x128xbf16>" in tiled  # the edited q-tile reached the pass
+    assert "emitc.file" not in snapshots[-1].ir and "aicore.set_flag" in snapshots[-1].ir
+
+
+def test_errors_name_the_pass() -> None:
+    p = Pipeline.default()
+    with pytest.raises(PipelineError, match="no pass 'attn-nothing' in the pipeline"):
+        p.drop("attn-nothing")
+    with pytest.raises(PipelineError, match="expected 'builtin.module"):
+        Pipeline.parse("func.func(cse)")
+    p.set_option("attn-tile", "q-tile", 24)
+    with pytest.raises(CompileError, match="q-tile 24 is not supported") as info:
+        p.run(build_module(CONFIG))
+    assert "replay: ptoattn-opt -pass-pipeline=" not in str(info.value)  # no repro dir given
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"q_tile": 24}, "q_tile must be one of 0 \\(automatic\\), 16, 32, 64, got 24"),
+    ({"strategy": "round-robin"}, "strategy must be one of spmd, per-tile, got 'round-robin'"),
+    ({"ring_heap": 0}, "ring_heap must be an integer >= 4, got 0"),
+    ({"max_batch": -1}, "max_batch must be >= 0, got -1"),
+])
+def test_compile_options_are_validated(kwargs: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        CompileOptions(**kwargs)
