@@ -1,67 +1,48 @@
-"""`make demo`: what ptoattn can do today, end to end on this machine.
+"""`make demo`: compile the reference paged-attention configuration and run it on the simulator.
 
-1. `ptoattn-opt --version`;
-2. `ptoattn-opt --attn-check-target` on the reference configuration (examples/reference_mqa.mlir);
-3. the same pass by name from Python through `PassManager.parse`, on a module built with
-   the generated op classes;
-4. the numerical reference on the reference configuration (ragged contexts 33/1024/517/128),
-   compared with a plain fp64 softmax(QK^T)V.
+The reference configuration: batch 4, 16 query heads on 1 KV head (MQA), head_dim 128,
+128-row cache blocks, ragged contexts 33 / 1024 / 517 / 128, the spmd strategy. The demo
+compiles it into an output directory (kernels, orchestration, scene test, manifest), runs the
+emitted C++ unchanged on the built-in CPU simulator, and compares the result with the numpy
+reference.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-from mlir.passmanager import PassManager
+from ptoattn import PagedAttentionConfig, runner
+from ptoattn.compiler import compile
+from ptoattn.options import CompileOptions
 
-from ptoattn import PagedAttentionConfig, reference
-from ptoattn.ir import build_module
-from ptoattn.tools import ptoattn_opt_path
-
-EXAMPLE = Path(__file__).resolve().parent / "reference_mqa.mlir"
 CONFIG = PagedAttentionConfig(batch=4, num_heads=16, num_kv_heads=1, head_dim=128,
                               block_size=128, max_blocks_per_seq=8)
 CONTEXT_LENS = [33, 1024, 517, 128]
-
-
-def _step(title: str) -> None:
-    print(f"\n== {title}", flush=True)
+OUT_DIR = Path(__file__).resolve().parents[1] / "build" / "demo" / "paged_attention"
 
 
 def main() -> int:
-    opt = str(ptoattn_opt_path())
-    _step("ptoattn-opt --version")
-    subprocess.run([opt, "--version"], check=True)
-
-    _step(f"ptoattn-opt --attn-check-target {EXAMPLE.name}")
-    subprocess.run([opt, "--attn-check-target", str(EXAMPLE)], check=True)
-
-    _step("Python: build the op, run attn-check-target through PassManager.parse")
-    module = build_module(CONFIG)
-    with module.context:
-        PassManager.parse("builtin.module(attn-check-target)").run(module.operation)
-    print("attn-check-target: reference configuration is supported on a2a3")
-
-    _step(f"reference: batch 4, 16/1 heads, head_dim 128, block 128, contexts {CONTEXT_LENS}")
-    inputs = reference.make_inputs(CONFIG, seed=0, context_lens=CONTEXT_LENS)
-    args = (inputs.query, inputs.key_cache, inputs.value_cache, inputs.block_table,
-            inputs.context_lens, inputs.scale)
+    print("ptoattn demo: batch 4, 16 heads on 1 KV head, head_dim 128, block 128, "
+          f"contexts {CONTEXT_LENS}, spmd\n")
     start = time.perf_counter()
-    out = reference.paged_attention(*args)
-    elapsed = time.perf_counter() - start
-    exact = reference.direct_attention_fp64(*args)
-    err = np.abs(out - exact)
-    b, h, d = np.unravel_index(int(err.argmax()), err.shape)
-    bound = 2 * reference.BF16_UNIT_ROUNDOFF * float(np.abs(inputs.value_cache.astype(np.float32)).max())
-    print(f"blockwise reference: {elapsed * 1e3:.1f} ms; max |ref - fp64| = {err.max():.2e} "
-          f"at (batch {b}, head {h}, dim {d}); bound {bound:.2e}")
-    ok = bool(err.max() <= bound)
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
+    result = compile(CONFIG, OUT_DIR, CompileOptions(strategy="spmd"), context_lens=CONTEXT_LENS)
+    print(f"compiled in {time.perf_counter() - start:.2f} s into {result.out_dir}:")
+    for kernel in result.kernels:
+        print(f"  {kernel.path.relative_to(result.out_dir)}  ({kernel.core_type}, func_id {kernel.func_id})")
+    print(f"  {result.orchestration.relative_to(result.out_dir)}")
+    print(f"  {result.scene_test.name}, manifest.json")
+    rings = [f"ring {i}: {r['task_slots']} tasks, {r['heap_bytes']} heap bytes"
+             for i, r in enumerate(result.ring_requirements) if r["task_slots"]]
+    print("  ring needs: " + "; ".join(rings))
+
+    print("\nrunning the emitted C++ on the simulator (first run compiles it with g++) ...")
+    start = time.perf_counter()
+    outcome = runner.run(OUT_DIR, context_lens=CONTEXT_LENS)
+    print(f"done in {time.perf_counter() - start:.2f} s\n")
+    print(outcome.report_text())
+    return 0 if outcome.passed else 1
 
 
 if __name__ == "__main__":
