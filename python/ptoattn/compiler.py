@@ -265,20 +265,39 @@ def _tensor_directions(arguments: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def compile(  # noqa: A001  (the API the issue names)
-    config: PagedAttentionConfig,
+    config_or_module: PagedAttentionConfig | ir.Module | str | Path,
     out_dir: str | Path,
     options: CompileOptions | None = None,
     *,
     name: str = "paged_attention",
     context_lens: list[int] | None = None,
     inspect: Inspection | None = None,
+    batch: int | None = None,
+    max_blocks: int | None = None,
+    **option_fields: object,
 ) -> CompileResult:
-    """Compiles ``config`` into ``out_dir`` (see the module docstring)."""
+    """Compiles a configuration, a module or an .mlir file into ``out_dir``.
+
+    Options come as a ``CompileOptions`` or as its fields (``q_tile=16, strategy="per-tile"``).
+    A module or file must hold one ``attn.paged_attention`` (see ``compile_mlir``); its
+    dynamic batch or block-table width is given with ``batch`` / ``max_blocks``.
+    """
     from ptoattn.ir import build_module
 
-    return _compile_module(build_module(config, func_name=name), config, Path(out_dir),
-                           options or CompileOptions(), name, context_lens,
-                           inspect or Inspection())
+    if option_fields:
+        options = dataclasses.replace(options or CompileOptions(), **option_fields)
+    options = options or CompileOptions()
+    inspect = inspect or Inspection()
+    if isinstance(config_or_module, PagedAttentionConfig):
+        module = build_module(config_or_module, func_name=name)
+        return _compile_module(module, config_or_module, Path(out_dir), options, name,
+                               context_lens, inspect)
+    if isinstance(config_or_module, ir.Module):
+        return _compile_parsed(config_or_module, "<module>", out_dir, options, batch=batch,
+                               max_blocks=max_blocks, context_lens=context_lens,
+                               inspect=inspect)
+    return compile_mlir(config_or_module, out_dir, options, batch=batch, max_blocks=max_blocks,
+                        context_lens=context_lens, inspect=inspect)
 
 
 def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Path,
@@ -382,6 +401,15 @@ def compile_mlir(
         module = ir.Module.parse(path.read_text(), context)
     except ir.MLIRError as err:
         raise CompileError(_format_diagnostics(err), "parse", None) from None
+    return _compile_parsed(module, str(path), out_dir, options, batch=batch,
+                           max_blocks=max_blocks, context_lens=context_lens, inspect=inspect)
+
+
+def _compile_parsed(module: ir.Module, path: str, out_dir: str | Path,
+                    options: CompileOptions | None, *, batch: int | None = None,
+                    max_blocks: int | None = None, context_lens: list[int] | None = None,
+                    inspect: Inspection | None = None) -> CompileResult:
+    """Compiles a parsed module holding one attn.paged_attention."""
     ops = []
 
     def visit(op: ir.Operation) -> ir.WalkResult:
@@ -409,11 +437,12 @@ def compile_mlir(
 
     element = str(query.element_type)
     config = PagedAttentionConfig(
-        batch=static_or(query.shape[0], batch, "query dim 0 (batch)", "--batch"),
+        batch=static_or(query.shape[0], batch, "query dim 0 (batch)", "--batch (batch=)"),
         num_heads=query.shape[1], num_kv_heads=cache.shape[2], head_dim=query.shape[2],
         block_size=cache.shape[1],
         max_blocks_per_seq=static_or(table.shape[1], max_blocks,
-                                     "block_table dim 1 (max_blocks_per_seq)", "--max-blocks"),
+                                     "block_table dim 1 (max_blocks_per_seq)",
+                                     "--max-blocks (max_blocks=)"),
         dtype="bf16" if element == "bf16" else "f16")
     func = op.parent
     while func.name != "func.func":

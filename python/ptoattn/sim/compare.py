@@ -44,7 +44,9 @@ def compare(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-3, ato
         return CompareResult(True, 0, 0, 0.0, 0.0, (), 0.0, 0.0, names, rtol, atol)
     err = np.abs(a - e)
     bad = ~(err <= atol + rtol * np.abs(e))  # NaN compares False -> bad
-    score = np.where(np.isfinite(err), err - rtol * np.abs(e), np.inf)
+    # Rank by how close each element is to its tolerance, so the worst element is the one
+    # nearest to failing (a raw difference would favour large values or exact zeros).
+    score = np.where(np.isfinite(err), err / (atol + rtol * np.abs(e)), np.inf)
     worst = np.unravel_index(int(np.argmax(score)), a.shape)
     finite = np.isfinite(err)
     max_abs = float(err[finite].max()) if finite.any() else float("inf")
