@@ -13,9 +13,8 @@ import ml_dtypes
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "python"))
 
-import ptoattn.sim as sim  # noqa: E402
+import ptoattn.sim as sim  # noqa: E402  (the installed package: `make` installs it)
 
 SAMPLE = ROOT / "test" / "sim" / "samples" / "paged_attention"
 
@@ -50,7 +49,9 @@ def make_inputs(batch, heads, kv_heads, head_dim, block, lens, seed=0):
     return query, caches[0], caches[1], table, lens, float(1.0 / np.sqrt(head_dim))
 
 
-def run_bench(name, batch, heads, kv_heads, head_dim, block, lens, check_batches, config=None, cold=True):
+def run_bench(name, batch, heads, kv_heads, head_dim, block, lens, check_batches, config=None, cold=True,
+              source=SAMPLE):
+    """Times building and running `source` (the hand-written sample, or an emitted directory)."""
     if cold:
         os.environ["PTOATTN_CACHE_DIR"] = tempfile.mkdtemp(prefix="ptoattn-bench-")
     t0 = time.perf_counter()
@@ -59,7 +60,7 @@ def run_bench(name, batch, heads, kv_heads, head_dim, block, lens, check_batches
     rows = []
     for label in (["cold", "warm"] if cold else ["warm"]):
         t0 = time.perf_counter()
-        prog = sim.build(SAMPLE)
+        prog = sim.build(source)
         t_build = time.perf_counter() - t0
         t0 = time.perf_counter()
         res = sim.run_paged_attention(prog, q, k, v, bt, cl, scale, config=config)
