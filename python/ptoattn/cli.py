@@ -168,7 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except PTOAttnError as err:
-        print(f"ptoattn {args.command}: error: {err}", file=sys.stderr)
+        # One line for people; the notes and the replay command with --verbose.
+        lines = str(err).splitlines() or [type(err).__name__]
+        print(f"ptoattn {args.command}: error: {lines[0]}", file=sys.stderr)
+        if args.verbose:
+            for line in lines[1:]:
+                print(f"  {line}", file=sys.stderr)
+        elif len(lines) > 1:
+            print("  (run with -v for the notes and the replay command)", file=sys.stderr)
         return 1
     except OSError as err:
         print(f"ptoattn {args.command}: error: {err}", file=sys.stderr)

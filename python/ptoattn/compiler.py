@@ -321,10 +321,15 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     timings: dict[str, float] = {}
     step = [0]
     logger.info("lowering %s: %s", name, lowering)
-    _run_stage(module, lowering, inspect, out_dir, timings, step)
-    (out_dir / "lowered.mlir").write_text(str(module))
-    kernels = _kernel_infos(module)
-    _run_stage(module, emission, inspect, out_dir, timings, step)
+    try:
+        _run_stage(module, lowering, inspect, out_dir, timings, step)
+        (out_dir / "lowered.mlir").write_text(str(module))
+        kernels = _kernel_infos(module)
+        _run_stage(module, emission, inspect, out_dir, timings, step)
+    except CompileError as err:
+        # The named pipeline on the saved input reproduces the error in one command.
+        raise CompileError(err.diagnostics, pipeline_string(options), out_dir / "input.mlir"
+                           ) from None
 
     ids = _kernel_ids(module)
     rings = _ring_requirements(module)

@@ -52,7 +52,8 @@ def build_module(
 ) -> ir.Module:
     """A module with one function computing ``attn.paged_attention`` for ``config``."""
     context = context or create_context()
-    with context, ir.Location.unknown():
+    # A named location, so diagnostics say which function they are about.
+    with context, ir.Location.name(func_name):
         module = ir.Module.create()
         arg_types = tensor_types(config, dynamic_batch=dynamic_batch)
         with ir.InsertionPoint(module.body):

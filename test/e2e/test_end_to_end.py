@@ -119,3 +119,51 @@ def test_inputs_that_do_not_fit_are_rejected(tmp_path: Path) -> None:
     bad.block_table[1, 0] = 10_000
     with pytest.raises(InputError, match=r"block_table\[1, 0\] = 10000 is outside the KV cache"):
         runner.run(tmp_path, inputs=bad)
+
+
+@pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
+def test_long_context(tmp_path: Path, strategy: str) -> None:
+    lens = [8192, 4097, 0]
+    config = _config(16, 1, 128, 128, 64, lens)
+    compile(config, tmp_path, CompileOptions(strategy=strategy), context_lens=lens)
+    outcome = runner.run(tmp_path, context_lens=lens)
+    assert outcome.passed, outcome.report_text()
+
+
+@pytest.mark.parametrize(("config_kwargs", "options", "message"), [
+    (dict(head_dim=72), {}, "head_dim 72 is not supported: must be a multiple of 16 between 16 and 256"),
+    (dict(head_dim=512), {}, "head_dim 512 is not supported: must be a multiple of 16 between 16 and 256"),
+    (dict(block_size=48), {}, "block_size 48 is not supported: must be 16, 32, 64, 128 or 256"),
+    (dict(head_dim=256, block_size=256), {},
+     "qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 bf16: 131072) but L0B holds 65536"),
+    ({}, dict(ring_heap=4096),
+     "scope 0 needs 34816 heap bytes but a ring holds 4096; raise ring-heap (PTO2_RING_HEAP)"),
+    ({}, dict(ring_task_window=4),
+     "scope 1 needs 6 task-window slots but a ring holds 4; raise ring-task-window"),
+])
+def test_rejected_configurations_name_the_parameter(tmp_path: Path, config_kwargs: dict,
+                                                     options: dict, message: str) -> None:
+    from ptoattn.compiler import CompileError
+
+    base = dict(batch=4, num_heads=16, num_kv_heads=1, head_dim=128, block_size=128,
+                max_blocks_per_seq=8)
+    config = PagedAttentionConfig(**{**base, **config_kwargs})
+    with pytest.raises(CompileError) as info:
+        compile(config, tmp_path, CompileOptions(**options))
+    assert message in str(info.value)
+    assert "replay: ptoattn-opt -pass-pipeline='builtin.module(ptoattn-pipeline{" in str(info.value)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    (dict(num_heads=10, num_kv_heads=4), "num_heads (10) must be a multiple of num_kv_heads (4)"),
+    (dict(dtype="f32"), "dtype must be one of bf16, f16, got 'f32'"),
+    (dict(batch=0), "batch must be a positive integer, got 0"),
+])
+def test_malformed_configurations_are_rejected_before_compiling(kwargs: dict, message: str) -> None:
+    from ptoattn import ConfigError
+
+    base = dict(batch=4, num_heads=16, num_kv_heads=1, head_dim=128, block_size=128,
+                max_blocks_per_seq=8)
+    with pytest.raises(ConfigError) as info:
+        PagedAttentionConfig(**{**base, **kwargs})
+    assert message in str(info.value)

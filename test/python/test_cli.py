@@ -46,9 +46,11 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path, capsys: pytest.Capture
     assert capsys.readouterr().err.strip() == (
         "ptoattn compile: error: missing --max-blocks (or give a .json/.toml config or an .mlir file)")
     assert main(["compile", *REFERENCE_FLAGS, "--head-dim", "72", "-o", str(tmp_path / "x")]) == 1
-    err = capsys.readouterr().err
-    assert "head_dim 72 is not supported: must be a multiple of 16 between 16 and 256" in err
-    assert "replay: ptoattn-opt -pass-pipeline=" in err
+    err = capsys.readouterr().err.splitlines()
+    assert "head_dim 72 is not supported: must be a multiple of 16 between 16 and 256" in err[0]
+    assert err[1:] == ["  (run with -v for the notes and the replay command)"]
+    assert main(["-v", "compile", *REFERENCE_FLAGS, "--head-dim", "72", "-o", str(tmp_path / "x")]) == 1
+    assert "replay: ptoattn-opt -pass-pipeline=" in capsys.readouterr().err
     assert main(["run", str(tmp_path / "missing")]) == 1
     assert "not a ptoattn output directory (no manifest.json)" in capsys.readouterr().err
 
