@@ -97,3 +97,34 @@ def warnings_recorded():
     import warnings
 
     return warnings.catch_warnings(record=True)
+
+
+def test_pass_level_inspection(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+    capsys = capfd  # MLIR prints its timing report to file descriptor 2
+    flags = ["compile", *REFERENCE_FLAGS, "-o", str(tmp_path / "out")]
+    assert main([*flags, "--print-ir-after", "attn-tile", "--dump-dir", str(tmp_path / "ir")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("// -----// IR Dump After") == 1 and "IR Dump After attn-tile" in out
+    assert "scf.forall" in out
+    dumps = sorted(p.name for p in (tmp_path / "ir").iterdir())
+    assert dumps[0] == "01-attn-check-target.mlir" and dumps[-1] == "10-convert-aicore-to-emitc.mlir"
+    assert len(dumps) == 10
+    assert main([*flags, "--print-ir-after-all"]) == 0
+    assert capsys.readouterr().out.count("// -----// IR Dump After") == 10
+    assert main([*flags, "--timing"]) == 0
+    captured = capsys.readouterr()
+    assert "Execution time report" in captured.err  # MLIR's own pass timing
+    assert " ms  " in captured.out
+
+
+def test_check_reports_a_planted_sync_bug(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    assert main(["compile", *REFERENCE_FLAGS, "-o", str(out)]) == 0
+    lowered = out / "lowered.mlir"
+    lines = lowered.read_text().splitlines()
+    first_wait = next(i for i, line in enumerate(lines) if "aicore.wait_flag" in line)
+    lowered.write_text("\n".join(lines[:first_wait] + lines[first_wait + 1:]) + "\n")
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 1
+    report = capsys.readouterr().out
+    assert "error:" in report and "check: " in report and "finding(s)" in report
