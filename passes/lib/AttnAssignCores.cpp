@@ -95,12 +95,9 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::optional<abi::Strategy> parsed = abi::parseStrategy(strategy);
-    if (!parsed) {
-      module.emitError() << "strategy '" << strategy
-                         << "' is not supported: must be spmd or per-tile";
+    FailureOr<abi::Strategy> parsed = abi::parseStrategyOption(module, strategy);
+    if (failed(parsed))
       return signalPassFailure();
-    }
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     for (func::FuncOp func : funcs) {

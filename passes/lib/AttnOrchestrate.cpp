@@ -452,12 +452,9 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::optional<abi::Strategy> parsed = abi::parseStrategy(strategy);
-    if (!parsed) {
-      module.emitError() << "strategy '" << strategy
-                         << "' is not supported: must be spmd or per-tile";
+    FailureOr<abi::Strategy> parsed = abi::parseStrategyOption(module, strategy);
+    if (failed(parsed))
       return signalPassFailure();
-    }
     RingLimits limits{ringTaskWindow, ringHeap, ringDepPool};
 
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());

@@ -22,6 +22,13 @@ std::optional<Strategy> mlir::ptoattn::abi::parseStrategy(llvm::StringRef name) 
   return std::nullopt;
 }
 
+mlir::FailureOr<Strategy> mlir::ptoattn::abi::parseStrategyOption(mlir::Operation *op,
+                                                                   llvm::StringRef name) {
+  if (std::optional<Strategy> strategy = parseStrategy(name))
+    return *strategy;
+  return op->emitError() << "strategy '" << name << "' is not supported: must be spmd or per-tile";
+}
+
 llvm::StringRef mlir::ptoattn::abi::getStageName(Stage stage) {
   switch (stage) {
   case Stage::QKMatmul:

@@ -77,6 +77,28 @@ static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOpera
   });
 }
 
+/// C = A . B from GM to GM on the cube: TLOAD the operands into their L1 tiles
+/// (A through `lhsLoad`, which may be a valid-rows view of `lhsMat`), TMOV them to
+/// L0A/L0B, TMATMUL into an f32 L0C tile, TSTORE it to `resultView`.
+static void emitCubeMatmul(KernelBuilder &kb, Value lhsView, Value lhsLoad, Value lhsMat,
+                           Value rhsView, Value rhsMat, Value resultView) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  auto lhsType = cast<TileType>(lhsMat.getType());
+  auto rhsType = cast<TileType>(rhsMat.getType());
+  const int64_t m = lhsType.getShape()[0], k = lhsType.getShape()[1], n = rhsType.getShape()[1];
+  Type element = lhsType.getElementType();
+  Value left = kb.declare(kb.tileType(TileLocation::Left, m, k, element));
+  Value right = kb.declare(kb.tileType(TileLocation::Right, k, n, element));
+  Value acc = kb.declare(kb.tileType(TileLocation::Acc, m, n, b.getF32Type()));
+  aicore::TLoadOp::create(b, loc, lhsView, lhsLoad);
+  aicore::TLoadOp::create(b, loc, rhsView, rhsMat);
+  aicore::TMovOp::create(b, loc, lhsMat, left);
+  aicore::TMovOp::create(b, loc, rhsMat, right);
+  aicore::TMatmulOp::create(b, loc, left, right, acc);
+  aicore::TStoreOp::create(b, loc, acc, resultView);
+}
+
 void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
@@ -106,24 +128,13 @@ void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
       queryLoad = aicore::TileAliasOp::create(b, loc, kb.withValid(queryMatType, rows, d),
                                               queryMat, rowOperands);
     // ZN: the layout a DN (transposed) load produces.
-    TileType keyMatType = kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor);
-    Value keyMat = kb.declare(keyMatType);
-    Value left = kb.declare(kb.tileType(TileLocation::Left, q, d, element));
-    Value right = kb.declare(kb.tileType(TileLocation::Right, d, bs, element));
-    Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, bs, f32));
-
-    aicore::TLoadOp::create(b, loc, query, queryLoad);
-    aicore::TLoadOp::create(b, loc, keyT, keyMat);
-    aicore::TMovOp::create(b, loc, queryMat, left);
-    aicore::TMovOp::create(b, loc, keyMat, right);
-    aicore::TMatmulOp::create(b, loc, left, right, acc);
-    aicore::TStoreOp::create(b, loc, acc, scores);
+    Value keyMat = kb.declare(kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor));
+    emitCubeMatmul(kb, query, queryLoad, queryMat, keyT, keyMat, scores);
   });
 }
 
 void assign_cores::buildPVMatmulKernel(KernelBuilder &kb) {
   OpBuilder &b = kb.b;
-  Location loc = kb.loc;
   const TileGeometry &geo = kb.shape.geo;
   const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize;
   Type element = kb.shape.element, f32 = b.getF32Type();
@@ -138,15 +149,6 @@ void assign_cores::buildPVMatmulKernel(KernelBuilder &kb) {
 
     Value probsMat = kb.declare(kb.nzMatTile(q, bs, element));
     Value valueMat = kb.declare(kb.nzMatTile(bs, d, element));
-    Value left = kb.declare(kb.tileType(TileLocation::Left, q, bs, element));
-    Value right = kb.declare(kb.tileType(TileLocation::Right, bs, d, element));
-    Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, d, f32));
-
-    aicore::TLoadOp::create(b, loc, probs, probsMat);
-    aicore::TLoadOp::create(b, loc, value, valueMat);
-    aicore::TMovOp::create(b, loc, probsMat, left);
-    aicore::TMovOp::create(b, loc, valueMat, right);
-    aicore::TMatmulOp::create(b, loc, left, right, acc);
-    aicore::TStoreOp::create(b, loc, acc, out);
+    emitCubeMatmul(kb, probs, probsMat, probsMat, value, valueMat, out);
   });
 }

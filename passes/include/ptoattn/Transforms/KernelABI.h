@@ -24,6 +24,8 @@
 #ifndef PTOATTN_TRANSFORMS_KERNELABI_H
 #define PTOATTN_TRANSFORMS_KERNELABI_H
 
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -42,6 +44,9 @@ enum class ScalarKind { I64, F32Bits };
 /// "spmd" / "per-tile".
 llvm::StringRef getStrategyName(Strategy strategy);
 std::optional<Strategy> parseStrategy(llvm::StringRef name);
+/// The `strategy` pass option's value; an error on `op` naming the allowed values
+/// otherwise.
+mlir::FailureOr<Strategy> parseStrategyOption(mlir::Operation *op, llvm::StringRef name);
 /// "qk_matmul", "softmax_prepare", "pv_matmul", "online_update".
 llvm::StringRef getStageName(Stage stage);
 /// "aic" / "aiv" (the `ptoattn.core_type` attribute value).
