@@ -20,36 +20,9 @@ from mlir import ir
 from ptoattn import PagedAttentionConfig, tools
 from ptoattn.ir import build_module, create_context
 
-REPO = Path(__file__).resolve().parents[2]
-SIM_INCLUDE = REPO / "sim" / "include"
-# Two cores are shared by everyone building on this machine: take the build lock if it exists.
-BUILD_LOCK = Path("/tmp/ptoattn-build.lock")
+from emission_support import CONFIGS, REPO, STAGES, lower, syntax_check, translate
 
-# (name, batch, heads, kv_heads, head_dim, block_size, dynamic batch)
-CONFIGS = [
-    ("mqa", 4, 16, 1, 128, 128, False),
-    ("gqa", 3, 40, 8, 128, 64, False),
-    ("gqa32", 2, 32, 8, 64, 16, False),
-    ("mqa64", 2, 64, 1, 256, 64, False),
-    ("dyn", 3, 40, 8, 128, 64, True),
-]
-STAGES = ("qk_matmul", "softmax_prepare", "pv_matmul", "online_update")
 ENTRY = 'extern "C" __aicore__ void kernel_entry(__gm__ int64_t* v1)'
-
-
-def _lower(name: str, batch: int, heads: int, kv_heads: int, head_dim: int, block: int,
-           dynamic: bool, strategy: str, tmp_path: Path) -> str:
-    config = PagedAttentionConfig(batch=batch, num_heads=heads, num_kv_heads=kv_heads,
-                                  head_dim=head_dim, block_size=block, max_blocks_per_seq=4)
-    source = tmp_path / f"{name}.mlir"
-    source.write_text(str(build_module(config, func_name=name, dynamic_batch=dynamic)))
-    proc = subprocess.run(
-        [str(tools.ptoattn_opt_path()), str(source),
-         f"--ptoattn-pipeline=strategy={strategy} max-batch=8 to-emitc=false", "--aicore-plan-memory",
-         "--aicore-insert-sync", "--convert-aicore-to-emitc"],
-        capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
 
 
 def _kernel_files(text: str) -> dict[str, tuple[str, str]]:
@@ -72,33 +45,11 @@ def _kernel_files(text: str) -> dict[str, tuple[str, str]]:
     return files
 
 
-def _translate(emitc_text: str, file_id: str, tmp_path: Path) -> str:
-    path = tmp_path / f"{file_id}.emitc.mlir"
-    path.write_text(emitc_text)
-    proc = subprocess.run(
-        [str(tools.mlir_tool_path("mlir-translate")), "--mlir-to-cpp", f"--file-id={file_id}",
-         str(path)],
-        capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
-def _compile(sources: list[Path], core: str) -> None:
-    gxx = shutil.which("g++")
-    if gxx is None:
-        pytest.skip("g++ is not installed")
-    define = "-D__DAV_CUBE__" if core == "aic" else "-D__DAV_VEC__"
-    cmd = [gxx, "-std=c++17", "-fsyntax-only", define, "-I", str(SIM_INCLUDE), *map(str, sources)]
-    if BUILD_LOCK.exists() and shutil.which("flock"):
-        cmd = ["flock", str(BUILD_LOCK), *cmd]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-
-
 def _emit(config: tuple, strategy: str, tmp_path: Path) -> dict[str, tuple[str, str]]:
     """C++ and core type of every kernel of `config`, by kernel name."""
-    files = _kernel_files(_lower(*config, strategy, tmp_path))
-    return {fid: (_translate(text, fid, tmp_path), core) for fid, (text, core) in files.items()}
+    files = _kernel_files(lower(*config, strategy, tmp_path, "--aicore-plan-memory",
+                                "--aicore-insert-sync", "--convert-aicore-to-emitc"))
+    return {fid: (translate(text, fid, tmp_path), core) for fid, (text, core) in files.items()}
 
 
 @pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
@@ -130,7 +81,7 @@ def test_kernels_print_and_compile(config: tuple, strategy: str, tmp_path: Path)
         by_core[core].append(path)
     for core, sources in by_core.items():
         assert len(sources) == 2
-        _compile(sources, core)
+        syntax_check(sources, "-D__DAV_CUBE__" if core == "aic" else "-D__DAV_VEC__")
 
 
 def test_emission_is_deterministic(tmp_path: Path) -> None:

@@ -18,37 +18,8 @@ import pytest
 from mlir import ir
 
 from ptoattn import PagedAttentionConfig, tools
-from ptoattn.ir import build_module, create_context
-
-REPO = Path(__file__).resolve().parents[2]
-SIM_INCLUDE = REPO / "sim" / "include"
-# Two cores are shared by everyone building on this machine: take the build lock if it exists.
-BUILD_LOCK = Path("/tmp/ptoattn-build.lock")
-
-# (name, batch, heads, kv_heads, head_dim, block_size, dynamic batch)
-CONFIGS = [
-    ("mqa", 4, 16, 1, 128, 128, False),
-    ("gqa", 3, 40, 8, 128, 64, False),
-    ("gqa32", 2, 32, 8, 64, 16, False),
-    ("dyn", 3, 40, 8, 128, 64, True),
-]
-STAGES = ("qk_matmul", "softmax_prepare", "pv_matmul", "online_update")
-
-
-def _lower(name: str, batch: int, heads: int, kv_heads: int, head_dim: int, block: int,
-           dynamic: bool, strategy: str, tmp_path: Path) -> str:
-    config = PagedAttentionConfig(batch=batch, num_heads=heads, num_kv_heads=kv_heads,
-                                  head_dim=head_dim, block_size=block, max_blocks_per_seq=4)
-    source = tmp_path / f"{name}.mlir"
-    source.write_text(str(build_module(config, func_name=name, dynamic_batch=dynamic)))
-    proc = subprocess.run(
-        [str(tools.ptoattn_opt_path()), str(source),
-         f"--ptoattn-pipeline=strategy={strategy} max-batch=8 to-emitc=false",
-          "--convert-orch-to-emitc"],
-        capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
+from emission_support import CONFIGS, REPO, STAGES, lower, syntax_check, translate
+from ptoattn.ir import create_context
 
 def _orchestration_module(text: str) -> tuple[str, dict[str, int]]:
     """The emitc.file of the lowered module, alone in a module, and the kernel ids."""
@@ -66,27 +37,13 @@ def _orchestration_module(text: str) -> tuple[str, dict[str, int]]:
 
 
 def _translate(emitc_text: str, tmp_path: Path) -> str:
-    path = tmp_path / "orch.emitc.mlir"
-    path.write_text(emitc_text)
-    proc = subprocess.run(
-        [str(tools.mlir_tool_path("mlir-translate")), "--mlir-to-cpp",
-         "--file-id=orchestration", str(path)],
-        capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+    return translate(emitc_text, "orchestration", tmp_path)
 
 
 def _compile(cpp: str, tmp_path: Path) -> None:
-    gxx = shutil.which("g++")
-    if gxx is None:
-        pytest.skip("g++ not found")
     path = tmp_path / "orch.cpp"
     path.write_text(cpp)
-    cmd = [gxx, "-std=c++17", "-fsyntax-only", "-Wall", "-Werror", f"-I{SIM_INCLUDE}", str(path)]
-    if BUILD_LOCK.exists() and shutil.which("flock"):
-        cmd = ["flock", str(BUILD_LOCK), *cmd]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr + "\n" + cpp
+    syntax_check([path], "-Wall", "-Werror")
 
 
 @pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
@@ -94,7 +51,7 @@ def _compile(cpp: str, tmp_path: Path) -> None:
                          CONFIGS, ids=[c[0] for c in CONFIGS])
 def test_orchestration_compiles(strategy: str, name: str, batch: int, heads: int, kv_heads: int,
                                 head_dim: int, block: int, dynamic: bool, tmp_path: Path) -> None:
-    lowered = _lower(name, batch, heads, kv_heads, head_dim, block, dynamic, strategy, tmp_path)
+    lowered = lower(name, batch, heads, kv_heads, head_dim, block, dynamic, strategy, tmp_path, "--convert-orch-to-emitc")
     emitc_text, ids = _orchestration_module(lowered)
     cpp = _translate(emitc_text, tmp_path)
     _compile(cpp, tmp_path)
@@ -126,7 +83,7 @@ def test_orchestration_compiles(strategy: str, name: str, batch: int, heads: int
 
 def test_scalars_follow_tensors(tmp_path: Path) -> None:
     """Within each task every add_scalar comes after the last add_input/add_output/add_inout."""
-    lowered = _lower("mqa", 4, 16, 1, 128, 128, False, "spmd", tmp_path)
+    lowered = lower("mqa", 4, 16, 1, 128, 128, False, "spmd", tmp_path, "--convert-orch-to-emitc")
     cpp = _translate(_orchestration_module(lowered)[0], tmp_path)
     for task in cpp.split("CoreTaskArgs ")[1:]:
         lines = [ln.strip() for ln in task.splitlines()]
