@@ -20,7 +20,7 @@ from ptoattn.options import CompileOptions
 
 # (num_heads, num_kv_heads, head_dim, block_size, max_blocks, context_lens, q_tile):
 # MQA, GQA 40/8 and 32/8 (groups padded to 16 rows), 64 heads as one 64-row tile or four
-# 16-row tiles, uneven 40/1 tiles, head_dim 64/128/256, blocks 16/32/64/128; lengths
+# 16-row tiles, uneven 40/1 tiles, head_dim 16/64/128/256, blocks 16/32/64/128/256; lengths
 # include 0, 1, exact multiples of the block size and partial blocks.
 CASES = [
     (16, 1, 128, 128, 8, [33, 1024, 517, 128], 0),
@@ -32,6 +32,12 @@ CASES = [
     (40, 1, 128, 32, 3, [96, 5], 16),
     (16, 1, 256, 128, 3, [384, 129], 0),
     (16, 2, 128, 64, 3, [130, 64], 32),
+    # Edges the compiler accepts: 256-row blocks, MHA (groups of one head), the smallest
+    # head_dim with a single head, and 48 heads split 32 + 16 across 32-row tiles.
+    (16, 1, 128, 256, 2, [300, 512, 0], 0),
+    (8, 8, 64, 32, 2, [40, 7], 0),
+    (1, 1, 16, 16, 2, [17, 1], 0),
+    (48, 1, 64, 16, 3, [33, 48], 32),
 ]
 
 
