@@ -134,7 +134,7 @@ def _inspection(args: argparse.Namespace):
 
     return Inspection(print_after_all=args.print_ir_after_all,
                       print_after=tuple(args.print_ir_after), dump_dir=args.dump_dir,
-                      timing=args.timing)
+                      timing=args.timing, ir_sink=print)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

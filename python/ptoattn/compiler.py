@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Callable
 
 from mlir import ir
 from mlir.passmanager import PassManager
@@ -133,6 +134,8 @@ class Inspection:
     print_after: tuple[str, ...] = ()
     dump_dir: Path | None = None
     timing: bool = False
+    # Where the requested IR dumps go (the CLI prints them; the library never does).
+    ir_sink: Callable[[str], object] = logger.info
 
     @property
     def per_pass(self) -> bool:
@@ -169,28 +172,29 @@ def _kernel_infos(module: ir.Module) -> dict[str, _KernelInfo]:
     return infos
 
 
-def _run_stage(module: ir.Module, pipeline: Pipeline, inspect: Inspection, repro_dir: Path,
+def _run_stage(module: ir.Module, pipeline: Pipeline, inspect: Inspection,
                timings: dict[str, float], step: list[int]) -> None:
-    """Runs one stage of the pipeline, pass by pass when inspecting."""
+    """Runs one stage of the pipeline, pass by pass when inspecting. Errors are raised
+    without a replay; the caller names the saved original input and the whole pipeline."""
     if not inspect.per_pass:
         start = time.perf_counter()
         if inspect.timing:
-            _run_timed(module, str(pipeline), repro_dir)
+            _run_timed(module, str(pipeline))
         else:
-            run_pipeline(module, str(pipeline), repro_dir=repro_dir)
+            run_pipeline(module, str(pipeline))
         timings[" + ".join(pipeline.pass_names)] = time.perf_counter() - start
         return
     for snap in pipeline.run(module, snapshots=True):
         step[0] += 1
         timings[f"{step[0]:02d} {snap.pass_name}"] = snap.seconds
         if inspect.print_after_all or snap.pass_name in inspect.print_after:
-            print(f"// -----// IR Dump After {snap.pass_name} //----- //\n{snap.ir}")
+            inspect.ir_sink(f"// -----// IR Dump After {snap.pass_name} //----- //\n{snap.ir}")
         if inspect.dump_dir is not None:
             inspect.dump_dir.mkdir(parents=True, exist_ok=True)
             (inspect.dump_dir / f"{step[0]:02d}-{snap.pass_name}.mlir").write_text(snap.ir)
 
 
-def _run_timed(module: ir.Module, pipeline: str, repro_dir: Path) -> None:
+def _run_timed(module: ir.Module, pipeline: str) -> None:
     """Runs with MLIR's pass timing, which prints its report to stderr."""
     with module.context:
         pm = PassManager.parse(pipeline)
@@ -198,8 +202,7 @@ def _run_timed(module: ir.Module, pipeline: str, repro_dir: Path) -> None:
         try:
             pm.run(module.operation)
         except ir.MLIRError as err:
-            repro = repro_dir / "input.mlir"
-            raise CompileError(_format_diagnostics(err), pipeline, repro) from None
+            raise CompileError(_format_diagnostics(err), pipeline, None) from None
 
 
 def _header(config: PagedAttentionConfig, options: CompileOptions, input_hash: str) -> list[str]:
@@ -322,10 +325,10 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     step = [0]
     logger.info("lowering %s: %s", name, lowering)
     try:
-        _run_stage(module, lowering, inspect, out_dir, timings, step)
+        _run_stage(module, lowering, inspect, timings, step)
         (out_dir / "lowered.mlir").write_text(str(module))
         kernels = _kernel_infos(module)
-        _run_stage(module, emission, inspect, out_dir, timings, step)
+        _run_stage(module, emission, inspect, timings, step)
     except CompileError as err:
         # The named pipeline on the saved input reproduces the error in one command.
         raise CompileError(err.diagnostics, pipeline_string(options), out_dir / "input.mlir"

@@ -92,6 +92,14 @@ def test_output_directory_is_byte_identical_across_runs(tmp_path: Path) -> None:
     for rel in files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
     assert not compare.diff_files
+    # input.mlir is the compiled input itself (the replay command runs on it), hashed in the manifest.
+    import hashlib
+    import json
+
+    saved = (tmp_path / "a" / "input.mlir").read_text()
+    assert "attn.paged_attention" in saved and "aicore." not in saved
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert manifest["input_sha256"] == hashlib.sha256(saved.encode()).hexdigest()
 
 
 def test_scene_test_stands_alone(tmp_path: Path) -> None:
