@@ -120,6 +120,11 @@ def Attn_QKMatmulOp : Attn_StageOp<"qk_matmul", "aic"> {
     block of keys `[block_size, head_dim]`, accumulating in fp32 (cube core).
     The scale is not applied here: `softmax_prepare` applies it.
 
+    After `attn-assign-cores`, `kernel @name` names the kernel function that
+    runs this stage; the verifier checks it is a `func.func` whose
+    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    the vector stages).
+
     ```mlir
     %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
     ```
@@ -151,6 +156,11 @@ def Attn_SoftmaxPrepareOp : Attn_StageOp<"softmax_prepare", "aiv"> {
     `valid_cols` must be in [1, block_size]; a block with no valid column is
     never processed.
 
+    After `attn-assign-cores`, `kernel @name` names the kernel function that
+    runs this stage; the verifier checks it is a `func.func` whose
+    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    the vector stages).
+
     ```mlir
     %p, %m, %l = attn.softmax_prepare %s valid_cols(%n) scale(%scale)
         : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
@@ -174,6 +184,11 @@ def Attn_PVMatmulOp : Attn_StageOp<"pv_matmul", "aic"> {
     Multiplies the rounded probabilities `[rows, block_size]` by one cache
     block of values `[block_size, head_dim]`, accumulating in fp32 (cube core).
     Masked columns of P are exactly zero, so padding rows of V never contribute.
+
+    After `attn-assign-cores`, `kernel @name` names the kernel function that
+    runs this stage; the verifier checks it is a `func.func` whose
+    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    the vector stages).
 
     ```mlir
     %o = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
@@ -210,6 +225,11 @@ def Attn_OnlineUpdateOp : Attn_StageOp<"online_update", "aiv", [
     `is_first` and `is_last` are explicit values computed from the KV-block
     index and the sequence length, so the first block never reads the
     accumulators' initial values and the output is normalised exactly once.
+
+    After `attn-assign-cores`, `kernel @name` names the kernel function that
+    runs this stage; the verifier checks it is a `func.func` whose
+    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    the vector stages).
 
     ```mlir
     %m, %l, %o = attn.online_update block(%mi, %li, %oi) acc(%m0, %l0, %o0)
