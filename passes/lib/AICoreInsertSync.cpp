@@ -37,10 +37,8 @@ using namespace mlir::ptoattn::aicore::sync;
 
 namespace {
 
-/// For one pipe P: entry Q is the index of the latest item on pipe Q that is
-/// known to have completed before any instruction issued to P from now on
-/// (-1: none).
-using Clock = std::array<int64_t, kNumPipes>;
+/// For each pipe P, what is known to have completed before any instruction
+/// issued to P from now on.
 using Clocks = std::array<Clock, kNumPipes>;
 
 /// One instruction of a block, or a region op standing for all it contains.
@@ -81,19 +79,6 @@ private:
 };
 
 } // namespace
-
-/// A clock that knows of nothing.
-static Clock emptyClock() {
-  Clock clock;
-  clock.fill(-1);
-  return clock;
-}
-
-/// Pointwise maximum: what both clocks know.
-static void mergeInto(Clock &into, const Clock &from) {
-  for (unsigned i = 0; i < kNumPipes; ++i)
-    into[i] = std::max(into[i], from[i]);
-}
 
 /// Whether the two accesses conflict (overlap, at least one writes).
 static bool conflicts(const Access &a, const Access &b) {

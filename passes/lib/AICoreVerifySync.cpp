@@ -36,7 +36,6 @@ using namespace mlir::ptoattn::aicore::sync;
 namespace {
 
 using Trace = SmallVector<Operation *>;
-using Clock = std::array<int64_t, kNumPipes>;
 
 /// Paths beyond this many are not enumerated (the kernels ptoattn emits have
 /// a handful).
@@ -153,17 +152,14 @@ void SyncChecker::checkTrace(ArrayRef<Operation *> trace) {
   // hb[P][Q]: latest trace position on pipe Q known complete before any
   // instruction issued to P from now on.
   std::array<Clock, kNumPipes> hb;
-  for (Clock &clock : hb)
-    clock.fill(-1);
-  Clock last;
-  last.fill(-1);
+  hb.fill(emptyClock());
+  Clock last = emptyClock();
   SmallVector<Past> history;
   Operation *previous = nullptr;
 
   auto signalAll = [&](const Clock &token) {
     for (Clock &clock : hb)
-      for (unsigned r = 0; r < kNumPipes; ++r)
-        clock[r] = std::max(clock[r], token[r]);
+      mergeInto(clock, token);
   };
 
   for (auto [position, op] : llvm::enumerate(trace)) {
@@ -198,9 +194,7 @@ void SyncChecker::checkTrace(ArrayRef<Operation *> trace) {
         if (wait.getDst() == Pipe::S)
           signalAll(it->second.token);
         else
-          for (unsigned r = 0; r < kNumPipes; ++r)
-            hb[pipeIndex(wait.getDst())][r] =
-                std::max(hb[pipeIndex(wait.getDst())][r], it->second.token[r]);
+          mergeInto(hb[pipeIndex(wait.getDst())], it->second.token);
         live.erase(it);
       }
     } else if (auto barrier = dyn_cast<PipeBarrierOp>(op)) {

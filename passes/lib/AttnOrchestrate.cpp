@@ -148,6 +148,9 @@ private:
   }
   /// A counted loop whose body `body` gets the induction variable.
   void forLoop(Value upper, function_ref<void(Value)> body);
+  /// The number of sequences: the query's dim 0, read from the argument when
+  /// it is dynamic.
+  Value batchSize();
 
   void buildSpmd();
   void buildPerTile();
@@ -321,13 +324,17 @@ void OrchestrationBuilder::build() {
     buildPerTile();
 }
 
+Value OrchestrationBuilder::batchSize() {
+  if (!ta.queryType.isDynamicDim(0))
+    return ib.constant(ta.queryType.getDimSize(0));
+  return orch::ArgDimOp::create(b, loc, b.getIndexType(), uint64_t(kQuery), uint64_t(0));
+}
+
 void OrchestrationBuilder::buildSpmd() {
   using R = abi::TensorRole;
   using S = abi::ScalarRole;
   const TileGeometry &geo = ta.geo;
-  Value batch = ta.queryType.isDynamicDim(0)
-                    ? orch::ArgDimOp::create(b, loc, b.getIndexType(), uint64_t(kQuery), uint64_t(0))
-                    : ib.constant(ta.queryType.getDimSize(0));
+  Value batch = batchSize();
   OpFoldResult blocks =
       ta.queryType.isDynamicDim(0)
           ? OpFoldResult(ib.mul(batch, ib.constant(geo.getTilesPerSequence())))
@@ -362,9 +369,7 @@ void OrchestrationBuilder::buildPerTile() {
   using R = abi::TensorRole;
   using S = abi::ScalarRole;
   const TileGeometry &geo = ta.geo;
-  Value batch = ta.queryType.isDynamicDim(0)
-                    ? orch::ArgDimOp::create(b, loc, b.getIndexType(), uint64_t(kQuery), uint64_t(0))
-                    : ib.constant(ta.queryType.getDimSize(0));
+  Value batch = batchSize();
   OpFoldResult one = b.getIndexAttr(1);
   Value query = tensors[R::Query], out = tensors[R::Out];
   Value keyCache = tensors[R::KeyCache], valueCache = tensors[R::ValueCache];

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -25,6 +26,23 @@ namespace mlir::ptoattn::aicore::sync {
 constexpr unsigned kNumPipes = 7;
 inline unsigned pipeIndex(Pipe pipe) { return static_cast<unsigned>(pipe); }
 inline Pipe pipeAt(unsigned index) { return static_cast<Pipe>(index); }
+
+/// A vector clock over pipes: entry Q is the index of the latest item on pipe
+/// Q known to have completed (-1: none).
+using Clock = std::array<int64_t, kNumPipes>;
+
+/// A clock that knows of nothing.
+inline Clock emptyClock() {
+  Clock clock;
+  clock.fill(-1);
+  return clock;
+}
+
+/// Pointwise maximum: what either clock knows.
+inline void mergeInto(Clock &into, const Clock &from) {
+  for (unsigned i = 0; i < kNumPipes; ++i)
+    into[i] = std::max(into[i], from[i]);
+}
 
 /// Bytes of one on-chip buffer. A tile with a planned `offset` covers
 /// [begin, end) of its buffer; a tile without one (`root` set) is only known

@@ -74,15 +74,30 @@ static void printMaybeDynamicList(AsmPrinter &printer, ArrayRef<int64_t> values)
   printer << "]";
 }
 
-/// Parses `key = ` and rejects a key seen before.
-static ParseResult parseKey(AsmParser &parser, llvm::StringSet<> &seen, StringRef &key,
-                            SMLoc &keyLoc) {
-  keyLoc = parser.getCurrentLocation();
-  if (parser.parseKeyword(&key))
-    return failure();
-  if (!seen.insert(key).second)
-    return parser.emitError(keyLoc) << "parameter '" << key << "' given twice";
-  return parser.parseEqual();
+/// Parses `(, key = value)* >`, each key at most once. `parseValue` parses
+/// the value of a known key and returns std::nullopt for an unknown one, which
+/// is reported as an unknown `what`, listing the `expected` keys.
+static ParseResult
+parseKeyedParams(AsmParser &parser, StringRef what, StringRef expected,
+                 function_ref<std::optional<ParseResult>(StringRef key)> parseValue) {
+  llvm::StringSet<> seen;
+  while (succeeded(parser.parseOptionalComma())) {
+    SMLoc keyLoc = parser.getCurrentLocation();
+    StringRef key;
+    if (parser.parseKeyword(&key))
+      return failure();
+    if (!seen.insert(key).second)
+      return parser.emitError(keyLoc) << "parameter '" << key << "' given twice";
+    if (parser.parseEqual())
+      return failure();
+    std::optional<ParseResult> result = parseValue(key);
+    if (!result)
+      return parser.emitError(keyLoc)
+             << "unknown " << what << " '" << key << "', expected " << expected;
+    if (failed(*result))
+      return failure();
+  }
+  return parser.parseGreater();
 }
 
 /// Parses a keyword naming a case of an enum with the given symbolizer.
@@ -211,36 +226,25 @@ Type TileType::parse(AsmParser &parser) {
   int64_t fractal = defaults.fractal;
   PadValue pad = PadValue::Null;
 
-  llvm::StringSet<> seen;
-  while (succeeded(parser.parseOptionalComma())) {
-    StringRef key;
-    SMLoc keyLoc;
-    if (parseKey(parser, seen, key, keyLoc))
-      return {};
-    ParseResult result = failure();
+  auto parseTileParam = [&](StringRef key) -> std::optional<ParseResult> {
     if (key == "valid") {
       validShape.clear();
-      result = parseMaybeDynamicList(parser, validShape);
-    } else if (key == "blayout") {
-      result = parseEnumKeyword(parser, "blayout", "row_major, col_major", symbolizeBLayout,
-                                blayout);
-    } else if (key == "slayout") {
-      result = parseEnumKeyword(parser, "slayout", "none_box, row_major, col_major",
-                                symbolizeSLayout, slayout);
-    } else if (key == "fractal") {
-      result = parser.parseInteger(fractal);
-    } else if (key == "pad") {
-      result = parseEnumKeyword(parser, "pad value", "null, zero, min, max", symbolizePadValue,
-                                pad);
-    } else {
-      return parser.emitError(keyLoc) << "unknown tile parameter '" << key
-                                      << "', expected valid, blayout, slayout, fractal or pad",
-             Type();
+      return parseMaybeDynamicList(parser, validShape);
     }
-    if (failed(result))
-      return {};
-  }
-  if (parser.parseGreater())
+    if (key == "blayout")
+      return parseEnumKeyword(parser, "blayout", "row_major, col_major", symbolizeBLayout, blayout);
+    if (key == "slayout")
+      return parseEnumKeyword(parser, "slayout", "none_box, row_major, col_major",
+                              symbolizeSLayout, slayout);
+    if (key == "fractal")
+      return parser.parseInteger(fractal);
+    if (key == "pad")
+      return parseEnumKeyword(parser, "pad value", "null, zero, min, max", symbolizePadValue,
+                              pad);
+    return std::nullopt;
+  };
+  if (parseKeyedParams(parser, "tile parameter", "valid, blayout, slayout, fractal or pad",
+                       parseTileParam))
     return {};
   return getChecked([&] { return parser.emitError(typeLoc); }, parser.getContext(), *location,
                     shape, elementType, validShape, blayout, slayout, fractal, pad);
@@ -403,27 +407,16 @@ Type GmViewType::parse(AsmParser &parser) {
   SmallVector<int64_t> strides;
   GmLayout layout = GmLayout::ND;
   bool haveStrides = false;
-  llvm::StringSet<> seen;
-  while (succeeded(parser.parseOptionalComma())) {
-    StringRef key;
-    SMLoc keyLoc;
-    if (parseKey(parser, seen, key, keyLoc))
-      return {};
-    ParseResult result = failure();
+  auto parseGmViewParam = [&](StringRef key) -> std::optional<ParseResult> {
     if (key == "stride") {
       haveStrides = true;
-      result = parseMaybeDynamicList(parser, strides);
-    } else if (key == "layout") {
-      result = parseEnumKeyword(parser, "gm layout", "nd, dn, nz", symbolizeGmLayout, layout);
-    } else {
-      return parser.emitError(keyLoc) << "unknown gm view parameter '" << key
-                                      << "', expected stride or layout",
-             Type();
+      return parseMaybeDynamicList(parser, strides);
     }
-    if (failed(result))
-      return {};
-  }
-  if (parser.parseGreater())
+    if (key == "layout")
+      return parseEnumKeyword(parser, "gm layout", "nd, dn, nz", symbolizeGmLayout, layout);
+    return std::nullopt;
+  };
+  if (parseKeyedParams(parser, "gm view parameter", "stride or layout", parseGmViewParam))
     return {};
   // A shape of the wrong rank is reported by the verifier, not as a missing
   // stride.

@@ -24,37 +24,25 @@ struct KernelPattern : OpConversionPattern<OpTy> {
   const KernelEntries &entries;
 };
 
-struct TileOpLowering : OpConversionPattern<ac::TileOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(ac::TileOp op, OpAdaptor adaptor,
+/// A tile object at its planned address. For `tile_alias` that is a second
+/// object over the source's bytes: the same TASSIGN address.
+template <typename OpTy>
+struct PlacedTileLowering : OpConversionPattern<OpTy> {
+  PlacedTileLowering(const TypeConverter &converter, MLIRContext *ctx, StringRef what)
+      : OpConversionPattern<OpTy>(converter, ctx), what(what) {}
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    std::optional<uint64_t> offset = op.getOffset();
+    std::optional<int64_t> offset = getTileOffset(op.getResult());
     if (!offset)
-      return rewriter.notifyMatchFailure(op, "tile has no offset");
+      return rewriter.notifyMatchFailure(op, "tile has no planned offset");
     auto type = cast<ac::TileType>(op.getType());
-    Value tile = declareTile(rewriter, op.getLoc(), *getTypeConverter(), type, adaptor.getValidDims(),
-                             *offset, "tile in");
+    Value tile = declareTile(rewriter, op.getLoc(), *this->getTypeConverter(), type,
+                             adaptor.getValidDims(), *offset, what);
     assignTile(rewriter, op.getLoc(), tile, *offset);
     rewriter.replaceOp(op, tile);
     return success();
   }
-};
-
-/// A second object over the source's bytes: same TASSIGN address.
-struct TileAliasLowering : OpConversionPattern<ac::TileAliasOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(ac::TileAliasOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    std::optional<int64_t> offset = getTileOffset(op.getSrc());
-    if (!offset)
-      return rewriter.notifyMatchFailure(op, "source tile has no offset");
-    auto type = cast<ac::TileType>(op.getType());
-    Value tile = declareTile(rewriter, op.getLoc(), *getTypeConverter(), type, adaptor.getValidDims(),
-                             *offset, "alias in");
-    assignTile(rewriter, op.getLoc(), tile, *offset);
-    rewriter.replaceOp(op, tile);
-    return success();
-  }
+  std::string what;
 };
 
 /// `TRESHAPE(dst, src)` into a new object of the result type.
@@ -263,8 +251,9 @@ struct LoadScalarLowering : OpConversionPattern<ac::LoadScalarOp> {
 void populateMemoryPatterns(RewritePatternSet &patterns, const TypeConverter &converter,
                             const KernelEntries &entries) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<TileOpLowering, TileAliasLowering, TReshapeLowering, GmViewLowering, LoadScalarLowering>(
-      converter, ctx);
+  patterns.add<PlacedTileLowering<ac::TileOp>>(converter, ctx, "tile in");
+  patterns.add<PlacedTileLowering<ac::TileAliasOp>>(converter, ctx, "alias in");
+  patterns.add<TReshapeLowering, GmViewLowering, LoadScalarLowering>(converter, ctx);
   patterns.add<TensorPtrLowering, TensorDimLowering, ScalarArgLowering>(converter, ctx, entries);
   patterns.add<ContextLowering<ac::GetBlockIdxOp>>(converter, ctx, entries, "get_block_idx");
   patterns.add<ContextLowering<ac::GetBlockNumOp>>(converter, ctx, entries, "get_block_num");
