@@ -31,7 +31,7 @@ PTOSIM_CLONES static void matmul_f32(const float *__restrict A, const float *__r
 }
 
 PTOSIM_CLONES static void exp_f32(float *dst, const float *src, size_t n) {
-    for (size_t i = 0; i < n; i++) dst[i] = std::exp(src[i]);
+    for (size_t i = 0; i < n; i++) dst[i] = pto::sim::exp_elem(src[i]);
 }
 
 PTOSIM_CLONES static void bf16_to_f32(float *__restrict dst, const uint16_t *__restrict src, size_t n) {

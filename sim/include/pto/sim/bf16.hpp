@@ -6,6 +6,7 @@
 // hardware bit for bit wherever the hardware rounds that way.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -49,6 +50,17 @@ inline uint16_t f32_to_bf16_trunc(float f) {
 
 inline float bf16_to_f32(uint16_t b) { return bits_f32(static_cast<uint32_t>(b) << 16); }
 
+// Round-to-nearest-even straight from double, as a real bf16 conversion does: going through
+// float first would round twice and can land one bf16 ulp off.
+inline uint16_t f64_to_bf16_rne(double d) {
+    if (d != d) return f32_to_bf16_rne(static_cast<float>(d));
+    int e = 0;
+    std::frexp(d, &e);  // |d| = m * 2^e, m in [0.5, 1)
+    const int lsb = (e > -125 ? e : -125) - 8;  // bf16 keeps 8 significant bits, fewer when subnormal
+    const double q = std::ldexp(std::nearbyint(std::ldexp(d, -lsb)), lsb);  // exact in bf16 or overflows
+    return static_cast<uint16_t>(f32_bits(static_cast<float>(q)) >> 16);
+}
+
 }  // namespace sim
 }  // namespace pto
 
@@ -57,7 +69,7 @@ struct bfloat16_t {
 
     bfloat16_t() = default;
     bfloat16_t(float f) : bits(pto::sim::f32_to_bf16_rne(f)) {}
-    bfloat16_t(double d) : bits(pto::sim::f32_to_bf16_rne(static_cast<float>(d))) {}
+    bfloat16_t(double d) : bits(pto::sim::f64_to_bf16_rne(d)) {}
     bfloat16_t(int i) : bits(pto::sim::f32_to_bf16_rne(static_cast<float>(i))) {}
     operator float() const { return pto::sim::bf16_to_f32(bits); }
 

@@ -166,13 +166,13 @@ inline void TEXP(D &d, A &a, Ev &...) {
             sim::g_core->math->exp_f32(d.data() + static_cast<size_t>(r) * D::Cols,
                                        a.data() + static_cast<size_t>(r) * A::Cols, vc);
     } else {
-        sim::map1(d, a, [](auto x) { return decltype(x)(std::exp(static_cast<float>(x))); });
+        sim::map1(d, a, [](auto x) { return sim::exp_elem(x); });
     }
 }
 template <typename D, typename A, typename... Ev>
 inline void TABS(D &d, A &a, Ev &...) { sim::map1(d, a, [](auto x) { return x < 0 ? -x : x; }); }
 template <typename D, typename A, typename... Ev>
-inline void TSQRT(D &d, A &a, Ev &...) { sim::map1(d, a, [](auto x) { return decltype(x)(std::sqrt(static_cast<float>(x))); }); }
+inline void TSQRT(D &d, A &a, Ev &...) { sim::map1(d, a, [](auto x) { return sim::sqrt_elem(x); }); }
 
 // ---- row reductions (dst is a per-row column) ----
 template <typename D, typename S, typename Tmp, typename... Ev>
