@@ -3,8 +3,9 @@
 The file follows simpler's ``SceneTestCase`` layout so the directory can be dropped into a
 simpler checkout and run there; it never imports ptoattn. Its ``CALLABLE`` is a module-level
 literal so that ptoattn's own simulator can read it without importing the file (which would
-need simpler). The golden is a self-contained numpy version of DESIGN.md section 5 in the
-blockwise form the kernels use (p rounded to bf16 before the row sum and the PV product).
+need simpler). The golden is a self-contained torch version of DESIGN.md section 5 in the
+blockwise form the kernels use (p rounded to bf16 before the row sum and the PV product). It uses
+torch only: simpler's CI environment (torch and its test extras) has no numpy.
 """
 
 from __future__ import annotations
@@ -96,39 +97,37 @@ def _generate_inputs(params):
     ]
 
 
-def _round_bf16(x):
-    return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)).to(torch.bfloat16).float().numpy()
-
-
 def _golden(tensors, params):
-    """Blockwise online softmax with p rounded to bf16, as the kernels compute it."""
-    q = tensors["query"].float().numpy()
-    k_cache = tensors["key_cache"].float().numpy()
-    v_cache = tensors["value_cache"].float().numpy()
-    table = tensors["block_table"].numpy()
-    lens = tensors["context_lens"].numpy()
-    scale = np.float32(params["scale"])
+    """Blockwise online softmax with p rounded to bf16, as the kernels compute it (all heads at once)."""
+    q = tensors["query"].float()
+    k_cache = tensors["key_cache"].float()
+    v_cache = tensors["value_cache"].float()
+    table = tensors["block_table"].tolist()
+    lens = tensors["context_lens"].tolist()
+    scale = float(params["scale"])
     block = params["block_size"]
     batch, heads, dim = q.shape
-    group = heads // params["kv_head_num"]
-    out = np.zeros((batch, heads, dim), dtype=np.float32)
+    kv_of_head = torch.arange(heads) // (heads // params["kv_head_num"])
+    out = torch.zeros((batch, heads, dim), dtype=torch.float32)
     for b in range(batch):
-        for h in range(heads):
-            g = h // group
-            m, l, o = -np.inf, np.float32(0), np.zeros(dim, dtype=np.float32)
-            for j in range(-(-int(lens[b]) // block)):
-                valid = min(int(lens[b]) - j * block, block)
-                blk = int(table[b, j])
-                s = (k_cache[blk, :valid, g, :] @ q[b, h]).astype(np.float32) * scale
-                m_i = s.max()
-                p = _round_bf16(np.exp(s - m_i))
-                m_new = max(m, m_i)
-                alpha, beta = np.exp(m - m_new), np.exp(m_i - m_new)
-                l = alpha * l + beta * p.sum(dtype=np.float32)
-                o = alpha * o + beta * (p @ v_cache[blk, :valid, g, :])
-                m = m_new
-            out[b, h] = o / l if l > 0 else 0.0
-    tensors["out"][:] = torch.from_numpy(out)
+        m = torch.full((heads,), float("-inf"))
+        l = torch.zeros(heads)
+        o = torch.zeros((heads, dim))
+        for j in range(-(-int(lens[b]) // block)):
+            valid = min(int(lens[b]) - j * block, block)
+            blk = int(table[b][j])
+            k = k_cache[blk, :valid].index_select(1, kv_of_head).transpose(0, 1)  # [heads, valid, dim]
+            v = v_cache[blk, :valid].index_select(1, kv_of_head).transpose(0, 1)
+            s = torch.bmm(k, q[b].unsqueeze(2)).squeeze(2) * scale
+            m_i = s.max(dim=1).values
+            p = torch.exp(s - m_i.unsqueeze(1)).to(torch.bfloat16).float()
+            m_new = torch.maximum(m, m_i)
+            alpha, beta = torch.exp(m - m_new), torch.exp(m_i - m_new)
+            l = alpha * l + beta * p.sum(dim=1)
+            o = alpha.unsqueeze(1) * o + beta.unsqueeze(1) * torch.bmm(p.unsqueeze(1), v).squeeze(1)
+            m = m_new
+        out[b] = torch.where((l > 0).unsqueeze(1), o / l.clamp_min(1e-30).unsqueeze(1), torch.zeros(()))
+    tensors["out"][:] = out
 '''
 
 _CLASS = '''
@@ -172,7 +171,6 @@ def render_scene_test(test: SceneTest) -> str:
         "",
         "import ctypes",
         "",
-        "import numpy as np",
         "import torch",
         "from simpler.task_interface import ArgDirection as D",
         "",

@@ -103,8 +103,8 @@ def test_output_directory_is_byte_identical_across_runs(tmp_path: Path) -> None:
 
 
 def test_scene_test_stands_alone(tmp_path: Path) -> None:
-    """The scene test imports only simpler, torch and numpy, and declares the kernels the
-    directory holds with the func_ids the orchestration uses."""
+    """The scene test imports only simpler and torch (simpler's CI has no numpy), and declares
+    the kernels the directory holds with the func_ids the orchestration uses."""
     config = _config(16, 1, 128, 128, 8, [33, 1024, 517, 128])
     result = compile(config, tmp_path)
     source = result.scene_test.read_text()
@@ -113,12 +113,62 @@ def test_scene_test_stands_alone(tmp_path: Path) -> None:
                 for a in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom)}
-    assert imported == {"ctypes", "numpy", "torch", "simpler", "simpler_setup"}
+    assert imported == {"ctypes", "torch", "simpler", "simpler_setup"}
     orchestration = result.orchestration.read_text()
     for kernel in result.kernels:
         assert f"#define FUNC_{kernel.name.upper()} {kernel.func_id}" in orchestration
         assert f'"func_id": {kernel.func_id},' in source and str(kernel.path.relative_to(tmp_path)) in source
     assert "PTO2OrchestrationConfig{7}" in orchestration
+
+
+_GOLDEN_WITHOUT_NUMPY = """
+import json, sys, types
+sys.modules["numpy"] = None  # any numpy import inside the scene test now fails
+import torch
+for name in ("simpler", "simpler.task_interface", "simpler_setup"):
+    sys.modules[name] = types.ModuleType(name)
+sys.modules["simpler.task_interface"].ArgDirection = types.SimpleNamespace(IN="IN", OUT="OUT", INOUT="INOUT")
+stub = sys.modules["simpler_setup"]
+stub.Scalar = stub.TaskArgsBuilder = stub.TensorArg = object
+stub.SceneTestCase = type("SceneTestCase", (), {})
+stub.scene_test = lambda **kw: (lambda cls: cls)
+scope = {"__name__": "scene"}
+exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"), scope)
+params = scope["CASES"][0]["params"]
+tensors = dict(scope["_generate_inputs"](params))
+scope["_golden"](tensors, params)
+print(json.dumps({k: (v.float().flatten().tolist() if isinstance(v, torch.Tensor) else v.value)
+                  for k, v in tensors.items()}))
+"""
+
+
+@pytest.mark.parametrize("kv_heads,lens", [(1, [33, 0, 300]), (4, [129, 16, 1])])
+def test_scene_test_golden_is_torch_only_and_matches_the_reference(tmp_path: Path, kv_heads: int,
+                                                                     lens: list[int]) -> None:
+    """The emitted golden runs with numpy unavailable and agrees with ptoattn's reference."""
+    import json
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from ptoattn.reference import paged_attention
+
+    pytest.importorskip("torch", reason="torch is not installed (simpler's environment has it; ptoattn's does not)")
+    config = _config(16, kv_heads, 32, 64, 5, lens)
+    result = compile(config, tmp_path, context_lens=lens)
+    proc = subprocess.run([sys.executable, "-c", _GOLDEN_WITHOUT_NUMPY, str(result.scene_test)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    t = json.loads(proc.stdout)
+    q = np.array(t["query"], np.float32).reshape(len(lens), 16, 32)
+    k = np.array(t["key_cache"], np.float32).reshape(-1, 64, kv_heads, 32)
+    v = np.array(t["value_cache"], np.float32).reshape(k.shape)
+    table = np.array(t["block_table"], np.int32).reshape(len(lens), 5)
+    expected = paged_attention(q, k, v, table, np.array(lens, np.int32), t["scale"])
+    np.testing.assert_allclose(np.array(t["out"], np.float32).reshape(expected.shape), expected,
+                               rtol=1e-5, atol=1e-5)
+    assert not np.any(np.array(t["out"]).reshape(expected.shape)[1]) or lens[1] != 0
 
 
 def test_inputs_that_do_not_fit_are_rejected(tmp_path: Path) -> None:
