@@ -25,16 +25,6 @@ using namespace mlir;
 using namespace mlir::ptoattn;
 namespace tgt = mlir::ptoattn::target;
 
-/// The pipeline emits bf16 kernels only: f16 is well-formed IR, but neither the
-/// probability rounding nor the simulator that validates the kernels support it yet.
-static LogicalResult checkElementType(attn::PagedAttentionOp op) {
-  Type element = op.getQuery().getType().getElementType();
-  if (element.isBF16())
-    return success();
-  return op.emitOpError() << "element type " << element
-                          << " is not supported by the a2a3 pipeline yet: must be bf16";
-}
-
 /// head_dim is the K of the QK matmul and the N of the PV matmul: a multiple of
 /// the cube fractal, bounded so that one K^T or V tile fits L0B.
 static LogicalResult checkHeadDim(attn::PagedAttentionOp op) {
@@ -108,7 +98,7 @@ struct AttnCheckTargetPass : public ptoattn::impl::AttnCheckTargetBase<AttnCheck
         return;
       }
       // Memory is only meaningful for shapes the cube accepts at all.
-      if (failed(checkElementType(op)) | failed(checkHeadDim(op)) | failed(checkBlockSize(op))) {
+      if (failed(checkHeadDim(op)) | failed(checkBlockSize(op))) {
         ok = false;
         return;
       }

@@ -49,7 +49,7 @@ def _build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--block-size", type=int)
     comp.add_argument("--max-blocks", type=int, help="block-table width (blocks per sequence)")
     comp.add_argument("--dtype", choices=["bf16", "f16"],
-                      help="element type; f16 is rejected by the target check for now")
+                      help="element type of query and the KV cache (default bf16)")
     comp.add_argument("--q-tile", type=int, default=0, help="16, 32, 64 or 0 (automatic)")
     comp.add_argument("--strategy", choices=["spmd", "per-tile"], default="spmd")
     comp.add_argument("--context-lens", type=_int_list,

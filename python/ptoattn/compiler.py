@@ -357,7 +357,8 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         params={"batch": config.batch, "num_heads": config.num_heads,
                 "kv_head_num": config.num_kv_heads, "head_dim": config.head_dim,
                 "block_size": config.block_size, "max_blocks": config.max_blocks_per_seq,
-                "context_lens_list": list(lens), "scale": config.softmax_scale, "seed": 0},
+                "context_lens_list": list(lens), "scale": config.softmax_scale, "seed": 0,
+                "dtype": {"bf16": "bfloat16", "f16": "float16"}[config.dtype]},
         runtime_env=runtime_env,
         header="\n".join(line[3:] for line in header),
     )

@@ -5,7 +5,8 @@ about 1e-3 rather than to the looser bound a plain softmax would need:
 
 * per KV block, ``S = scale * (Q . K^T)`` in fp32 (bf16 products are exact in fp32);
 * columns at or past the context length are masked;
-* ``softmax_prepare``: block-local row max ``m_i``, ``P = exp(S - m_i)`` rounded to bf16,
+* ``softmax_prepare``: block-local row max ``m_i``, ``P = exp(S - m_i)`` rounded to the
+  storage type (bf16 or f16, round-to-nearest-even, as the kernels' ``TCVT`` does),
   ``l_i = rowsum(P)`` summed over the rounded values, so the weights used by the PV matmul
   and the normaliser are the same numbers;
 * ``pv_matmul``: ``O_i = P . V`` in fp32;
@@ -13,6 +14,15 @@ about 1e-3 rather than to the looser bound a plain softmax would need:
   ``a = exp(m_old - m)``, ``b = exp(m_i - m)``; after the last block ``out = O / l``.
 
 A sequence with ``context_lens[b] == 0`` produces zeros.
+
+Error bound against exact attention (``direct_attention_fp64``), per output element of a
+sequence with ``n`` positions: rounding p to the storage type perturbs each weight by at most
+``u p + eta`` (``u`` the unit roundoff, ``eta`` half the smallest subnormal: p < 2^-14 is
+subnormal in f16). Every block holds one p that is exactly 1 and the block with the global
+maximum keeps its scale 1, so the rounded normaliser is at least 1, and the normalised weights
+move by at most ``2 (u / (1 - u) + n eta)`` in total (1-norm). The output is a convex
+combination of V rows, hence ``|out - exact| <= 2 (u / (1 - u) + n eta) max|v|`` plus fp32
+rounding (``error_bound``): u = 2^-8, eta = 2^-134 for bf16; u = 2^-11, eta = 2^-25 for f16.
 """
 
 from __future__ import annotations
@@ -32,8 +42,11 @@ __all__ = [
     "validate_inputs",
     "paged_attention",
     "round_to_bf16",
+    "round_to_storage",
     "direct_attention_fp64",
+    "error_bound",
     "BF16_UNIT_ROUNDOFF",
+    "F16_UNIT_ROUNDOFF",
 ]
 
 bfloat16 = ml_dtypes.bfloat16
@@ -55,7 +68,13 @@ class PagedAttentionInputs(NamedTuple):
 
 def round_to_bf16(x: np.ndarray) -> np.ndarray:
     """Round fp32 values to bf16 (round-to-nearest-even) and return them as fp32."""
-    return np.asarray(x, dtype=np.float32).astype(bfloat16).astype(np.float32)
+    return round_to_storage(x, np.dtype(bfloat16))
+
+
+def round_to_storage(x: np.ndarray, storage: np.dtype) -> np.ndarray:
+    """Round fp32 values to the 16-bit storage type (round-to-nearest-even, subnormals kept)
+    and return them as fp32."""
+    return np.asarray(x, dtype=np.float32).astype(storage).astype(np.float32)
 
 
 def make_inputs(
@@ -195,6 +214,8 @@ def paged_attention(
     lens = context_lens.astype(np.int64)
     steps = int(-(-lens.max() // block_size)) if batch else 0
     scale32 = np.float32(scale)
+    # The kernels round p to the element type of the inputs (bf16 for anything else, as before).
+    storage = query.dtype if query.dtype in _STORAGE_DTYPES.values() else _STORAGE_DTYPES["bf16"]
 
     # [batch, kv_heads, group, head_dim]: heads h = g * group + r share KV head g.
     q = query.astype(np.float32).reshape(batch, num_kv_heads, group, head_dim)
@@ -214,7 +235,7 @@ def paged_attention(
         mask = cols[None, :] >= valid[:, None]                    # [n, block_size]
         s = np.where(mask[:, None, None, :], np.float32(-np.inf), s)
         m_i = s.max(axis=-1)
-        p = round_to_bf16(np.exp(s - m_i[..., None]))
+        p = round_to_storage(np.exp(s - m_i[..., None]), storage)
         l_i = p.sum(axis=-1, dtype=np.float32)
         o_i = np.einsum("nkgs,nskd->nkgd", p, v, dtype=np.float32)
 
@@ -262,3 +283,15 @@ def direct_attention_fp64(
 
 # Largest relative error of one round-to-nearest-even step to bf16 (8 significant bits).
 BF16_UNIT_ROUNDOFF = math.ldexp(1.0, -8)
+# The same for f16 (11 significant bits).
+F16_UNIT_ROUNDOFF = math.ldexp(1.0, -11)
+# Half the smallest subnormal: the absolute rounding error of values below the normal range.
+_HALF_SMALLEST_SUBNORMAL = {"bf16": math.ldexp(1.0, -134), "f16": math.ldexp(1.0, -25)}
+_UNIT_ROUNDOFF = {"bf16": BF16_UNIT_ROUNDOFF, "f16": F16_UNIT_ROUNDOFF}
+
+
+def error_bound(dtype: str, context_len: int, v_max: float) -> float:
+    """The bound on ``|paged_attention - direct_attention_fp64|`` for one sequence from the
+    rounding of p to ``dtype`` (module docstring); fp32 rounding comes on top."""
+    u = _UNIT_ROUNDOFF[dtype]
+    return 2 * (u / (1 - u) + context_len * _HALF_SMALLEST_SUBNORMAL[dtype]) * v_max

@@ -4,7 +4,8 @@ The file follows simpler's ``SceneTestCase`` layout so the directory can be drop
 simpler checkout and run there; it never imports ptoattn. Its ``CALLABLE`` is a module-level
 literal so that ptoattn's own simulator can read it without importing the file (which would
 need simpler). The golden is a self-contained torch version of DESIGN.md section 5 in the
-blockwise form the kernels use (p rounded to bf16 before the row sum and the PV product). It uses
+blockwise form the kernels use (p rounded to the storage type, bf16 or f16, before the row sum
+and the PV product). It uses
 torch only: simpler's CI environment (torch and its test extras) has no numpy.
 """
 
@@ -85,7 +86,8 @@ def _generate_inputs(params):
     for b, n in enumerate(used):
         table[b, :n] = order[cursor:cursor + n]
         cursor += n
-    rand = lambda *shape: torch.randn(*shape, generator=g).to(torch.bfloat16)  # noqa: E731
+    storage = getattr(torch, params.get("dtype", "bfloat16"))
+    rand = lambda *shape: torch.randn(*shape, generator=g).to(storage)  # noqa: E731
     return [
         ("query", rand(batch, heads, dim)),
         ("key_cache", rand(num_blocks, block, kv_heads, dim)),
@@ -98,7 +100,9 @@ def _generate_inputs(params):
 
 
 def _golden(tensors, params):
-    """Blockwise online softmax with p rounded to bf16, as the kernels compute it (all heads at once)."""
+    """Blockwise online softmax with p rounded to the storage type, as the kernels compute it
+    (all heads at once)."""
+    storage = tensors["query"].dtype
     q = tensors["query"].float()
     k_cache = tensors["key_cache"].float()
     v_cache = tensors["value_cache"].float()
@@ -120,7 +124,7 @@ def _golden(tensors, params):
             v = v_cache[blk, :valid].index_select(1, kv_of_head).transpose(0, 1)
             s = torch.bmm(k, q[b].unsqueeze(2)).squeeze(2) * scale
             m_i = s.max(dim=1).values
-            p = torch.exp(s - m_i.unsqueeze(1)).to(torch.bfloat16).float()
+            p = torch.exp(s - m_i.unsqueeze(1)).to(storage).float()
             m_new = torch.maximum(m, m_i)
             alpha, beta = torch.exp(m - m_new), torch.exp(m_i - m_new)
             l = alpha * l + beta * p.sum(dim=1)

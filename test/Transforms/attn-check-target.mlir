@@ -49,9 +49,10 @@ func.func @head_dim_256_block_128(%q: tensor<4x16x256xbf16>, %k: tensor<?x128x1x
 
 // -----
 
-// f16 is well-formed IR (the verifier accepts it) but the pipeline emits bf16 kernels only.
+// f16 runs end to end like bf16 (same tile sizes: both are 2 bytes).
+// CHECK-LABEL: func.func @f16_block_32
+//       CHECK:   attn.paged_attention
 func.func @f16_block_32(%q: tensor<4x32x128xf16>, %k: tensor<?x32x8x128xf16>, %v: tensor<?x32x8x128xf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x32x128xf32> {
-  // expected-error @+1 {{element type 'f16' is not supported by the a2a3 pipeline yet: must be bf16}}
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
       : (tensor<4x32x128xf16>, tensor<?x32x8x128xf16>, tensor<?x32x8x128xf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x32x128xf32>
   return %out : tensor<4x32x128xf32>
@@ -105,5 +106,16 @@ func.func @k_and_v_tiles_overflow_l0b(%q: tensor<4x16x256xbf16>, %k: tensor<?x25
   // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (V tile 256x256 bf16: 131072) but L0B holds 65536}}
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
       : (tensor<4x16x256xbf16>, tensor<?x256x1x256xbf16>, tensor<?x256x1x256xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x256xf32>
+  return %out : tensor<4x16x256xf32>
+}
+
+// -----
+
+// The same limit for f16, whose tiles are as large; the message names the element type.
+func.func @f16_k_and_v_tiles_overflow_l0b(%q: tensor<4x16x256xf16>, %k: tensor<?x256x1x256xf16>, %v: tensor<?x256x1x256xf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x256xf32> {
+  // expected-error @+2 {{qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 f16: 131072) but L0B holds 65536}}
+  // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (V tile 256x256 f16: 131072) but L0B holds 65536}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x256xf16>, tensor<?x256x1x256xf16>, tensor<?x256x1x256xf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x256xf32>
   return %out : tensor<4x16x256xf32>
 }

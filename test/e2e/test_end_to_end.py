@@ -41,10 +41,18 @@ CASES = [
 ]
 
 
-def _config(heads: int, kv: int, dim: int, block: int, max_blocks: int, lens: list[int]
-            ) -> PagedAttentionConfig:
+# f16: GQA 40/8 and 32/8, MQA; head_dim 64/128/256; ragged lengths with 0 and 1.
+F16_CASES = [
+    (40, 8, 128, 64, 4, [0, 128, 200, 1], 0),
+    (32, 8, 64, 16, 6, [16, 95, 0], 0),
+    (16, 1, 256, 128, 3, [384, 129, 0], 0),
+]
+
+
+def _config(heads: int, kv: int, dim: int, block: int, max_blocks: int, lens: list[int],
+            dtype: str = "bf16") -> PagedAttentionConfig:
     return PagedAttentionConfig(batch=len(lens), num_heads=heads, num_kv_heads=kv, head_dim=dim,
-                                block_size=block, max_blocks_per_seq=max_blocks)
+                                block_size=block, max_blocks_per_seq=max_blocks, dtype=dtype)
 
 
 @pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
@@ -59,6 +67,22 @@ def test_emitted_directory_matches_reference(tmp_path: Path, strategy: str, head
     assert outcome.comparison.ok, str(outcome.comparison)
     assert not outcome.report.errors, "\n".join(str(f) for f in outcome.report.errors)
     assert outcome.passed
+
+
+@pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
+@pytest.mark.parametrize(("heads", "kv", "dim", "block", "max_blocks", "lens", "q_tile"), F16_CASES,
+                         ids=lambda v: str(v).replace(" ", ""))
+def test_f16_directory_matches_reference(tmp_path: Path, strategy: str, heads: int, kv: int,
+                                         dim: int, block: int, max_blocks: int,
+                                         lens: list[int], q_tile: int) -> None:
+    config = _config(heads, kv, dim, block, max_blocks, lens, dtype="f16")
+    result = compile(config, tmp_path, CompileOptions(q_tile=q_tile, strategy=strategy),
+                     context_lens=lens)
+    aic = "".join(k.path.read_text() for k in result.kernels if k.core_type == "aic")
+    assert "TileLeft<half," in aic and "bfloat16_t" not in aic
+    outcome = runner.run(tmp_path, context_lens=lens)
+    assert outcome.passed, outcome.report_text()
+    assert outcome.expected.any() and not outcome.output[[i for i, n in enumerate(lens) if n == 0]].any()
 
 
 def test_heap_reuse_is_not_reported_as_a_race(tmp_path: Path) -> None:
@@ -202,7 +226,8 @@ def test_long_context(tmp_path: Path, strategy: str) -> None:
     (dict(head_dim=72), {}, "head_dim 72 is not supported: must be a multiple of 16 between 16 and 256"),
     (dict(head_dim=512), {}, "head_dim 512 is not supported: must be a multiple of 16 between 16 and 256"),
     (dict(block_size=48), {}, "block_size 48 is not supported: must be 16, 32, 64, 128 or 256"),
-    (dict(dtype="f16"), {}, "element type 'f16' is not supported by the a2a3 pipeline yet: must be bf16"),
+    (dict(dtype="f16", head_dim=256, block_size=256), {},
+     "qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 f16: 131072) but L0B holds 65536"),
     (dict(head_dim=256, block_size=256), {},
      "qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 bf16: 131072) but L0B holds 65536"),
     ({}, dict(ring_heap=4096),

@@ -119,12 +119,13 @@ PA_ARGS = ("query", "key_cache", "value_cache", "block_table", "context_lens", "
 
 def validate_paged_attention_inputs(query, key_cache, value_cache, block_table, context_lens) -> None:
     """Rejects inputs that would make a kernel read outside the cache or another sequence."""
-    bf16 = np.dtype(ml_dtypes.bfloat16)
+    storage = (np.dtype(ml_dtypes.bfloat16), np.dtype(np.float16))
     for name, a, nd in (("query", query, 3), ("key_cache", key_cache, 4), ("value_cache", value_cache, 4)):
         if not isinstance(a, np.ndarray) or a.ndim != nd:
             raise SimError(f"{name}: expected a rank-{nd} numpy array, got {getattr(a, 'shape', type(a))}")
-        if a.dtype != bf16:
-            raise SimError(f"{name}: expected dtype bfloat16, got {a.dtype}")
+        if a.dtype not in storage or a.dtype != query.dtype:
+            raise SimError(f"{name}: expected dtype bfloat16 or float16, the same as query's "
+                           f"({query.dtype}), got {a.dtype}")
     b, h, d = query.shape
     nb, bs, kvh, kd = key_cache.shape
     if value_cache.shape != key_cache.shape:

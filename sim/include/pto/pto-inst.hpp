@@ -7,6 +7,7 @@
 #pragma GCC push_options
 #pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
 #include "pto/sim/bf16.hpp"
+#include "pto/sim/half.hpp"
 #include "pto/sim/core.hpp"
 #include "pto/sim/global.hpp"
 #include "pto/sim/inst_cube.hpp"
@@ -19,4 +20,5 @@
 
 namespace pto {
 using ::bfloat16_t;
+using ::half;
 }

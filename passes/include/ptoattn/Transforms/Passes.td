@@ -18,8 +18,6 @@ def AttnCheckTarget : Pass<"attn-check-target"> {
     (`ptoattn/Target/A2A3.h`) and the tile sizes the pipeline will choose, and
     reports each violation as an error on the operation:
 
-    * the element type must be bf16 (f16 is well-formed, but the emitted
-      kernels and the simulator that validates them are bf16 only for now);
     * `head_dim` must be a multiple of 16 (the cube fractal) and at most 256;
     * `block_size` must be one of 16, 32, 64, 128, 256;
     * the `q-tile` option must be 0 (automatic), 16, 32 or 64;

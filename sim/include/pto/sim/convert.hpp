@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "pto/sim/bf16.hpp"
+#include "pto/sim/half.hpp"
 #include "pto/sim/types.hpp"
 
 namespace pto {
@@ -63,7 +64,10 @@ inline D convert(S v, RoundMode mode = RoundMode::CAST_RINT) {
         return v;
     } else if constexpr (std::is_same_v<D, bfloat16_t>) {
         return bfloat16_t::from_bits(f32_to_bf16_mode(static_cast<float>(v), mode));
-    } else if constexpr (std::is_same_v<S, bfloat16_t>) {
+    } else if constexpr (std::is_same_v<D, half>) {
+        // From float, bf16 or f16 the float is exact, so this rounds once.
+        return half::from_bits(f32_to_f16_mode(static_cast<float>(v), mode));
+    } else if constexpr (std::is_same_v<S, bfloat16_t> || std::is_same_v<S, half>) {
         return convert<D, float>(static_cast<float>(v), mode);
     } else if constexpr (std::is_integral_v<D> && std::is_floating_point_v<S>) {
         return static_cast<D>(round_int_mode(static_cast<float>(v), mode));
@@ -79,6 +83,7 @@ inline T pad_value(PadValue pv) {
         const uint32_t bits = static_cast<uint32_t>(raw & 0xffffffffu);
         if constexpr (std::is_same_v<T, float>) return bits_f32(bits);
         else if constexpr (std::is_same_v<T, bfloat16_t>) return bfloat16_t::from_bits(static_cast<uint16_t>(bits));
+        else if constexpr (std::is_same_v<T, half>) return half::from_bits(static_cast<uint16_t>(bits));
         else return static_cast<T>(bits);
     }
     switch (pv) {

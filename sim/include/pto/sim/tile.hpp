@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "pto/sim/bf16.hpp"
+#include "pto/sim/half.hpp"
 #include "pto/sim/core.hpp"
 #include "pto/sim/types.hpp"
 
