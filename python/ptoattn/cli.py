@@ -67,6 +67,12 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--inputs", type=Path, help="an .npz with query, key_cache, value_cache, "
                                                  "block_table, context_lens and scale")
     run.add_argument("--save", type=Path, help="write the output as an .npz (key 'out')")
+    run.add_argument("--trace", type=Path, metavar="FILE.json",
+                     help="write the modeled a2a3 timeline as a Chrome trace (open in Perfetto)")
+    run.add_argument("--swimlane", type=Path, metavar="FILE.png",
+                     help="draw the modeled timeline (cores by time, critical path outlined)")
+    run.add_argument("--model-only", action="store_true",
+                     help="model the a2a3 time without computing the output (large shapes)")
 
     check = sub.add_parser("check", help="static checks of an output directory")
     check.add_argument("dir", type=Path)
@@ -142,10 +148,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     _progress(f"running {args.dir} on {args.platform}")
     outcome = runner.run(args.dir, inputs=args.inputs, seed=args.seed,
-                         context_lens=args.context_lens, platform=args.platform)
+                         context_lens=args.context_lens, platform=args.platform,
+                         model_only=args.model_only)
     if args.save is not None:
         runner.save_output(args.save, outcome.output)
     print(outcome.report_text())
+    if args.trace is not None:
+        print(f"wrote {outcome.write_trace(args.trace)}")
+    if args.swimlane is not None:
+        print(f"wrote {outcome.write_swimlane(args.swimlane)}")
     return 0 if outcome.passed else 1
 
 

@@ -121,24 +121,100 @@ class RunOutcome:
     report: object      # ptoattn.sim.RunReport
     context_lens: list[int]
 
+    config: PagedAttentionConfig | None = None
+
     @property
     def passed(self) -> bool:
         return bool(self.comparison.ok) and not self.report.errors
 
+    # ---- modeled a2a3 time (ptoattn.sim.timing; docs/cost-model.md) ----
+    @property
+    def model(self):
+        """The modeled timeline (ptoattn.sim.ModelReport)."""
+        return self.report.model
+
+    @property
+    def modeled_us(self) -> float:
+        return self.model.makespan_us
+
+    @property
+    def needed_bytes(self) -> int:
+        """Bytes of Q, K, V and out the attention must move (the roofline's numerator)."""
+        from ptoattn.sim.timing import attention_bytes
+
+        c = self.config
+        return attention_bytes(c.batch, c.num_heads, c.num_kv_heads, c.head_dim, self.context_lens,
+                               2, 4)
+
+    def roofline_us(self, tbs: float | None = None) -> float:
+        """The roofline time at ``tbs`` TB/s (default: the 1.6 TB/s HBM specification)."""
+        from ptoattn.sim.timing import HBM_SPEC_TBS
+
+        return self.needed_bytes / ((tbs or HBM_SPEC_TBS) * 1e6)
+
+    def write_trace(self, path: str | Path) -> Path:
+        """A Chrome trace-event JSON of the modeled timeline (opens in Perfetto)."""
+        return self.model.write_trace(path)
+
+    def write_swimlane(self, path: str | Path) -> Path:
+        """A PNG of the modeled timeline: cores by time, by kernel, critical path outlined."""
+        return self.model.write_swimlane(path)
+
     def report_text(self) -> str:
         lines = [f"{'PASS' if self.passed else 'FAIL'}: {self.comparison}",
-                 f"context lengths: {self.context_lens}"]
+                 f"context lengths: {_short(self.context_lens)}"]
         lines.append(self.report.summary())
+        if self.model is not None and self.config is not None:
+            lines.append(self.model.summary(self.needed_bytes))
         return "\n".join(lines)
+
+
+def _short(values: list[int]) -> str:
+    if len(values) <= 16 or len(set(values)) > 1:
+        return str(values) if len(values) <= 16 else f"{values[:8]} ... ({len(values)} sequences)"
+    return f"{len(values)} x {values[0]}"
+
+
+@dataclasses.dataclass
+class _NotCompared:
+    """The comparison of a modeled-only run, which computes no output."""
+
+    ok: bool = True
+
+    def __str__(self) -> str:
+        return "modeled only: the output was not computed nor compared"
+
+
+def _model_only_inputs(config: PagedAttentionConfig, context_lens: list[int] | None):
+    """Inputs for a modeled-only run: real block table and lengths, caches left unwritten
+    (the kernels read no cache byte when they skip their arithmetic)."""
+    bs = config.block_size
+    lens = np.asarray(context_lens if context_lens is not None else [config.max_context_len] * config.batch,
+                      dtype=np.int32)
+    if lens.shape != (config.batch,):
+        raise InputError(f"context_lens: expected {config.batch} lengths (batch), got shape {lens.shape}")
+    used = -(-lens.astype(np.int64) // bs)
+    blocks = max(1, int(used.sum()))
+    table = np.full((config.batch, config.max_blocks_per_seq), -1, dtype=np.int32)
+    start = np.concatenate([[0], np.cumsum(used)[:-1]])
+    for i in range(config.batch):
+        table[i, :used[i]] = np.arange(start[i], start[i] + used[i], dtype=np.int32)
+    storage = np.dtype(ml_dtypes.bfloat16) if config.dtype == "bf16" else np.dtype(np.float16)
+    shape = (blocks, bs, config.num_kv_heads, config.head_dim)
+    query = np.zeros((config.batch, config.num_heads, config.head_dim), dtype=storage)
+    return reference.PagedAttentionInputs(query, np.zeros(shape, storage), np.zeros(shape, storage), table, lens,
+                                          np.zeros(query.shape, np.float32), float(np.float32(config.softmax_scale)))
 
 
 def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs | None = None,
         *, seed: int = 0, context_lens: list[int] | None = None,
-        platform: str = "sim", sim_config=None) -> RunOutcome:
+        platform: str = "sim", sim_config=None, model_only: bool = False) -> RunOutcome:
     """Runs ``out_dir`` on ``platform`` and compares with the reference.
 
     ``sim_config`` (a ``ptoattn.sim.SimConfig``) sets the simulator's rings, threads and
-    checks; by default the runtime's defaults.
+    checks; by default the runtime's defaults. ``model_only`` models the a2a3 time without
+    computing the output (fast for large shapes; lengths default to the maximum context).
+    Every run carries the modeled time (``RunOutcome.model``).
     """
     if platform != "sim":
         raise PTOAttnError(f"platform must be 'sim' (the only one built in), got {platform!r}")
@@ -146,7 +222,11 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
 
     manifest = load_manifest(out_dir)
     config = _config(manifest)
-    if inputs is None:
+    if model_only:
+        sim_config = dataclasses.replace(sim_config or sim.SimConfig(), model_only=True)
+    if model_only and inputs is None:
+        inputs = _model_only_inputs(config, context_lens)
+    elif inputs is None:
         inputs = reference.make_inputs(config, seed, context_lens)
     elif not isinstance(inputs, reference.PagedAttentionInputs):
         inputs = load_inputs(inputs, config)
@@ -156,11 +236,13 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
                                      inputs.block_table, inputs.context_lens, inputs.scale,
                                      config=sim_config)
     output = result.outputs["out"]
+    lens = [int(x) for x in inputs.context_lens]
+    if model_only:
+        return RunOutcome(output, output, _NotCompared(), result.report, lens, config)
     expected = reference.paged_attention(inputs.query, inputs.key_cache, inputs.value_cache,
                                          inputs.block_table, inputs.context_lens, inputs.scale)
     comparison = sim.compare(output, expected)
-    return RunOutcome(output, expected, comparison, result.report,
-                      [int(x) for x in inputs.context_lens])
+    return RunOutcome(output, expected, comparison, result.report, lens, config)
 
 
 def save_output(path: str | Path, output: np.ndarray) -> None:

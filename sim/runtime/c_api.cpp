@@ -47,7 +47,9 @@ bool parse_config(const char *text, ptosim::Config &c, std::string &err) {
             else if (k == "schedule") c.schedule = std::stoi(v);
             else if (k == "seed") c.seed = std::stoull(v);
             else if (k == "max_findings_per_check") c.max_findings_per_check = std::stoi(v);
-            else {
+            else if (k == "model_only") c.model_only = v == "1";
+            else if (c.model.set(k, v)) {
+            } else {
                 err = "unknown simulator option '" + k + "'";
                 return false;
             }
@@ -109,4 +111,58 @@ __attribute__((visibility("default"))) char *ptosim_report(void *h) {
 }
 
 __attribute__((visibility("default"))) void ptosim_free(char *p) { std::free(p); }
+
+// The modeled timeline of the last run: n spans of ptosim::Span (timeline.h), owned by the runtime.
+__attribute__((visibility("default"))) const void *ptosim_spans(void *h, int64_t *n) {
+    const auto &spans = static_cast<ptosim::Runtime *>(h)->model().spans;
+    *n = static_cast<int64_t>(spans.size());
+    return spans.data();
+}
+
+__attribute__((visibility("default"))) int ptosim_span_size() { return static_cast<int>(sizeof(ptosim::Span)); }
+
+// The timing model on a task graph given as arrays, without executing any kernel. Task i names
+// kernels[3i..3i+2] (-1: lane unused), runs block_num[i] blocks (alloc_only[i]: never
+// dispatched), waits for tasks fanin[fanin_off[i] .. fanin_off[i+1]). `work` holds, for every
+// task's blocks in order, 3 lanes of 10 doubles: cycles, busy cycles of the 8 pipes, GM bytes.
+// Returns a result handle (ptosim_model_summary / ptosim_model_spans / ptosim_model_free), or
+// null with ptosim_last_error() set.
+__attribute__((visibility("default"))) void *ptosim_model_graph(const char *options, int n_tasks,
+                                                               const int32_t *kernels, const int32_t *block_num,
+                                                               const uint8_t *alloc_only, const uint32_t *fanin_off,
+                                                               const uint32_t *fanin, const double *work) {
+    ptosim::Config c;
+    if (!parse_config(options, c, g_last_error)) return nullptr;
+    ptosim::ModelGraph g;
+    g.tasks.resize(size_t(n_tasks));
+    size_t row = 0;
+    for (int i = 0; i < n_tasks; i++) {
+        ptosim::ModelTask &t = g.tasks[size_t(i)];
+        std::copy(kernels + 3 * i, kernels + 3 * i + 3, t.kernel);
+        t.block_num = block_num[i] < 1 ? 1 : block_num[i];
+        t.alloc_only = alloc_only[i] != 0;
+        t.barrier = 0;
+        t.fanin.assign(fanin + fanin_off[i], fanin + fanin_off[i + 1]);
+        t.work.resize(size_t(t.block_num) * 3);
+        for (ptosim::LaneWork &w : t.work) {
+            const double *r = work + 10 * row++;
+            w.cycles = r[0];
+            std::copy(r + 1, r + 9, w.pipe_busy);
+            w.bytes = r[9];
+        }
+    }
+    return new ptosim::ModelResult(ptosim::model_timeline(g, c.model));
+}
+
+__attribute__((visibility("default"))) char *ptosim_model_summary(void *m) {
+    return dup(static_cast<ptosim::ModelResult *>(m)->summary_json());
+}
+
+__attribute__((visibility("default"))) const void *ptosim_model_spans(void *m, int64_t *n) {
+    const auto &spans = static_cast<ptosim::ModelResult *>(m)->spans;
+    *n = static_cast<int64_t>(spans.size());
+    return spans.data();
+}
+
+__attribute__((visibility("default"))) void ptosim_model_free(void *m) { delete static_cast<ptosim::ModelResult *>(m); }
 }

@@ -47,7 +47,8 @@ std::string Runtime::report_json() const {
            << ", \"seconds\": " << kv.second.seconds << "}";
         first = false;
     }
-    os << "}, \"rings\": [";
+    os << "}, \"model\": " << model_.summary_json();
+    os << ", \"rings\": [";
     for (int r = 0; r < kMaxRings; r++) {
         const Ring &R = rings_[r];
         os << (r ? ", " : "") << "{\"ring\": " << r << ", \"task_window\": " << R.window

@@ -205,6 +205,7 @@ bool Runtime::run(const std::vector<ChipTensor> &tensors, const std::vector<uint
     run_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto t1 = std::chrono::steady_clock::now();
     analyse_after_run();
+    model_after_run();
     analysis_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     return !fatal_;
 }

@@ -22,6 +22,7 @@
 #include "intrinsic.h"
 #include "pto/sim/core.hpp"
 #include "pto_orchestration_api.h"
+#include "timeline.h"
 
 namespace ptosim {
 
@@ -42,6 +43,8 @@ struct Config {
     int schedule = 0;          // 0 fifo, 1 lifo, 2 seeded random pick among ready tasks
     uint64_t seed = 0;
     int max_findings_per_check = 20;
+    bool model_only = false;   // instructions charge their modeled cost but skip their arithmetic
+    ModelParams model;         // the task-level timing model's chip and runtime figures
 };
 
 enum class TaskState : uint8_t { PENDING, READY, RUNNING, COMPLETED, CONSUMED };
@@ -77,6 +80,7 @@ struct TaskRecord {
     std::vector<std::pair<uint64_t, uint64_t>> fresh;  // heap ranges allocated to this task
     std::vector<ChipTensor> args;    // descriptors, for naming tensors in findings
     std::vector<TensorArgType> tags;
+    std::vector<LaneWork> work;      // modeled work per (block, lane), filled as invocations finish
 };
 
 struct Task {
@@ -175,6 +179,7 @@ public:
     // Runs the orchestration on tensors (external buffers) and scalars; returns false on fatal.
     bool run(const std::vector<ChipTensor> &tensors, const std::vector<uint64_t> &scalars);
     std::string report_json() const;
+    const ModelResult &model() const { return model_; }
     void set_external_names(std::vector<ExternalName> names);
     const std::string &fatal_message() const { return fatal_msg_; }
 
@@ -223,6 +228,9 @@ private:
     uint32_t hb_epoch_ = 0;
     std::unordered_map<uint64_t, bool> hb_cache_;
     void reset_for_run();
+    void model_after_run();
+    void record_work(const Task *t, int slot, int block, const pto::sim::CoreCtx &core);
+    ModelResult model_;
 
     mutable std::mutex mu_;
     std::condition_variable cv_work_, cv_orch_;

@@ -62,6 +62,7 @@ void Runtime::worker_main(int idx) {
         c.scratch_c = cl.scratch.data() + 2 * kScratchFloats;
         c.check_gm = cfg_.check_gm;
         c.check_sync = cfg_.check_sync;
+        c.model_only = cfg_.model_only;
     }
     for (int l = 0; l < pto::sim::LOC_UB; l++) {
         cl.aic.buf[l] = m;
@@ -158,6 +159,7 @@ void Runtime::run_kernel(Cluster &cl, Task *t, int slot, int block) {
     k.bind(nullptr);
     core.invocation = nullptr;
     std::lock_guard<std::mutex> lk(mu_);
+    record_work(t, slot, block, core);
     k.invocations++;
     k.seconds += dt;
     invocations_++;

@@ -22,10 +22,11 @@ from ptoattn.sim.harness import (
     validate_paged_attention_inputs,
 )
 from ptoattn.sim.report import Finding, KernelStats, RingStats, RunReport
+from ptoattn.sim.timing import GraphTask, ModelReport, attention_bytes, model_graph
 from ptoattn.sim.toolchain import cache_dir, include_dir
 
 __all__ = [
-    "BuiltProgram", "CallableSpec", "CompareResult", "Finding", "KernelSpec", "KernelStats", "RingStats",
-    "RunReport", "SimConfig", "aligned_empty", "SimError", "SimResult", "build", "cache_dir", "compare", "include_dir",
+    "BuiltProgram", "CallableSpec", "CompareResult", "Finding", "GraphTask", "KernelSpec", "KernelStats",
+    "ModelReport", "RingStats", "RunReport", "attention_bytes", "model_graph", "SimConfig", "aligned_empty", "SimError", "SimResult", "build", "cache_dir", "compare", "include_dir",
     "load_callable", "run", "run_paged_attention", "spec_from_dict", "validate_paged_attention_inputs",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
 from ptoattn.sim.errors import SimError
@@ -16,6 +16,26 @@ CHECK_GROUPS = ("bounds", "races", "lines", "sync")
 SCHEDULES = ("fifo", "lifo", "random")
 
 PerRing = Union[int, Sequence[int]]
+
+# Constants of the task-level timing model a run may override (timeline.cpp ModelParams::set);
+# the defaults live in sim/include/pto/sim/cost_a2a3.hpp.
+MODEL_KEYS = ("clusters", "sched_threads", "orch_submit_us", "sched_task_us", "sched_block_us",
+              "aicore_start_us", "completion_us", "preamble_us", "hbm_effective_tbs")
+
+
+def model_options(overrides: dict) -> str:
+    """The runtime's option lines for timing-model overrides, validated."""
+    lines = []
+    for key, value in sorted(overrides.items()):
+        if key not in MODEL_KEYS:
+            raise SimError(f"model: unknown key {key!r}; allowed: {', '.join(MODEL_KEYS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
+                key in ("clusters", "sched_threads") and (int(value) != value or value < 1)) or (
+                key == "hbm_effective_tbs" and value <= 0):
+            raise SimError(f"model: {key} must be a non-negative number (clusters, sched_threads: "
+                           f"integers >= 1; hbm_effective_tbs > 0), got {value!r}")
+        lines.append(f"model_{key}={value!r}")
+    return "\n".join(lines)
 
 
 def _per_ring(name: str, v: PerRing, minimum: int, pow2: bool = False) -> list[int]:
@@ -35,6 +55,9 @@ def _per_ring(name: str, v: PerRing, minimum: int, pow2: bool = False) -> list[i
 class SimConfig:
     """Knobs of a simulator run. Ring sizes default to the real runtime's defaults.
 
+    model_only: model the time without the per-element arithmetic (outputs are not computed;
+    implies checks="none"). model: overrides of the timing model's constants (MODEL_KEYS).
+
     checks: "all", "none", or any of "bounds" (out-of-bounds, writes to inputs), "races"
     (happens-before analysis of all GM accesses: forgotten dependencies, unordered writers,
     write-after-read), "lines" (blocks/lanes sharing a 64-byte GM line), "sync" (flag pairing,
@@ -52,6 +75,8 @@ class SimConfig:
     schedule: str = "fifo"
     seed: int = 0
     max_findings_per_check: int = 20
+    model_only: bool = False
+    model: dict = field(default_factory=dict)
 
     def check_set(self) -> set[str]:
         if isinstance(self.checks, str):
@@ -84,7 +109,7 @@ class SimConfig:
         heap = _per_ring("heap_size", self.heap_size, 1024)
         window = _per_ring("task_window", self.task_window, 4, pow2=True)
         dep = _per_ring("dep_pool", self.dep_pool, 1)
-        checks = self.check_set()
+        checks = set() if self.model_only else self.check_set()
         opts = {
             "threads": self.threads,
             "clusters": self.clusters,
@@ -100,5 +125,7 @@ class SimConfig:
             "schedule": SCHEDULES.index(self.schedule),
             "seed": int(self.seed) & 0xFFFFFFFFFFFFFFFF,
             "max_findings_per_check": self.max_findings_per_check,
+            "model_only": int(bool(self.model_only)),
         }
-        return "\n".join(f"{k}={v}" for k, v in opts.items())
+        model = model_options(self.model)
+        return "\n".join(f"{k}={v}" for k, v in opts.items()) + ("\n" + model if model else "")

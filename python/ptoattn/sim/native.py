@@ -11,6 +11,7 @@ import numpy as np
 
 from ptoattn.sim.errors import SimError
 from ptoattn.sim.report import RunReport
+from ptoattn.sim.timing import SPAN_DTYPE, ModelReport, spans_from_pointer
 
 # DataType enum values of the runtime (data_type.h).
 _DTYPES = {
@@ -47,6 +48,17 @@ def _lib(path: Path) -> ctypes.CDLL:
         lib.ptosim_report.restype = ctypes.c_void_p
         lib.ptosim_report.argtypes = [ctypes.c_void_p]
         lib.ptosim_free.argtypes = [ctypes.c_void_p]
+        lib.ptosim_spans.restype = ctypes.c_void_p
+        lib.ptosim_spans.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64)]
+        lib.ptosim_model_graph.restype = ctypes.c_void_p
+        lib.ptosim_model_graph.argtypes = [ctypes.c_char_p, ctypes.c_int] + [ctypes.c_void_p] * 6
+        lib.ptosim_model_summary.restype = ctypes.c_void_p
+        lib.ptosim_model_summary.argtypes = [ctypes.c_void_p]
+        lib.ptosim_model_spans.restype = ctypes.c_void_p
+        lib.ptosim_model_spans.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64)]
+        lib.ptosim_model_free.argtypes = [ctypes.c_void_p]
+        if lib.ptosim_span_size() != SPAN_DTYPE.itemsize:
+            raise SimError(f"{key}: timeline span layout differs from ptoattn.sim.timing.SPAN_DTYPE")
         _libs[key] = lib
     return _libs[key]
 
@@ -68,6 +80,7 @@ class NativeRuntime:
     def __init__(self, lib_path: Path, options: str):
         self._lib = _lib(lib_path)
         self._h = self._lib.ptosim_create(options.encode())
+        self._kernel_names: dict[int, str] = {}
         if not self._h:
             raise SimError(self._lib.ptosim_last_error().decode())
 
@@ -84,6 +97,7 @@ class NativeRuntime:
             raise SimError(self._lib.ptosim_last_error().decode())
 
     def load_kernel(self, func_id: int, name: str, core: str, path: Path) -> None:
+        self._kernel_names[func_id] = name
         if core not in ("aic", "aiv"):
             raise SimError(f"kernel {name}: core_type must be 'aic' or 'aiv', got {core!r}")
         rc = self._lib.ptosim_load_kernel(self._h, func_id, name.encode(), 0 if core == "aic" else 1,
@@ -114,4 +128,9 @@ class NativeRuntime:
             text = ctypes.string_at(raw).decode()
         finally:
             self._lib.ptosim_free(raw)
-        return RunReport.from_json(json.loads(text))
+        data = json.loads(text)
+        report = RunReport.from_json(data)
+        count = ctypes.c_int64()
+        spans = spans_from_pointer(self._lib.ptosim_spans(self._h, ctypes.byref(count)), count.value)
+        report.model = ModelReport.from_native(data["model"], spans, dict(self._kernel_names))
+        return report

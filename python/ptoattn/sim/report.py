@@ -67,6 +67,7 @@ class RunReport:
     finding_counts: dict[str, int]
     findings: list[Finding]
     compile_seconds: float = 0.0
+    model: Any = None  # ptoattn.sim.ModelReport: the modeled a2a3 timeline
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "pto/sim/cost_a2a3.hpp"
 #include "pto/sim/types.hpp"
 
 namespace pto {
@@ -61,12 +62,27 @@ struct CoreCtx {
     uint64_t gm_bytes_read = 0, gm_bytes_written = 0;
     int32_t flags[SIM_NUM_PIPES][SIM_NUM_PIPES][SIM_NUM_EVENTS] = {};
     int last_store_pipe = -1;  // pipe of the last TSTORE not yet drained to PIPE_S
+    // Modeled time (cycles) of this invocation: each pipe's finishing time, its busy cycles and
+    // the time the last set_flag of each (src, dst, event) was raised. See cost_a2a3.hpp.
+    double pipe_clock[SIM_NUM_PIPES] = {};
+    double pipe_busy[SIM_NUM_PIPES] = {};
+    double flag_time[SIM_NUM_PIPES][SIM_NUM_PIPES][SIM_NUM_EVENTS] = {};
+    bool model_only = false;  // charge the cost of every instruction but skip its arithmetic
 
     void reset_counters() {
         n_set_flag = n_wait_flag = n_barrier = n_instr = 0;
         gm_bytes_read = gm_bytes_written = 0;
         std::memset(flags, 0, sizeof(flags));
         last_store_pipe = -1;
+        std::memset(pipe_clock, 0, sizeof(pipe_clock));
+        std::memset(pipe_busy, 0, sizeof(pipe_busy));
+        std::memset(flag_time, 0, sizeof(flag_time));
+    }
+    // The invocation's modeled duration so far: the last pipe to finish.
+    double clock_max() const {
+        double m = 0;
+        for (double c : pipe_clock) m = c > m ? c : m;
+        return m;
     }
 };
 
@@ -105,6 +121,26 @@ inline bool gm_access(const void *addr, uint64_t bytes, bool is_write, const cha
 inline void count_instr() {
     if (g_core) g_core->n_instr++;
 }
+
+// Charges one instruction of `cycles` on `pipe`: the scalar pipe issues it in program order
+// and the pipe runs its instructions in order, so it starts when both are there.
+inline void charge(int pipe, double cycles) {
+    CoreCtx *c = g_core;
+    if (!c) return;
+    double &s = c->pipe_clock[PIPE_S];
+    s += cost::kScalarIssueCycles;
+    c->pipe_busy[PIPE_S] += cost::kScalarIssueCycles;
+    if (pipe == PIPE_S) {
+        s += cycles;
+    } else {
+        double &p = c->pipe_clock[pipe];
+        p = (p > s ? p : s) + cycles;
+    }
+    c->pipe_busy[pipe] += cycles;
+}
+
+// True when the instruction should skip its arithmetic (modeled-only runs).
+inline bool model_only() { return g_core && g_core->model_only; }
 
 }  // namespace sim
 }  // namespace pto

@@ -52,6 +52,8 @@ inline void matmul_impl(C &c, A &a, B &b, bool accumulate, const char *op) {
         reportf(SEV_FATAL, "shape", "%s: M=%u K=%u N=%u exceeds the cube limit of %d", op, M, K, N, SIM_CUBE_MAX_DIM);
     if (M > unsigned(C::Rows) || N > unsigned(C::Cols))
         reportf(SEV_FATAL, "shape", "%s: result %ux%u does not fit the %dx%d Acc tile", op, M, N, C::Rows, C::Cols);
+    charge(PIPE_M, cost::mad_cycles(M, K, N, sizeof(typename A::DType)));
+    if (model_only()) return;
     CoreCtx *ctx = g_core;
     tile_to_dense(a, M, K, ctx->scratch_a);
     tile_to_dense(b, K, N, ctx->scratch_b);

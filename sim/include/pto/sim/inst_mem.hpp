@@ -130,6 +130,13 @@ inline void TLOAD(TileT &dst, G &src, Ev &...) {
     const sim::GmMap m(src, TileT::isRowMajor);
     sim::check_transfer_shape<TileT, G>(dst, m, "TLOAD");
     const unsigned vr = dst.GetValidRow(), vc = dst.GetValidCol();
+    const uint64_t bytes = uint64_t(vr) * vc * sizeof(T);
+    sim::charge(PIPE_MTE2, sim::cost::transfer_cycles(
+                               bytes, TileT::Loc == TileType::Mat ? sim::cost::kGmToL1GiBs : sim::cost::kGmToUbGiBs));
+    if (sim::model_only()) {
+        if (sim::g_core) sim::g_core->gm_bytes_read += bytes;
+        return;
+    }
     T *d = dst.data();
     const T *s = reinterpret_cast<const T *>(src.data());
     if constexpr (TileT::PadVal != PadValue::Null) {
@@ -166,6 +173,15 @@ inline void TSTORE(G &dst, TileT &src, Ev &...) {
     const sim::GmMap m(dst, TileT::isRowMajor);
     sim::check_transfer_shape<TileT, G>(src, m, "TSTORE");
     const unsigned vr = src.GetValidRow(), vc = src.GetValidCol();
+    const uint64_t bytes = uint64_t(vr) * vc * sizeof(D);
+    if constexpr (TileT::Loc == TileType::Acc)
+        sim::charge(PIPE_FIX, sim::cost::transfer_cycles(bytes, sim::cost::kL0cToGmGiBs));
+    else
+        sim::charge(PIPE_MTE3, sim::cost::transfer_cycles(bytes, sim::cost::kUbToGmGiBs));
+    if (sim::model_only()) {
+        if (sim::g_core) sim::g_core->gm_bytes_written += bytes;
+        return;
+    }
     const T *s = src.data();
     D *d = reinterpret_cast<D *>(dst.data());
     if (!sim::gm_check_region(d, m, vr, vc, true, "TSTORE")) return;
@@ -198,6 +214,18 @@ inline void TMOV(DstT &dst, SrcT &src, Ev &...) {
     if (vr > static_cast<unsigned>(SrcT::Rows) || vc > static_cast<unsigned>(SrcT::Cols))
         sim::reportf(sim::SEV_FATAL, "shape", "TMOV: destination valid region %ux%u exceeds the %dx%d source tile", vr,
                      vc, SrcT::Rows, SrcT::Cols);
+    {
+        const uint64_t bytes = uint64_t(vr) * vc * sizeof(DT);
+        if constexpr (S == TileType::Mat && D == TileType::Left)
+            sim::charge(PIPE_MTE1, sim::cost::transfer_cycles(bytes, sim::cost::kL1ToL0aGiBs));
+        else if constexpr (S == TileType::Mat)
+            sim::charge(PIPE_MTE1, sim::cost::transfer_cycles(bytes, sim::cost::kL1ToL0bGiBs));
+        else if constexpr (S == TileType::Acc)
+            sim::charge(PIPE_FIX, sim::cost::transfer_cycles(bytes, sim::cost::kL0cToL1GiBs));
+        else
+            sim::charge(PIPE_V, sim::cost::transfer_cycles(bytes, sim::cost::kUbToUbGiBs));
+    }
+    if (sim::model_only()) return;
     DT *d = dst.data();
     const ST *s = src.data();
     if constexpr (std::is_same_v<DstT, SrcT>) {
@@ -224,6 +252,7 @@ inline void TRESHAPE(DstT &dst, SrcT &src, Ev &...) {
     static_assert(DstT::Loc == SrcT::Loc, "TRESHAPE: both tiles must be in the same location");
     static_assert(DstT::Bytes == SrcT::Bytes, "TRESHAPE: both tiles must cover the same number of bytes");
     sim::count_instr();
+    sim::charge(PIPE_S, 0);
     dst.data_ = reinterpret_cast<typename DstT::DType *>(src.data());
     dst.addr_ = src.addr_;
 }
@@ -239,6 +268,10 @@ inline void TFILLPAD(DstT &dst, SrcT &src, Ev &...) {
     const T pad = sim::pad_value<T>(DstT::PadVal);
     const unsigned sr = src.GetValidRow(), sc = src.GetValidCol();
     const unsigned dr = dst.GetValidRow(), dc = dst.GetValidCol();
+    // A pass over the destination's valid region inside the buffer (UB->UB rate).
+    sim::charge(DstT::Loc == TileType::Vec ? PIPE_V : PIPE_MTE1,
+                sim::cost::transfer_cycles(uint64_t(dr) * dc * sizeof(T), sim::cost::kUbToUbGiBs));
+    if (sim::model_only()) return;
     T *d = dst.data();
     const T *s = src.data();
     constexpr bool same_layout = DstT::Rows == SrcT::Rows && DstT::Cols == SrcT::Cols &&

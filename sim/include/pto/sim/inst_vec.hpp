@@ -34,6 +34,7 @@ inline void map1(D &dst, A &a, F f) {
     require_vec<D>();
     require_vec<A>();
     count_instr();
+    if (model_only()) return;
     const unsigned vr = dst.GetValidRow(), vc = dst.GetValidCol();
     typename D::DType *d = dst.data();
     const typename A::DType *s = a.data();
@@ -56,6 +57,7 @@ inline void map2(D &dst, A &a, B &b, F f) {
     require_vec<A>();
     require_vec<B>();
     count_instr();
+    if (model_only()) return;
     const unsigned vr = dst.GetValidRow(), vc = dst.GetValidCol();
     typename D::DType *d = dst.data();
     const typename A::DType *x = a.data();
@@ -80,6 +82,7 @@ inline void map_rowexpand(D &dst, A &a, Col &col, F f) {
     require_vec<A>();
     require_vec<Col>();
     count_instr();
+    if (model_only()) return;
     const unsigned vr = dst.GetValidRow(), vc = dst.GetValidCol();
     typename D::DType *d = dst.data();
     const typename A::DType *x = a.data();
@@ -103,6 +106,7 @@ inline void row_reduce(D &dst, S &src, Tmp &tmp, typename D::DType init, F f, co
     require_vec<S>();
     require_vec<Tmp>();
     count_instr();
+    if (model_only()) return;
     const char *tb = reinterpret_cast<const char *>(tmp.data());
     const char *sb = reinterpret_cast<const char *>(src.data());
     const char *db = reinterpret_cast<const char *>(dst.data());
@@ -124,43 +128,52 @@ inline void row_reduce(D &dst, S &src, Tmp &tmp, typename D::DType init, F f, co
     }
 }
 
+// Charges a vector instruction over the valid region of `t` (the destination, or the source of
+// a row reduction) to the V pipe.
+template <typename T>
+inline void vcharge(int op, const T &t) {
+    charge(PIPE_V, cost::vec_cycles(op, uint64_t(t.GetValidRow()) * t.GetValidCol(), sizeof(typename T::DType)));
+}
+
 }  // namespace sim
 
 // ---- elementwise, tile x tile ----
 template <typename D, typename A, typename B, typename... Ev>
-inline void TADD(D &d, A &a, B &b, Ev &...) { sim::map2(d, a, b, [](auto x, auto y) { return x + y; }); }
+inline void TADD(D &d, A &a, B &b, Ev &...) { sim::vcharge(sim::cost::VOP_BINARY, d); sim::map2(d, a, b, [](auto x, auto y) { return x + y; }); }
 template <typename D, typename A, typename B, typename... Ev>
-inline void TSUB(D &d, A &a, B &b, Ev &...) { sim::map2(d, a, b, [](auto x, auto y) { return x - y; }); }
+inline void TSUB(D &d, A &a, B &b, Ev &...) { sim::vcharge(sim::cost::VOP_BINARY, d); sim::map2(d, a, b, [](auto x, auto y) { return x - y; }); }
 template <typename D, typename A, typename B, typename... Ev>
-inline void TMUL(D &d, A &a, B &b, Ev &...) { sim::map2(d, a, b, [](auto x, auto y) { return x * y; }); }
+inline void TMUL(D &d, A &a, B &b, Ev &...) { sim::vcharge(sim::cost::VOP_MUL, d); sim::map2(d, a, b, [](auto x, auto y) { return x * y; }); }
 template <typename D, typename A, typename B, typename... Ev>
-inline void TDIV(D &d, A &a, B &b, Ev &...) { sim::map2(d, a, b, [](auto x, auto y) { return x / y; }); }
+inline void TDIV(D &d, A &a, B &b, Ev &...) { sim::vcharge(sim::cost::VOP_DIVS, d); sim::map2(d, a, b, [](auto x, auto y) { return x / y; }); }
 template <typename D, typename A, typename B, typename... Ev>
-inline void TMAX(D &d, A &a, B &b, Ev &...) { sim::map2(d, a, b, [](auto x, auto y) { return x > y ? x : y; }); }
+inline void TMAX(D &d, A &a, B &b, Ev &...) { sim::vcharge(sim::cost::VOP_BINARY, d); sim::map2(d, a, b, [](auto x, auto y) { return x > y ? x : y; }); }
 template <typename D, typename A, typename B, typename... Ev>
-inline void TMIN(D &d, A &a, B &b, Ev &...) { sim::map2(d, a, b, [](auto x, auto y) { return x < y ? x : y; }); }
+inline void TMIN(D &d, A &a, B &b, Ev &...) { sim::vcharge(sim::cost::VOP_BINARY, d); sim::map2(d, a, b, [](auto x, auto y) { return x < y ? x : y; }); }
 
 // ---- elementwise, tile x scalar ----
 template <typename D, typename A, typename... Ev>
-inline void TADDS(D &d, A &a, typename A::DType s, Ev &...) { sim::map1(d, a, [s](auto x) { return x + s; }); }
+inline void TADDS(D &d, A &a, typename A::DType s, Ev &...) { sim::vcharge(sim::cost::VOP_ADDS, d); sim::map1(d, a, [s](auto x) { return x + s; }); }
 template <typename D, typename A, typename... Ev>
-inline void TMULS(D &d, A &a, typename A::DType s, Ev &...) { sim::map1(d, a, [s](auto x) { return x * s; }); }
+inline void TMULS(D &d, A &a, typename A::DType s, Ev &...) { sim::vcharge(sim::cost::VOP_MULS, d); sim::map1(d, a, [s](auto x) { return x * s; }); }
 template <typename D, typename A, typename... Ev>
-inline void TDIVS(D &d, A &a, typename A::DType s, Ev &...) { sim::map1(d, a, [s](auto x) { return x / s; }); }
+inline void TDIVS(D &d, A &a, typename A::DType s, Ev &...) { sim::vcharge(sim::cost::VOP_DIVS, d); sim::map1(d, a, [s](auto x) { return x / s; }); }
 template <typename D, typename A, typename... Ev>
-inline void TMAXS(D &d, A &a, typename A::DType s, Ev &...) { sim::map1(d, a, [s](auto x) { return x > s ? x : s; }); }
+inline void TMAXS(D &d, A &a, typename A::DType s, Ev &...) { sim::vcharge(sim::cost::VOP_MINS, d); sim::map1(d, a, [s](auto x) { return x > s ? x : s; }); }
 
 template <typename D, typename... Ev>
-inline void TEXPANDS(D &d, typename D::DType s, Ev &...) { sim::map1(d, d, [s](auto) { return s; }); }
+inline void TEXPANDS(D &d, typename D::DType s, Ev &...) { sim::vcharge(sim::cost::VOP_ADDS, d); sim::map1(d, d, [s](auto) { return s; }); }
 
 // ---- unary ----
 template <typename D, typename A, typename... Ev>
 inline void TEXP(D &d, A &a, Ev &...) {
+    sim::vcharge(sim::cost::VOP_EXP, d);
     if constexpr (std::is_same_v<typename D::DType, float> && std::is_same_v<typename A::DType, float> &&
                   sim::all_plain<D, A>()) {
         sim::require_vec<D>();
         sim::require_vec<A>();
         sim::count_instr();
+        if (sim::model_only()) return;
         const unsigned vr = d.GetValidRow(), vc = d.GetValidCol();
         for (unsigned r = 0; r < vr; r++)
             sim::g_core->math->exp_f32(d.data() + static_cast<size_t>(r) * D::Cols,
@@ -170,48 +183,54 @@ inline void TEXP(D &d, A &a, Ev &...) {
     }
 }
 template <typename D, typename A, typename... Ev>
-inline void TABS(D &d, A &a, Ev &...) { sim::map1(d, a, [](auto x) { return x < 0 ? -x : x; }); }
+inline void TABS(D &d, A &a, Ev &...) { sim::vcharge(sim::cost::VOP_MULS, d); sim::map1(d, a, [](auto x) { return x < 0 ? -x : x; }); }
 template <typename D, typename A, typename... Ev>
-inline void TSQRT(D &d, A &a, Ev &...) { sim::map1(d, a, [](auto x) { return sim::sqrt_elem(x); }); }
+inline void TSQRT(D &d, A &a, Ev &...) { sim::vcharge(sim::cost::VOP_SQRT, d); sim::map1(d, a, [](auto x) { return sim::sqrt_elem(x); }); }
 
 // ---- row reductions (dst is a per-row column) ----
 template <typename D, typename S, typename Tmp, typename... Ev>
 inline void TROWMAX(D &d, S &s, Tmp &t, Ev &...) {
+    sim::vcharge(sim::cost::VOP_ROWMAX, s);
     sim::row_reduce(d, s, t, -std::numeric_limits<typename D::DType>::infinity(),
                     [](auto acc, auto x) { return x > acc ? decltype(acc)(x) : acc; }, "TROWMAX");
 }
 template <typename D, typename S, typename Tmp, typename... Ev>
 inline void TROWMIN(D &d, S &s, Tmp &t, Ev &...) {
+    sim::vcharge(sim::cost::VOP_ROWMAX, s);
     sim::row_reduce(d, s, t, std::numeric_limits<typename D::DType>::infinity(),
                     [](auto acc, auto x) { return x < acc ? decltype(acc)(x) : acc; }, "TROWMIN");
 }
 template <typename D, typename S, typename Tmp, typename... Ev>
 inline void TROWSUM(D &d, S &s, Tmp &t, Ev &...) {
+    sim::vcharge(sim::cost::VOP_ROWSUM, s);
     sim::row_reduce(d, s, t, typename D::DType(0), [](auto acc, auto x) { return acc + decltype(acc)(x); }, "TROWSUM");
 }
 
 // ---- row broadcast of a per-row column (src1) ----
 template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDSUB(D &d, A &a, Col &c, Ev &...) { sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x - v; }); }
+inline void TROWEXPANDSUB(D &d, A &a, Col &c, Ev &...) { sim::vcharge(sim::cost::VOP_ROWEXPAND, d); sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x - v; }); }
 template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDMUL(D &d, A &a, Col &c, Ev &...) { sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x * v; }); }
+inline void TROWEXPANDMUL(D &d, A &a, Col &c, Ev &...) { sim::vcharge(sim::cost::VOP_ROWEXPAND, d); sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x * v; }); }
 template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDDIV(D &d, A &a, Col &c, Ev &...) { sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x / v; }); }
+inline void TROWEXPANDDIV(D &d, A &a, Col &c, Ev &...) { sim::vcharge(sim::cost::VOP_ROWEXPAND, d); sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x / v; }); }
 template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDADD(D &d, A &a, Col &c, Ev &...) { sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x + v; }); }
+inline void TROWEXPANDADD(D &d, A &a, Col &c, Ev &...) { sim::vcharge(sim::cost::VOP_ROWEXPAND, d); sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x + v; }); }
 template <typename D, typename Col, typename... Ev>
-inline void TROWEXPAND(D &d, Col &c, Ev &...) { sim::map_rowexpand(d, d, c, [](auto, auto v) { return v; }); }
+inline void TROWEXPAND(D &d, Col &c, Ev &...) { sim::vcharge(sim::cost::VOP_ROWEXPAND, d); sim::map_rowexpand(d, d, c, [](auto, auto v) { return v; }); }
 
 // ---- conversion ----
 template <typename D, typename S, typename... Ev>
 inline void TCVT(D &d, S &s, RoundMode mode, Ev &...) {
     using DT = typename D::DType;
     using ST = typename S::DType;
+    sim::charge(PIPE_V, sim::cost::vec_cycles(sim::cost::VOP_MULS, uint64_t(d.GetValidRow()) * d.GetValidCol(),
+                                              sizeof(ST) > sizeof(DT) ? sizeof(ST) : sizeof(DT)));
     if constexpr (sim::all_plain<D, S>() && ((std::is_same_v<DT, bfloat16_t> && std::is_same_v<ST, float>) ||
                                              (std::is_same_v<DT, float> && std::is_same_v<ST, bfloat16_t>))) {
         sim::require_vec<D>();
         sim::require_vec<S>();
         sim::count_instr();
+        if (sim::model_only()) return;
         const unsigned vr = d.GetValidRow(), vc = d.GetValidCol();
         const sim::MathOps *mo = sim::g_core->math;
         for (unsigned r = 0; r < vr; r++) {

@@ -203,6 +203,7 @@ inline void TASSIGN(TileT &tile, AddrType addr_in) {
                 "TASSIGN UB [0x%llx, 0x%llx) overlaps the instruction scratch [0x%x, 0x%x) at the top of UB",
                 static_cast<unsigned long long>(addr), static_cast<unsigned long long>(addr + TileT::Bytes),
                 TMP_UB_OFFSET, TMP_UB_OFFSET + TMP_UB_SIZE);
+    charge(PIPE_S, 0);
     tile.data_ = reinterpret_cast<typename TileT::DType *>(c->buf[loc] + addr);
     tile.addr_ = static_cast<uint32_t>(addr);
 }
