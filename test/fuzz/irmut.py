@@ -1,7 +1,7 @@
 """The IR mutation fuzzer: malformed variants of the ``.mlir`` files in ``test/`` fed to
 ``ptoattn-opt``, which must never crash.
 
-A mutant is a test file with one to three edits: a line deleted or duplicated, two lines
+A mutant is a test file, or one of its ``// -----`` chunks, with one to three edits: a line deleted or duplicated, two lines
 swapped, a number changed (to 0, -1, a neighbour, a power of two or a value past 32 or 64
 bits), an element type replaced, or the text truncated. Each mutant runs through
 ``ptoattn-opt -split-input-file`` three ways: parse and verify only, ``--ptoattn-pipeline``,
@@ -137,8 +137,22 @@ def modes_for(original: str) -> list[tuple[str, list[str]]]:
     return modes
 
 
+def pick_chunk(text: str, rng: random.Random) -> tuple[str, str]:
+    """One ``// -----`` chunk of a split test file (with the file's RUN lines kept), so that
+    the edits reach the passes instead of hiding behind the other chunks' diagnostics; or the
+    whole text (one time in four, and for unsplit files)."""
+    chunks = re.split(r"^// -----\s*$", text, flags=re.M)
+    if len(chunks) == 1 or rng.random() < 0.25:
+        return text, "whole file"
+    i = rng.randrange(len(chunks))
+    return chunks[i], f"chunk {i + 1} of {len(chunks)}"
+
+
 def check_mutant(path: Path, seed: int, work: Path) -> tuple[str, list[str], list[OptResult]]:
     """Mutates ``path`` with ``seed`` and runs every mode; returns (mutant, edits, results)."""
     original = path.read_text()
-    mutant, edits = mutate(original, random.Random(seed))
+    rng = random.Random(seed)
+    chunk, where = pick_chunk(original, rng)
+    mutant, edits = mutate(chunk, rng)
+    edits = [where, *edits]
     return mutant, edits, [run_opt(mutant, flags, mode, work) for mode, flags in modes_for(original)]
