@@ -115,9 +115,9 @@ class OrchestrationBuilder {
 public:
   OrchestrationBuilder(OpBuilder &b, Location loc, const TiledAttention &ta,
                        ArrayRef<FlatSymbolRefAttr> kernels, abi::Strategy strategy,
-                       int64_t accountedBatch)
+                       int64_t accountedBatch, int64_t ringHeapBytes)
       : b(b), ib{b, loc}, loc(loc), ta(ta), kernels(kernels), strategy(strategy),
-        accountedBatch(accountedBatch) {}
+        accountedBatch(accountedBatch), ringHeapBytes(ringHeapBytes) {}
 
   /// Emits the body into the current insertion block.
   void build();
@@ -155,6 +155,12 @@ private:
   void buildSpmd();
   void buildPerTile();
 
+  /// Ring-heap bytes of `specs` for `tiles` tiles (each buffer 1 KiB aligned).
+  int64_t heapBytes(ArrayRef<IntermediateSpec> specs, int64_t tiles) const;
+  /// Whether `steps` KV steps of `blocks` blocks each allocate more than one
+  /// ring heap holds (an i1 computed at run time: both may be dynamic).
+  Value exceedsRingHeap(Value steps, OpFoldResult blocks);
+
   SmallVector<IntermediateSpec> accumulatorSpecs() const;
   SmallVector<IntermediateSpec> stepSpecs() const;
 
@@ -167,6 +173,8 @@ private:
   abi::Strategy strategy;
   /// Batch used to size rings when the batch is dynamic.
   int64_t accountedBatch;
+  /// Heap of one ring, for bounding how far the orchestration runs ahead.
+  int64_t ringHeapBytes;
 
   DenseMap<abi::TensorRole, Value> tensors;
   Value scale;
@@ -223,10 +231,8 @@ void OrchestrationBuilder::allocate(ArrayRef<IntermediateSpec> specs, OpFoldResu
     if (spec.cols)
       shape.push_back(spec.cols);
     types.push_back(tensorType(shape, spec.element));
-    int64_t bytes = accountedTiles * spec.rows * std::max<int64_t>(spec.cols, 1) *
-                    spec.element.getIntOrFloatBitWidth() / 8;
-    usage.heapBytes += llvm::alignTo(bytes, kHeapAlignBytes);
   }
+  usage.heapBytes += heapBytes(specs, accountedTiles);
   auto alloc = orch::AllocOp::create(b, loc, TypeRange(types), ValueRange(dynamicSizes),
                                      /*manual_dep=*/false);
   for (auto [spec, result] : llvm::zip(specs, alloc.getResults()))
@@ -286,6 +292,28 @@ void OrchestrationBuilder::forLoop(Value upper, function_ref<void(Value)> body) 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
   body(loop.getInductionVar());
+}
+
+int64_t OrchestrationBuilder::heapBytes(ArrayRef<IntermediateSpec> specs, int64_t tiles) const {
+  int64_t total = 0;
+  for (const IntermediateSpec &spec : specs)
+    total += llvm::alignTo(tiles * spec.rows * std::max<int64_t>(spec.cols, 1) *
+                               spec.element.getIntOrFloatBitWidth() / 8,
+                           kHeapAlignBytes);
+  return total;
+}
+
+Value OrchestrationBuilder::exceedsRingHeap(Value steps, OpFoldResult blocks) {
+  Value tiles = getValueOrCreateConstantIndexOp(b, loc, blocks);
+  Value align = ib.constant(kHeapAlignBytes);
+  Value stepBytes = ib.constant(0);
+  for (const IntermediateSpec &spec : stepSpecs()) {
+    int64_t tileBytes =
+        spec.rows * std::max<int64_t>(spec.cols, 1) * spec.element.getIntOrFloatBitWidth() / 8;
+    Value bytes = ib.mul(tiles, ib.constant(tileBytes));
+    stepBytes = ib.add(stepBytes, ib.mul(ib.ceilDiv(bytes, align), align));
+  }
+  return ib.less(ib.constant(ringHeapBytes), ib.mul(steps, stepBytes));
 }
 
 SmallVector<IntermediateSpec> OrchestrationBuilder::accumulatorSpecs() const {
@@ -352,14 +380,30 @@ void OrchestrationBuilder::buildSpmd() {
       });
   Value numSteps = maxLoop.getResult(0);
 
+  // Without a bound the orchestration submits steps far faster than the device
+  // retires them and fills the ring heap; simpler's runtime then aborts when the
+  // ring's head does not retire within its deadlock timeout (batch 256, context
+  // 8192). So when all steps' intermediates exceed one heap (known only at run
+  // time), each step waits for the previous step's update before submitting its
+  // own: about two steps stay live, and this step's QK, softmax and PV still
+  // overlap the previous update. Each spmd task spans every sequence, so little
+  // cross-step parallelism is lost.
+  Value boundRunAhead = exceedsRingHeap(numSteps, blocks);
   orch::ScopeOp accScope = openScope();
   allocate(accumulatorSpecs(), blocks);
   forLoop(numSteps, [&](Value step) {
     orch::ScopeOp stepScope = openScope();
     allocate(stepSpecs(), blocks);
     DenseMap<S, Value> scalars = {{S::KvStep, ib.toI64(step)}, {S::Scale, scale}};
-    for (abi::Stage stage : abi::getStages())
+    for (abi::Stage stage : abi::getStages()) {
+      if (stage == abi::Stage::OnlineUpdate) {
+        auto bound = scf::IfOp::create(b, loc, boundRunAhead);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(bound.thenBlock()->getTerminator());
+        orch::WaitOp::create(b, loc, tensors[R::AccSum]);
+      }
       submit(stage, blocks, scalars);
+    }
     closeScope(stepScope);
   });
   closeScope(accScope);
@@ -493,7 +537,7 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
                         orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
       orchFunc->setAttr("ptoattn.strategy", b.getStringAttr(abi::getStrategyName(*parsed)));
       b.setInsertionPointToStart(orchFunc.addEntryBlock());
-      OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch);
+      OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch, ringHeap);
       builder.build();
       func::ReturnOp::create(b, loc);
 

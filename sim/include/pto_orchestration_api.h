@@ -36,7 +36,15 @@ struct PTO2Runtime {
     PTO2ScopeMode pending_scope_mode;
 };
 
-constexpr int32_t PTO2_ERROR_INVALID_ARGS = 1;
+// Orchestrator error codes, with the runtime's values.
+constexpr int32_t PTO2_ERROR_NONE = 0;
+constexpr int32_t PTO2_ERROR_SCOPE_DEADLOCK = 1;
+constexpr int32_t PTO2_ERROR_HEAP_RING_DEADLOCK = 2;
+constexpr int32_t PTO2_ERROR_FLOW_CONTROL_DEADLOCK = 3;
+constexpr int32_t PTO2_ERROR_DEP_POOL_OVERFLOW = 4;
+constexpr int32_t PTO2_ERROR_INVALID_ARGS = 5;
+constexpr int32_t PTO2_ERROR_TENSOR_WAIT_TIMEOUT = 8;
+constexpr int32_t PTO2_ERROR_EXPLICIT_ORCH_FATAL = 9;
 
 struct PTO2OrchestrationConfig {
     int expected_arg_count;

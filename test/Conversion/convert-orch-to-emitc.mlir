@@ -51,6 +51,8 @@ func.func private @sf() attributes {ptoattn.core_type = "aiv"}
 // orch.alloc: one TensorCreateInfo per buffer, one alloc_tensors, get_ref(k).
 // CHECK: %[[CI0:.*]] = call_opaque "TensorCreateInfo"(%{{.*}}) {args = [0 : index, 1 : i32, #emitc.opaque<"DataType::FLOAT32">, false]}
 // CHECK: %[[OUTS:.*]] = call_opaque "alloc_tensors"(%[[CI0]]) : (!emitc.opaque<"TensorCreateInfo">) -> !emitc.opaque<"TaskOutputTensors">
+// A failed allocation stops the orchestration with a message (get_ref would assert).
+// CHECK-NEXT: verbatim "if ({}.empty()) {{[{][{]}} rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \22ptoattn orchestration: alloc_tensors of 1 buffer(s) failed; stopping (the runtime's report above says why)\22); return; }" args %[[OUTS]]
 // CHECK: %[[ACC:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<!emitc.opaque<"ChipTensor">>
 // CHECK: verbatim "{} = {}.get_ref(0);" args %[[ACC]], %[[OUTS]]
 // CHECK: %[[N:.*]] = load %[[ITERS]]
@@ -67,6 +69,12 @@ func.func private @sf() attributes {ptoattn.core_type = "aiv"}
 // CHECK-NEXT: verbatim "{}.add_scalar({});" args %[[QKA]], %[[J]]
 // CHECK-NEXT: verbatim "{}.launch_spec.set_block_num(4);" args %[[QKA]]
 // CHECK-NEXT: verbatim "rt_submit_aic_task(FUNC_QK, {});" args %[[QKA]]
+// A refused submission marks the runtime fatal: stop with a message naming the task.
+// CHECK-NEXT: verbatim "if (rt_is_fatal()) { rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \22ptoattn orchestration: submitting task qk failed; stopping (the runtime's report above says why)\22); return; }"
+// orch.wait: get_tensor_data of the first element, the value dropped.
+// CHECK: %[[WI:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{0}">}> : () -> !emitc.array<1xui32>
+// CHECK-NEXT: verbatim "// wait for the tensor's writers: bounds how far the orchestration runs ahead"
+// CHECK-NEXT: verbatim "(void)get_tensor_data({}, 1, {});" args %[[ACC]], %[[WI]]
 // MIX task: the same AIV kernel in both lanes, the AIC slot left empty; f32 scalar after i64.
 // CHECK: verbatim "// task sf (mix, 4 block(s))"
 // CHECK: %[[SFA:.*]] = "emitc.variable"
@@ -113,6 +121,7 @@ func.func @spmd_static() attributes {orch.entry = #orch.entry<tensors = 6, scala
             args(in %q : !orch.tensor<4x16xbf16>, in %k : !orch.tensor<?x16xbf16>,
                  in %lens : !orch.tensor<4xi32>, out %s : !orch.tensor<4x16xf32>)
             scalars(%step : i64)
+        orch.wait %acc : !orch.tensor<64xf32>
         orch.submit mix(aiv0 = @sf, aiv1 = @sf) blocks(4)
             args(in %s : !orch.tensor<4x16xf32>, in %lens : !orch.tensor<4xi32>,
                  inout %acc : !orch.tensor<64xf32>, out %p : !orch.tensor<4x16xbf16>)

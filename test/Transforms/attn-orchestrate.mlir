@@ -35,6 +35,9 @@
 //       SPMD:     orch.read %[[LENS]]
 //       SPMD:     arith.ceildivui
 //       SPMD:     arith.maxsi
+// Whether all steps' intermediates (steps x 83968 bytes) exceed one ring heap, at run time.
+//       SPMD:   %[[ALLBYTES:.*]] = arith.muli %[[STEPS]], %{{.*}} : index
+//       SPMD:   %[[BOUND:.*]] = arith.cmpi slt, %{{.*}}, %[[ALLBYTES]] : index
 // Running state (m, l per lane slot: 4 blocks x 2 lanes x 16 floats; O: 4 x 16 rows).
 //       SPMD:   orch.scope ring <task_slots = 1, heap_bytes = 34816, dep_entries = 0> {
 //       SPMD:     %[[AM:.*]], %[[AS:.*]], %[[AO:.*]] = orch.alloc : !orch.tensor<128xf32>, !orch.tensor<128xf32>, !orch.tensor<64x128xf32>
@@ -45,6 +48,10 @@
 //       SPMD:         orch.submit aic(aic = @mqa_qk) blocks(4) args(in %[[Q]] : {{.*}}, in %[[K]] : {{.*}}, in %[[BT]] : {{.*}}, in %[[LENS]] : {{.*}}, out %[[S]] : {{.*}}) scalars(%[[J64]] : i64)
 //       SPMD:         orch.submit mix(aiv0 = @mqa_sm, aiv1 = @mqa_sm) blocks(4) args(in %[[S]] : {{.*}}, in %[[LENS]] : {{.*}}, out %[[P]] : {{.*}}, out %[[MI]] : {{.*}}, out %[[LI]] : {{.*}}) scalars(%[[J64]], %[[SCALE]] : i64, f32)
 //       SPMD:         orch.submit aic(aic = @mqa_pv) blocks(4) args(in %[[P]] : {{.*}}, in %[[V]] : {{.*}}, in %[[BT]] : {{.*}}, in %[[LENS]] : {{.*}}, out %[[OI]] : {{.*}}) scalars(%[[J64]] : i64)
+// Then the update waits for the previous step's update, bounding the run-ahead to about two steps.
+//       SPMD:         scf.if %[[BOUND]] {
+//  SPMD-NEXT:           orch.wait %[[AS]] : !orch.tensor<128xf32>
+//  SPMD-NEXT:         }
 //       SPMD:         orch.submit mix(aiv0 = @mqa_up, aiv1 = @mqa_up) blocks(4) args(in %[[MI]] : {{.*}}, in %[[LI]] : {{.*}}, in %[[OI]] : {{.*}}, in %[[LENS]] : {{.*}}, inout %[[AM]] : {{.*}}, inout %[[AS]] : {{.*}}, inout %[[AO]] : {{.*}}, out %[[OUT]] : {{.*}}) scalars(%[[J64]] : i64)
 //   SPMD-NOT:   func.func @mqa(
 // PERTILE-LABEL: func.func @mqa_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "per-tile"}
@@ -79,6 +86,7 @@
 //       PERTILE:                 orch.submit mix(aiv0 = @mqa_sm, aiv1 = @mqa_sm) args(in %[[S]] : {{.*}}, out %[[P]] : {{.*}}, out %[[MI]] : {{.*}}, out %[[LI]] : {{.*}}) scalars(%[[VALID64]], %{{.*}} : i64, f32)
 //       PERTILE:                 orch.submit aic(aic = @mqa_pv) args(in %[[P]] : {{.*}}, in %[[VV]] : {{.*}}, out %[[OI]] : !orch.tensor<16x128xf32>){{$}}
 //       PERTILE:               }
+//   PERTILE-NOT:               orch.wait
 //       PERTILE:               orch.submit mix(aiv0 = @mqa_up, aiv1 = @mqa_up) args(in %[[MI]] : {{.*}}, in %[[LI]] : {{.*}}, in %[[OI]] : {{.*}}, inout %[[AM]] : {{.*}}, inout %[[AS]] : {{.*}}, inout %[[AO]] : {{.*}}, out %[[OV]] : {{.*}}) scalars(%[[J64]], %[[N64]] : i64, i64)
 func.func private @mqa_qk() attributes {ptoattn.core_type = "aic"}
 func.func private @mqa_sm() attributes {ptoattn.core_type = "aiv"}

@@ -103,6 +103,17 @@ func.func @reads(%b: index, %j: index, %w: index) -> (i32, i32, f32) {
 
 // -----
 
+// Waiting for a runtime tensor's writers (bounds the orchestration's run-ahead).
+// CHECK-LABEL: func.func @wait
+//       CHECK:   orch.wait %{{.*}} : !orch.tensor<16x128xf32>
+func.func @wait() {
+  %s = orch.alloc : !orch.tensor<16x128xf32>
+  orch.wait %s : !orch.tensor<16x128xf32>
+  return
+}
+
+// -----
+
 // Every task kind and slot shape the runtime accepts, block counts as a
 // constant, a value or the default, and every direction and scalar type.
 func.func private @qk() attributes {ptoattn.core_type = "aic"}

@@ -169,6 +169,11 @@ def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
     A scope that exceeds `ring-task-window - 1` slots, `ring-heap` bytes or
     `ring-dep-pool` entries is an error naming the scope, the need and the
     limit.
+
+    Bounded run-ahead (`spmd`): when the KV steps' intermediates together
+    exceed `ring-heap` (computed at run time from the step count), each step
+    waits (`orch.wait` on the running sum) for the previous step's update
+    before submitting its own, so the orchestration never fills the heap.
   }];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"spmd\"",

@@ -101,6 +101,10 @@ LogicalResult OrchEmitter::emitOp(Operation *op) {
     emitRead(read);
     return success();
   }
+  if (auto wait = dyn_cast<orch::WaitOp>(op)) {
+    emitWait(wait);
+    return success();
+  }
   if (auto submit = dyn_cast<orch::SubmitOp>(op)) {
     emitSubmit(submit);
     return success();
@@ -301,6 +305,11 @@ void OrchEmitter::emitAlloc(orch::AllocOp op) {
           b, loc, TypeRange{emitc::OpaqueType::get(b.getContext(), "TaskOutputTensors")},
           "alloc_tensors", infos)
           .getResult(0);
+  // A failed allocation (e.g. the runtime's heap-deadlock report) returns no
+  // outputs; get_ref on it would end in an assertion instead of the report.
+  stopOnFailure(loc, "{}.empty()",
+                llvm::formatv("alloc_tensors of {0} buffer(s) failed", op.getNumResults()).str(),
+                outputs);
   for (auto [k, res] : llvm::enumerate(op.getResults())) {
     Value var = declare(loc, chipTensorType());
     verbatim(loc, llvm::formatv("{{} = {{}.get_ref({0});", k).str(), {var, outputs});
@@ -332,6 +341,15 @@ void OrchEmitter::emitRead(orch::ReadOp op) {
                                   ValueRange{rvalue(loc, op.getTensor()), idx}, args,
                                   b.getArrayAttr({TypeAttr::get(t)}))
           .getResult(0);
+}
+
+void OrchEmitter::emitWait(orch::WaitOp op) {
+  Location loc = op.getLoc();
+  auto type = cast<orch::ChipTensorType>(op.getTensor().getType());
+  Value idx = uint32Array(loc, SmallVector<int64_t>(type.getRank(), 0), {});
+  verbatim(loc, "// wait for the tensor's writers: bounds how far the orchestration runs ahead");
+  verbatim(loc, llvm::formatv("(void)get_tensor_data({{}, {0}, {{});", type.getRank()).str(),
+           {map.lookup(op.getTensor()), idx});
 }
 
 void OrchEmitter::emitSubmit(orch::SubmitOp op) {
@@ -405,4 +423,20 @@ void OrchEmitter::emitSubmit(orch::SubmitOp op) {
     break;
   }
   }
+  // A refused submission (pool or window deadlock, invalid arguments) marks the
+  // runtime fatal; later tasks would be dropped, so stop here with a message.
+  stopOnFailure(loc, "rt_is_fatal()",
+                "submitting task " + llvm::join(names, " + ") + " failed");
+}
+
+void OrchEmitter::stopOnFailure(Location loc, StringRef condition, StringRef what,
+                                ValueRange args) {
+  // With operands EmitC reads the text as a format string: a literal '{' is "{{".
+  StringRef open = args.empty() ? "{" : "{{";
+  verbatim(loc,
+           ("if (" + condition + ") " + open +
+            " rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \"ptoattn orchestration: " + what +
+            "; stopping (the runtime's report above says why)\"); return; }")
+               .str(),
+           args);
 }

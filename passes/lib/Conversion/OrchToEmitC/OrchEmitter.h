@@ -40,7 +40,12 @@ private:
   void emitAlloc(orch::AllocOp op);
   void emitView(orch::ViewOp op);
   void emitRead(orch::ReadOp op);
+  void emitWait(orch::WaitOp op);
   void emitSubmit(orch::SubmitOp op);
+  /// `if (condition) { rt_report_fatal(...); return; }`: the orchestration
+  /// stops with a message naming `what` failed. `condition` may hold `{}`
+  /// placeholders for `args`.
+  void stopOnFailure(Location loc, StringRef condition, StringRef what, ValueRange args = {});
 
   /// The C++-side type of a scalar MLIR type; `index` is `int64_t`.
   Type scalarType(Type type) const {

@@ -270,6 +270,31 @@ def Orch_ReadOp : Orch_Op<"read", [
 }
 
 //===----------------------------------------------------------------------===//
+// WaitOp
+//===----------------------------------------------------------------------===//
+
+def Orch_WaitOp : Orch_Op<"wait", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "block the orchestration until a runtime tensor's writers completed";
+  let description = [{
+    `(void)get_tensor_data(tensor, ndims, {0, ...})`: the orchestration waits,
+    as for `orch.read`, until the tensor's creator and every earlier writer the
+    runtime tracks have completed, and drops the value. It bounds how far the
+    orchestration runs ahead of the device, for example so that the scopes it
+    has opened never fill a ring's heap. It is declared as writing memory so
+    that it is neither removed nor moved across submissions.
+
+    Example:
+
+    ```mlir
+    orch.wait %acc_sum : !orch.tensor<1024xf32>
+    ```
+  }];
+
+  let arguments = (ins Orch_ChipTensorType:$tensor);
+  let assemblyFormat = "$tensor attr-dict `:` qualified(type($tensor))";
+}
+
+//===----------------------------------------------------------------------===//
 // SubmitOp
 //===----------------------------------------------------------------------===//
 
