@@ -29,6 +29,22 @@ def test_compile_run_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "check: ok" in capsys.readouterr().out
 
 
+def test_run_prints_modeled_time_and_writes_trace_and_swimlane(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    assert main(["compile", *REFERENCE_FLAGS, "-o", str(out)]) == 0
+    trace, png = tmp_path / "t.json", tmp_path / "s.png"
+    assert main(["run", str(out), "--context-lens", "33,1024,517,128", "--trace", str(trace),
+                 "--swimlane", str(png)]) == 0
+    text = capsys.readouterr().out
+    assert "modeled a2a3 time:" in text and "bound: " in text and "roofline" in text
+    assert "kernel paged_attention_qk_matmul: 32 invocations" in text
+    assert json.loads(trace.read_text())["traceEvents"]
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert main(["run", str(out), "--model-only"]) == 0
+    assert "modeled only" in capsys.readouterr().out
+
+
 def test_config_file_and_mlir_inputs(tmp_path: Path) -> None:
     cfg = tmp_path / "c.json"
     cfg.write_text(json.dumps({"batch": 2, "num_heads": 40, "num_kv_heads": 8, "head_dim": 128,
