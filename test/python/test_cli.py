@@ -96,6 +96,29 @@ def test_npz_inputs_with_float32_tensors(tmp_path: Path, capsys: pytest.CaptureF
     assert "context lengths: [40, 0]" in capsys.readouterr().out
 
 
+def test_npz_inputs_with_float16_tensors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """An f16 directory runs on an .npz of float16 arrays (np.save keeps float16 as it is).
+    The configuration is one of the end-to-end matrix's, so its kernels come from the cache."""
+    from ptoattn import PagedAttentionConfig
+    from ptoattn.reference import make_inputs
+
+    out = tmp_path / "out"
+    assert main(["compile", "--batch", "3", "--num-heads", "32", "--kv-heads", "8",
+                 "--head-dim", "64", "--block-size", "16", "--max-blocks", "6", "--dtype", "f16",
+                 "-o", str(out)]) == 0
+    config = PagedAttentionConfig(batch=3, num_heads=32, num_kv_heads=8, head_dim=64,
+                                  block_size=16, max_blocks_per_seq=6, dtype="f16")
+    inputs = make_inputs(config, 4, [95, 0, 17])
+    npz = tmp_path / "in.npz"
+    np.savez(npz, **{k: getattr(inputs, k) for k in ("query", "key_cache", "value_cache",
+                                                     "block_table", "context_lens")},
+             scale=np.float32(inputs.scale))
+    assert np.load(npz)["query"].dtype == np.float16
+    capsys.readouterr()
+    assert main(["run", str(out), "--inputs", str(npz)]) == 0
+    assert "PASS" in capsys.readouterr().out
+
+
 def test_float32_inputs_warn_only_when_rounding_changes_a_value() -> None:
     from ptoattn.runner import _as_storage
 
