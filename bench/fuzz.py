@@ -89,11 +89,15 @@ def config_campaign(count: int, at_seed: int, shapes: int, keep: Path) -> collec
                                        fuzzlib.invalid_shapes()))
     cases = _draw(strategy, count, at_seed + 1)
     counts: collections.Counter = collections.Counter()
+    ratios: list[float] = []
     worker = Worker()
     start = time.time()
     for i, case in enumerate(cases):
         outcome = worker.run(case)
         counts[outcome.kind] += 1
+        if outcome.kind == "accepted":
+            counts[f"accepted: {case.shape.dtype} {case.shape.strategy}"] += 1
+            ratios.append(float(outcome.detail.rsplit(" ", 1)[-1]))
         if outcome.kind == "rejected":
             counts["rejected: " + _rejection_kind(outcome.detail)] += 1
         if outcome.failed:
@@ -102,6 +106,9 @@ def config_campaign(count: int, at_seed: int, shapes: int, keep: Path) -> collec
         if (i + 1) % 25 == 0:
             print(f"[{time.time() - start:7.0f} s] {i + 1} cases: {dict(counts)}", flush=True)
     worker.pool.shutdown()
+    if ratios:
+        print(f"accepted cases: largest |error| / bound per case: median {sorted(ratios)[len(ratios) // 2]:.3g}, "
+              f"max {max(ratios):.3g}; distinct shapes {len({c.shape for c in cases})}")
     return counts
 
 
