@@ -175,7 +175,7 @@ KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy str
 
   if (spmd) {
     scalar(ScalarRole::KvStep);
-  } else if (stage == Stage::SoftmaxPrepare) {
+  } else if (stage == Stage::SoftmaxPrepare || stage == Stage::PVMatmul) {
     scalar(ScalarRole::ValidCols);
   } else if (stage == Stage::OnlineUpdate) {
     scalar(ScalarRole::KvStep);

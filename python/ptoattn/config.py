@@ -51,8 +51,12 @@ class PagedAttentionConfig:
             )
         if self.dtype not in ELEMENT_TYPES:
             raise ConfigError(f"dtype must be one of {', '.join(ELEMENT_TYPES)}, got {self.dtype!r}")
-        if self.scale is not None and not (math.isfinite(self.scale) and self.scale > 0):
-            raise ConfigError(f"scale must be a finite positive number, got {self.scale!r}")
+        # Any finite scale is computed correctly, zero and negative included (docs/inputs.md).
+        if self.scale is not None and not (
+            isinstance(self.scale, (int, float)) and not isinstance(self.scale, bool)
+            and math.isfinite(self.scale)
+        ):
+            raise ConfigError(f"scale must be a finite number, got {self.scale!r}")
 
     @property
     def cache_blocks(self) -> int:

@@ -4,7 +4,8 @@ The reference follows the blockwise form the generated kernels use, so that the 
 about 1e-3 rather than to the looser bound a plain softmax would need:
 
 * per KV block, ``S = scale * (Q . K^T)`` in fp32 (bf16 products are exact in fp32);
-* columns at or past the context length are masked;
+* rows of the cache at or past the context length are not read (a partly filled block's
+  tail may hold stale data, NaN and Inf included), and their score columns are masked;
 * ``softmax_prepare``: block-local row max ``m_i``, ``P = exp(S - m_i)`` rounded to the
   storage type (bf16 or f16, round-to-nearest-even, as the kernels' ``TCVT`` does),
   ``l_i = rowsum(P)`` summed over the rounded values, so the weights used by the PV matmul
@@ -227,12 +228,14 @@ def paged_attention(
     for i in range(steps):
         active = np.flatnonzero(lens > i * block_size)
         ids = block_table[active, i]
-        k = key_cache[ids].astype(np.float32)    # [n, block_size, kv_heads, head_dim]
-        v = value_cache[ids].astype(np.float32)
         valid = np.minimum(lens[active] - i * block_size, block_size)
+        mask = cols[None, :] >= valid[:, None]                    # [n, block_size]
+        # Rows at or past the context are never read: they may hold stale NaN or Inf.
+        live = ~mask[:, :, None, None]
+        k = np.where(live, key_cache[ids].astype(np.float32), np.float32(0))  # [n, bs, kvh, d]
+        v = np.where(live, value_cache[ids].astype(np.float32), np.float32(0))
 
         s = np.einsum("nkgd,nskd->nkgs", q[active], k, dtype=np.float32) * scale32
-        mask = cols[None, :] >= valid[:, None]                    # [n, block_size]
         s = np.where(mask[:, None, None, :], np.float32(-np.inf), s)
         m_i = s.max(axis=-1)
         p = round_to_storage(np.exp(s - m_i[..., None]), storage)

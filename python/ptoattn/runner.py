@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 import warnings
 from pathlib import Path
 
@@ -103,6 +104,9 @@ def check_inputs_fit(inputs: reference.PagedAttentionInputs, config: PagedAttent
             if array.shape[dim] != value:
                 raise InputError(f"{name} dim {dim} ({what}) is {array.shape[dim]} but the "
                                  f"directory was compiled for {value}")
+    if not math.isfinite(inputs.scale):
+        raise InputError(f"scale is {inputs.scale}: must be a finite number (any finite scale, "
+                         "zero and negative included, is computed exactly)")
     width = inputs.block_table.shape[1]
     if width > config.max_blocks_per_seq:
         raise InputError(f"block_table dim 1 (max_blocks_per_seq) is {width}, more than the "

@@ -5,6 +5,7 @@
 // RUN: ptoattn-opt %s --ptoattn-pipeline=strategy=per-tile > %t.pertile
 // RUN: mlir-translate --mlir-to-cpp --file-id=gqa_qk_matmul %t.spmd | FileCheck %s --check-prefix=QK
 // RUN: mlir-translate --mlir-to-cpp --file-id=gqa_softmax_prepare %t.spmd | FileCheck %s --check-prefix=SM
+// RUN: mlir-translate --mlir-to-cpp --file-id=gqa_pv_matmul %t.spmd | FileCheck %s --check-prefix=PV
 // RUN: mlir-translate --mlir-to-cpp --file-id=gqa_online_update %t.spmd | FileCheck %s --check-prefix=UP
 // RUN: mlir-translate --mlir-to-cpp --file-id=orchestration %t.spmd | FileCheck %s --check-prefix=ORCH
 // RUN: mlir-translate --mlir-to-cpp --file-id=orchestration %t.pertile | FileCheck %s --check-prefix=ORCHTILE
@@ -56,13 +57,23 @@ func.func @gqa(%q: tensor<3x40x128xbf16>, %k: tensor<?x64x8x128xbf16>, %v: tenso
 // SM:        TLOAD([[S]],
 // SM-NEXT:   set_flag(PIPE_MTE2, PIPE_V, EVENT_ID[[E:[0-7]]]);
 // SM-NEXT:   wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID[[E]]);
-// SM-NEXT:   TFILLPAD_INPLACE([[X]], [[S]]);
+// SM-NEXT:   TMULS([[S]], [[S]],
 // SM-NEXT:   pipe_barrier(PIPE_V);
-// SM-NEXT:   TMULS([[X]], [[X]],
+// SM-NEXT:   TFILLPAD_INPLACE([[X]], [[S]]);
 // SM:        TCVT({{v[0-9]+}}, [[X]], RoundMode::CAST_RINT);
 // SM:        set_flag(PIPE_V, PIPE_MTE3,
 // SM:        TSTORE(
 // SM:        pipe_sync();
+
+// The PV kernel: V's live rows are loaded through a valid-rows alias of the L1 tile, whose other rows
+// TFILLPAD (the one-type Mat overload, on MTE2) zeroes before the TMOV to L0B.
+// PV:        Tile<TileType::Mat, bfloat16_t, 64, 128, BLayout::ColMajor, 64, 128, SLayout::RowMajor, 512, PadValue::Zero> [[VM:v[0-9]+]];
+// PV:        Tile<TileType::Mat, bfloat16_t, 64, 128, BLayout::ColMajor, -1, 128, SLayout::RowMajor, 512, PadValue::Zero> [[VL:v[0-9]+]] = Tile<TileType::Mat, bfloat16_t, 64, 128, BLayout::ColMajor, -1, 128, SLayout::RowMajor, 512, PadValue::Zero>([[LIVE:v[0-9]+]]);
+// PV:        TLOAD([[VL]],
+// PV-NEXT:   TFILLPAD([[VL]], [[VL]]);
+// PV-NEXT:   set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID[[E:[0-7]]]);
+// PV:        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID[[E]]);
+// PV-NEXT:   TMOV({{v[0-9]+}}, [[VM]]);
 
 // Update lane: the lane's real rows stored through a run-time valid-rows alias.
 // UP:        get_sub_block_id(

@@ -49,8 +49,9 @@
 //       CHECK:     %[[ST:.*]] = aicore.tile valid(%[[VALID]]) : !aicore.tile<vec, 8x128xf32, valid = [8, ?]>
 //       CHECK:     %[[X:.*]] = aicore.tile_alias %[[ST]] : !aicore.tile<vec, 8x128xf32, valid = [8, ?]> -> !aicore.tile<vec, 8x128xf32, pad = min>
 //       CHECK:     aicore.tload ins(%[[SV]]
+// Scaled before masking: -inf times a zero or negative scale would be NaN or +inf.
+//       CHECK:     aicore.tmuls ins(%[[ST]], %[[SCALE]] : {{.*}}) outs(%[[ST]] : {{.*}})
 //       CHECK:     aicore.tfillpad_inplace ins(%[[ST]] : {{.*}}) outs(%[[X]] : {{.*}})
-//       CHECK:     aicore.tmuls ins(%[[X]], %[[SCALE]] : {{.*}}) outs(%[[X]] : {{.*}})
 //       CHECK:     aicore.trowmax ins(%[[X]] : {{.*}}) outs(%[[M:.*]] : !aicore.tile<vec, 8x1xf32, blayout = col_major>) tmp
 //       CHECK:     aicore.trowexpandsub ins(%[[X]], %[[M]] : {{.*}}) outs(%[[X]] : {{.*}})
 //       CHECK:     aicore.texp ins(%[[X]] : {{.*}}) outs(%[[X]] : {{.*}})
@@ -62,10 +63,17 @@
 //       CHECK:     aicore.tstore ins(%[[M]] : {{.*}}) outs(%[[MV]] : {{.*}})
 //       CHECK:     aicore.tstore ins(%[[SUM]] : {{.*}}) outs(%[[LV]] : {{.*}})
 // CHECK-LABEL: func.func @mqa_pv_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in probs", "in value_cache", "in block_table", "in context_lens", "out block_out", "i64 kv_step"]
+// Only the V rows below the context are loaded (min(len - 128 step, 128)); the rest of the
+// L1 tile is zeroed, so stale NaN/Inf past the context never meets P's zero columns.
+//       CHECK:     %[[LIVE:.*]] = arith.minsi
 //       CHECK:     aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x16x128xbf16>
-//       CHECK:     aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x128x128xbf16>
+//       CHECK:     %[[VV:.*]] = aicore.gm_view {{.*}} sizes(%[[LIVE]]) : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x?x128xbf16, {{.*}}>
 //       CHECK:     aicore.tile : !aicore.tile<mat, 16x128xbf16, blayout = col_major, slayout = row_major>
-//       CHECK:     aicore.tile : !aicore.tile<mat, 128x128xbf16, blayout = col_major, slayout = row_major>
+//       CHECK:     %[[VM:.*]] = aicore.tile : !aicore.tile<mat, 128x128xbf16, blayout = col_major, slayout = row_major, pad = zero>
+//       CHECK:     %[[VL:.*]] = aicore.tile_alias %[[VM]] valid(%[[LIVE]]) : {{.*}} -> !aicore.tile<mat, 128x128xbf16, valid = [?, 128], blayout = col_major, slayout = row_major, pad = zero>
+//       CHECK:     aicore.tload ins(%[[VV]] : {{.*}}) outs(%[[VL]] : {{.*}})
+//       CHECK:     aicore.tfillpad ins(%[[VL]] : {{.*}}) outs(%[[VL]] : {{.*}})
+//       CHECK:     aicore.tmov ins(%[[VM]] : {{.*}}) outs(%{{.*}} : !aicore.tile<right, 128x128xbf16>)
 //       CHECK:     aicore.tmatmul
 //       CHECK:     aicore.tstore
 // CHECK-LABEL: func.func @mqa_online_update() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in block_max", "in block_sum", "in block_out", "in context_lens", "inout acc_max", "inout acc_sum", "inout acc_out", "out out", "i64 kv_step"], ptoattn.lanes = 2 : i64
@@ -174,7 +182,7 @@ func.func @mqa(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %a
 //       CHECK:   aicore.tload ins(%{{.*}} : !aicore.gm<1x1x1x5x128xbf16>) outs(%[[ROWS]] : {{.*}})
 //       CHECK:   aicore.tmov ins(%[[QM]] : {{.*}}) outs(%{{.*}} : !aicore.tile<left, 16x128xbf16>)
 // CHECK-LABEL: func.func @gqa_pv_matmul()
-//       CHECK:   aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x64x128xbf16, stride = [65536, 65536, 65536, 1024, 1]>
+//       CHECK:   aicore.gm_view {{.*}} -> !aicore.gm<1x1x1x?x128xbf16, stride = [{{.*}}, 1024, 1]>
 // CHECK-LABEL: func.func @gqa_online_update()
 // Only rows 0..4 of lane 0 are heads: min(5 - 8 lane, 8) clamped at 0.
 //       CHECK:   %[[C5:.*]] = arith.constant 5 : index

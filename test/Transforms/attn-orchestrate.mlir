@@ -84,7 +84,8 @@
 //       PERTILE:                 %[[VALID64:.*]] = arith.index_cast %[[VALID]] : index to i64
 //       PERTILE:                 orch.submit aic(aic = @mqa_qk) args(in %[[QV]] : {{.*}}, in %[[KV]] : {{.*}}, out %[[S]] : !orch.tensor<16x128xf32>){{$}}
 //       PERTILE:                 orch.submit mix(aiv0 = @mqa_sm, aiv1 = @mqa_sm) args(in %[[S]] : {{.*}}, out %[[P]] : {{.*}}, out %[[MI]] : {{.*}}, out %[[LI]] : {{.*}}) scalars(%[[VALID64]], %{{.*}} : i64, f32)
-//       PERTILE:                 orch.submit aic(aic = @mqa_pv) args(in %[[P]] : {{.*}}, in %[[VV]] : {{.*}}, out %[[OI]] : !orch.tensor<16x128xf32>){{$}}
+// pv_matmul gets the block's live rows too: it zeroes the V rows past the context.
+//       PERTILE:                 orch.submit aic(aic = @mqa_pv) args(in %[[P]] : {{.*}}, in %[[VV]] : {{.*}}, out %[[OI]] : !orch.tensor<16x128xf32>) scalars(%[[VALID64]] : i64){{$}}
 //       PERTILE:               }
 //   PERTILE-NOT:               orch.wait
 //       PERTILE:               orch.submit mix(aiv0 = @mqa_up, aiv1 = @mqa_up) args(in %[[MI]] : {{.*}}, in %[[LI]] : {{.*}}, in %[[OI]] : {{.*}}, inout %[[AM]] : {{.*}}, inout %[[AS]] : {{.*}}, inout %[[AO]] : {{.*}}, out %[[OV]] : {{.*}}) scalars(%[[J64]], %[[N64]] : i64, i64)

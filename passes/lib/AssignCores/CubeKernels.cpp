@@ -3,7 +3,11 @@
 // qk_matmul: S = Q . K^T. The query rows are loaded into a zero-padded NZ Mat
 // tile (so a GQA group smaller than the tile multiplies as zero rows); the key
 // block is read through a DN view, which gives K^T without a transpose.
-// pv_matmul: O_i = P . V with V read row-wise (ND -> NZ).
+// pv_matmul: O_i = P . V with V read row-wise (ND -> NZ). Only the block's
+// rows below the context length are loaded and the rest of the L1 tile is
+// zeroed: the tail of a partly filled block may hold stale NaN or Inf, and
+// P's zero columns would not cancel them (0 x NaN = NaN). K needs no such
+// care: softmax_prepare never reads the score columns of those rows.
 //
 // Under spmd a block does nothing for a KV step past its sequence's end, so no
 // block-table entry beyond the sequence's blocks is ever read.
@@ -27,13 +31,15 @@ using Role = abi::TensorRole;
 namespace {
 
 /// Where one cube task works: its tile's index among the task's tiles (0 under
-/// per-tile), the element offsets of its query rows and cache block, and the
-/// query tile's real rows.
+/// per-tile), the element offsets of its query rows and cache block, the
+/// query tile's real rows and the cache block's rows below the context
+/// length (null when the kernel does not need them).
 struct CubeOperands {
   Value tileIndex;
   Value queryOffset;
   Value cacheOffset;
   OpFoldResult rows;
+  Value liveRows;
 };
 
 /// Element offset of tile `tileIndex` in a buffer of q_tile x `cols` tiles.
@@ -54,12 +60,17 @@ static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOpera
     if (!geo.hasStaticRowCount() && kb.sig.findTensor(Role::Query))
       rows = kb.tensorDim(Role::Query, 1);
     Value zero = ib.constant(0);
-    body({zero, zero, zero, rows});
+    Value liveRows;
+    if (kb.sig.findScalarArg(abi::ScalarRole::ValidCols))
+      liveRows = kb.scalarIndex(abi::ScalarRole::ValidCols);
+    body({zero, zero, zero, rows, liveRows});
     return;
   }
   BlockPosition pos = kb.blockPosition();
   Value step = kb.scalarIndex(abi::ScalarRole::KvStep);
-  Value steps = ib.ceilDiv(kb.contextLength(pos.seq), ib.constant(geo.blockSize));
+  Value length = kb.contextLength(pos.seq);
+  Value blockSize = ib.constant(geo.blockSize);
+  Value steps = ib.ceilDiv(length, blockSize);
   kb.ifThen(ib.less(step, steps), [&] {
     Value block = kb.cacheBlock(pos.seq, step);
     Value firstHead = geo.buildFirstHead(ib, pos.kvHead, pos.tile);
@@ -73,15 +84,18 @@ static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOpera
                                     pos.kvHead),
                              ib.constant(geo.headDim));
     ops.rows = geo.buildRowCount(ib, pos.tile);
+    ops.liveRows = ib.min(ib.sub(length, ib.mul(step, blockSize)), blockSize);
     body(ops);
   });
 }
 
 /// C = A . B from GM to GM on the cube: TLOAD the operands into their L1 tiles
-/// (A through `lhsLoad`, which may be a valid-rows view of `lhsMat`), TMOV them to
-/// L0A/L0B, TMATMUL into an f32 L0C tile, TSTORE it to `resultView`.
+/// (A through `lhsLoad`, which may be a valid-rows view of `lhsMat`; B through
+/// `rhsLoad`, which may be a valid-rows view of `rhsMat` whose other rows are
+/// then zeroed), TMOV them to L0A/L0B, TMATMUL into an f32 L0C tile, TSTORE it
+/// to `resultView`.
 static void emitCubeMatmul(KernelBuilder &kb, Value lhsView, Value lhsLoad, Value lhsMat,
-                           Value rhsView, Value rhsMat, Value resultView) {
+                           Value rhsView, Value rhsLoad, Value rhsMat, Value resultView) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
   auto lhsType = cast<TileType>(lhsMat.getType());
@@ -92,7 +106,9 @@ static void emitCubeMatmul(KernelBuilder &kb, Value lhsView, Value lhsLoad, Valu
   Value right = kb.declare(kb.tileType(TileLocation::Right, k, n, element));
   Value acc = kb.declare(kb.tileType(TileLocation::Acc, m, n, b.getF32Type()));
   aicore::TLoadOp::create(b, loc, lhsView, lhsLoad);
-  aicore::TLoadOp::create(b, loc, rhsView, rhsMat);
+  aicore::TLoadOp::create(b, loc, rhsView, rhsLoad);
+  if (rhsLoad != rhsMat)
+    aicore::TFillPadOp::create(b, loc, rhsLoad, rhsLoad);
   aicore::TMovOp::create(b, loc, lhsMat, left);
   aicore::TMovOp::create(b, loc, rhsMat, right);
   aicore::TMatmulOp::create(b, loc, left, right, acc);
@@ -129,7 +145,7 @@ void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
                                               queryMat, rowOperands);
     // ZN: the layout a DN (transposed) load produces.
     Value keyMat = kb.declare(kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor));
-    emitCubeMatmul(kb, query, queryLoad, queryMat, keyT, keyMat, scores);
+    emitCubeMatmul(kb, query, queryLoad, queryMat, keyT, keyMat, keyMat, scores);
   });
 }
 
@@ -143,12 +159,16 @@ void assign_cores::buildPVMatmulKernel(KernelBuilder &kb) {
     Value probs = kb.view(kb.tensorPtr(Role::Probs, element), tileOffset(kb, ops.tileIndex, bs),
                           kb.regionType(q, bs, bs, element));
     Value value = kb.view(kb.tensorPtr(Role::ValueCache, element), ops.cacheOffset,
-                          kb.regionType(bs, d, geo.numKvHeads * d, element));
+                          kb.regionType(ShapedType::kDynamic, d, geo.numKvHeads * d, element),
+                          ops.liveRows);
     Value out = kb.view(kb.tensorPtr(Role::BlockOut, f32), tileOffset(kb, ops.tileIndex, d),
                         kb.regionType(q, d, d, f32));
 
     Value probsMat = kb.declare(kb.nzMatTile(q, bs, element));
-    Value valueMat = kb.declare(kb.nzMatTile(bs, d, element));
-    emitCubeMatmul(kb, probs, probsMat, probsMat, value, valueMat, out);
+    TileType valueMatType = kb.withPad(kb.nzMatTile(bs, d, element), PadValue::Zero);
+    Value valueMat = kb.declare(valueMatType);
+    Value liveValue = aicore::TileAliasOp::create(
+        b, kb.loc, kb.withValid(valueMatType, ShapedType::kDynamic, d), valueMat, ops.liveRows);
+    emitCubeMatmul(kb, probs, probsMat, probsMat, value, liveValue, valueMat, out);
   });
 }

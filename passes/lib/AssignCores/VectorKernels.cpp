@@ -75,8 +75,10 @@ void assign_cores::buildSoftmaxPrepareKernel(KernelBuilder &kb) {
     Value sumView = columnView(kb, Role::BlockSum, region.slot);
 
     TileType full = kb.tileType(TileLocation::Vec, rows, bs, f32);
-    // Only the valid columns are loaded; the same bytes seen with a -inf pad
-    // value are masked by tfillpad_inplace, so exp() makes them exactly 0.
+    // Only the valid columns are loaded and scaled; the same bytes seen with a
+    // -inf pad value are then masked by tfillpad_inplace, so exp() makes them
+    // exactly 0. Scaling after the mask would turn -inf into NaN (scale 0) or
+    // +inf (a negative scale).
     Value s = kb.declare(kb.withValid(full, rows, ShapedType::kDynamic), validCols);
     Value x = aicore::TileAliasOp::create(b, loc, kb.withPad(full, PadValue::Min), s, ValueRange());
     Value tmp = kb.declare(full);
@@ -87,8 +89,8 @@ void assign_cores::buildSoftmaxPrepareKernel(KernelBuilder &kb) {
     Value pRounded = kb.declare(full);
 
     aicore::TLoadOp::create(b, loc, scores, s);
+    aicore::TMulSOp::create(b, loc, s, scale, s);
     aicore::TFillPadInplaceOp::create(b, loc, s, x);
-    aicore::TMulSOp::create(b, loc, x, scale, x);
     aicore::TRowMaxOp::create(b, loc, x, rowMax, tmp);
     aicore::TRowExpandSubOp::create(b, loc, x, rowMax, x, /*tmp=*/Value());
     aicore::TExpOp::create(b, loc, x, x);

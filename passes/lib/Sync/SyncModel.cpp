@@ -89,8 +89,11 @@ static std::optional<Pipe> getPipe(Operation *op) {
       .Case<TExpandSOp>([](TExpandSOp fill) {
         return locationOf(fill.getDst()) == TileLocation::Vec ? Pipe::V : Pipe::MTE2;
       })
+      .Case<TFillPadOp>([](TFillPadOp fill) {
+        return locationOf(fill.getDst()) == TileLocation::Vec ? Pipe::V : Pipe::MTE2;
+      })
       .Case<TAddOp, TSubOp, TMulOp, TMaxOp, TMulSOp, TAddSOp, TExpOp, TCvtOp, TRowMaxOp,
-            TRowSumOp, TRowExpandSubOp, TRowExpandMulOp, TRowExpandDivOp, TFillPadOp,
+            TRowSumOp, TRowExpandSubOp, TRowExpandMulOp, TRowExpandDivOp,
             TFillPadInplaceOp>([](auto) { return Pipe::V; })
       .Default([](Operation *) { return std::nullopt; });
 }

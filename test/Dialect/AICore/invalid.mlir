@@ -499,9 +499,34 @@ func.func @treshape_boxed(%a: !aicore.tile<mat, 16x128xbf16>) {
 // -----
 
 // aicore.tfillpad and aicore.tfillpad_inplace.
-func.func @tfillpad_location(%a: !aicore.tile<mat, 16x128xf32>, %b: !aicore.tile<mat, 16x128xf32, pad = zero>) {
-  // expected-error @+1 {{'aicore.tfillpad' op src must be a vec tile, got mat}}
-  aicore.tfillpad ins(%a : !aicore.tile<mat, 16x128xf32>) outs(%b : !aicore.tile<mat, 16x128xf32, pad = zero>)
+func.func @tfillpad_location(%a: !aicore.tile<left, 16x128xbf16>, %b: !aicore.tile<left, 16x128xbf16, pad = zero>) {
+  // expected-error @+1 {{'aicore.tfillpad' op src must be a vec or mat tile, got left}}
+  aicore.tfillpad ins(%a : !aicore.tile<left, 16x128xbf16>) outs(%b : !aicore.tile<left, 16x128xbf16, pad = zero>)
+  return
+}
+
+// -----
+
+// A mat tfillpad zeroes one NZ tile in place (PTO-ISA's one-type L1 overload).
+func.func @tfillpad_mat_two_types(%a: !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, valid = [?, 64]>, %b: !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, pad = zero>) {
+  // expected-error @+1 {{'aicore.tfillpad' op a mat tfillpad zeroes one tile in place: src and dst must have the same type}}
+  aicore.tfillpad ins(%a : !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, valid = [?, 64]>) outs(%b : !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, pad = zero>)
+  return
+}
+
+// -----
+
+func.func @tfillpad_mat_nd(%a: !aicore.tile<mat, 128x64xbf16, valid = [?, 64], pad = zero>) {
+  // expected-error @+1 {{'aicore.tfillpad' op a mat tfillpad needs an nz tile (blayout = col_major, slayout = row_major), got nd}}
+  aicore.tfillpad ins(%a : !aicore.tile<mat, 128x64xbf16, valid = [?, 64], pad = zero>) outs(%a : !aicore.tile<mat, 128x64xbf16, valid = [?, 64], pad = zero>)
+  return
+}
+
+// -----
+
+func.func @tfillpad_mat_min(%a: !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, valid = [?, 64], pad = min>) {
+  // expected-error @+1 {{'aicore.tfillpad' op a mat tfillpad fills with zero: pad must be zero or null}}
+  aicore.tfillpad ins(%a : !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, valid = [?, 64], pad = min>) outs(%a : !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, pad = min, valid = [?, 64]>)
   return
 }
 

@@ -325,3 +325,13 @@ func.func @tile_aliases(%rows: index, %cols: index) {
       : !aicore.tile<vec, 8x128xf32, valid = [8, ?]> -> !aicore.tile<vec, 8x128xf32, pad = min>
   return
 }
+
+// -----
+
+// The L1 form of tfillpad: one NZ tile, zeroed outside its valid rows.
+// CHECK-LABEL: func.func @tfillpad_mat_in_place
+//       CHECK:   aicore.tfillpad ins(%[[V:.*]] : !aicore.tile<mat, 128x64xbf16, valid = [?, 64], blayout = col_major, slayout = row_major, pad = zero>) outs(%[[V]] : {{.*}})
+func.func @tfillpad_mat_in_place(%v: !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, valid = [?, 64], pad = zero>) {
+  aicore.tfillpad ins(%v : !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, valid = [?, 64], pad = zero>) outs(%v : !aicore.tile<mat, 128x64xbf16, blayout = col_major, slayout = row_major, valid = [?, 64], pad = zero>)
+  return
+}

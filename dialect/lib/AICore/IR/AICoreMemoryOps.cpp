@@ -390,8 +390,28 @@ static LogicalResult verifyFillPad(Operation *op, const NamedTile &src, const Na
   return success();
 }
 
+/// PTO-ISA's L1 form, `TFILLPAD(t, t)`: zeroes an NZ mat tile outside its
+/// valid region (on a2a3 the DMA engine writes the constant). One tile type
+/// for both operands, as the instruction's single template parameter demands.
+static LogicalResult verifyMatFillPad(Operation *op, const NamedTile &src, const NamedTile &dst) {
+  if (src.type != dst.type)
+    return op->emitOpError() << "a mat tfillpad zeroes one tile in place: src and dst must "
+                                "have the same type";
+  if (dst.type.getLayoutName() != "nz")
+    return op->emitOpError() << "a mat tfillpad needs an nz tile (blayout = col_major, "
+                                "slayout = row_major), got " << dst.type.getLayoutName();
+  if (dst.type.getPad() != PadValue::Zero && dst.type.getPad() != PadValue::Null)
+    return op->emitOpError() << "a mat tfillpad fills with zero: pad must be zero or null";
+  return success();
+}
+
 LogicalResult TFillPadOp::verify() {
-  return verifyFillPad(*this, named("src", getSrc()), named("dst", getDst()));
+  NamedTile src = named("src", getSrc()), dst = named("dst", getDst());
+  if (failed(verifyLocation(*this, src, {TileLocation::Vec, TileLocation::Mat})))
+    return failure();
+  if (src.type.getLocation() == TileLocation::Mat)
+    return verifyMatFillPad(*this, src, dst);
+  return verifyFillPad(*this, src, dst);
 }
 
 LogicalResult TFillPadInplaceOp::verify() {

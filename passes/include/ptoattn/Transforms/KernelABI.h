@@ -77,7 +77,8 @@ llvm::StringRef getTensorRoleName(TensorRole role);
 enum class ScalarRole {
   KvStep,    ///< index j of the KV block
   NumSteps,  ///< KV blocks of the tile's sequence, ceil(len / block_size) (per-tile)
-  ValidCols, ///< columns of the block below the context length (per-tile)
+  ValidCols, ///< rows of the block below the context length: the valid score
+             ///< columns of softmax_prepare, the live V rows of pv_matmul (per-tile)
   Scale,     ///< softmax scale, fp32 bits
 };
 llvm::StringRef getScalarRoleName(ScalarRole role);

@@ -259,12 +259,24 @@ inline void TRESHAPE(DstT &dst, SrcT &src, Ev &...) {
 
 // TFILLPAD: copy src's valid region into dst and fill the rest of dst's valid region with
 // dst's pad value. TFILLPAD_INPLACE is the same with dst and src on the same bytes.
+// PTO-ISA's one-type Mat (L1) overload, TFILLPAD(t, t), zeroes the whole tile outside its
+// valid region.
 template <typename DstT, typename SrcT, typename... Ev>
 inline void TFILLPAD(DstT &dst, SrcT &src, Ev &...) {
     using T = typename DstT::DType;
     static_assert(std::is_same_v<T, typename SrcT::DType>, "TFILLPAD: element types differ");
     static_assert(DstT::Loc == SrcT::Loc, "TFILLPAD: both tiles must be in the same location");
     sim::count_instr();
+    if constexpr (DstT::Loc == TileType::Mat && std::is_same_v<DstT, SrcT>) {
+        static_assert(!DstT::isRowMajor && DstT::SFractal == SLayout::RowMajor,
+                      "TFILLPAD: a Mat tile must be NZ");
+        static_assert(DstT::PadVal == PadValue::Zero || DstT::PadVal == PadValue::Null,
+                      "TFILLPAD: a Mat tile is filled with zero");
+        if (static_cast<const void *>(dst.data()) != static_cast<const void *>(src.data()))
+            sim::report(sim::SEV_ERROR, "tfillpad", "TFILLPAD: a Mat tile is filled in place");
+        sim::fill_outside_valid(dst, src.GetValidRow(), src.GetValidCol(), T(0));
+        return;
+    }
     const T pad = sim::pad_value<T>(DstT::PadVal);
     const unsigned sr = src.GetValidRow(), sc = src.GetValidCol();
     const unsigned dr = dst.GetValidRow(), dc = dst.GetValidCol();

@@ -358,6 +358,12 @@ def AICore_TFillPadOp : AICore_UnaryTileOp<"tfillpad"> {
     destination's valid region is set to the destination's pad value, which
     must not be `null`.
 
+    On a `mat` tile (PTO-ISA's L1 overload, run by the DMA engine: pipe
+    MTE2), `src` and `dst` are the same NZ tile and every element outside its
+    valid region is set to zero; pad must be `zero` or `null`. The PV matmul
+    uses it to zero the rows of a V block past the context, which may hold
+    stale NaN or Inf.
+
     Example:
 
     ```mlir
