@@ -21,7 +21,7 @@ from mlir import ir
 from mlir.passmanager import PassManager
 
 from ptoattn import __version__
-from ptoattn.config import PagedAttentionConfig
+from ptoattn.config import PagedAttentionConfig, default_context_lens
 from ptoattn.errors import PTOAttnError
 from ptoattn.errors import ConfigError
 from ptoattn.options import RUNTIME_RING_DEFAULTS, CompileOptions
@@ -306,8 +306,6 @@ def compile(  # noqa: A001  (the API the issue names)
 def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Path,
                     options: CompileOptions, name: str, context_lens: list[int] | None,
                     inspect: Inspection) -> CompileResult:
-    from ptoattn.reference import make_inputs
-
     if not name.isidentifier():
         raise ConfigError(f"name must be a C/Python identifier, got {name!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -345,9 +343,7 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         KernelFile(kname, ids[kname], kernels[kname].core_type, out_dir / paths[kname],
                    kernels[kname].arguments)
         for kname in sorted(kernels, key=lambda k: ids[k]))
-    lens = context_lens
-    if lens is None:
-        lens = [int(x) for x in make_inputs(config, 0).context_lens]
+    lens = context_lens if context_lens is not None else default_context_lens(config)
     runtime_env = _runtime_env(rings)
     scene = SceneTest(
         class_name="Test" + "".join(part.capitalize() for part in name.split("_")),

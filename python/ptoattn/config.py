@@ -8,7 +8,7 @@ from typing import Literal
 
 from ptoattn.errors import ConfigError
 
-__all__ = ["PagedAttentionConfig", "ELEMENT_TYPES"]
+__all__ = ["PagedAttentionConfig", "ELEMENT_TYPES", "default_context_lens"]
 
 ElementType = Literal["bf16", "f16"]
 ELEMENT_TYPES: tuple[str, ...] = ("bf16", "f16")
@@ -19,8 +19,9 @@ class PagedAttentionConfig:
     """Shapes of one paged decode-attention problem.
 
     ``max_blocks_per_seq`` is the width of the block table; ``num_blocks`` the number of
-    blocks in the KV cache (defaults to ``batch * max_blocks_per_seq``, one private block per
-    table entry). This class only checks that the problem is well formed; whether the a2a3
+    blocks in the KV cache (``cache_blocks`` defaults to ``batch * max_blocks_per_seq``, one
+    private block per table entry; generated inputs are instead sized by the blocks their
+    lengths need, see ``reference.make_inputs``). This class only checks that the problem is well formed; whether the a2a3
     target and the pipeline support it is decided by the ``attn-check-target`` pass.
     """
 
@@ -77,3 +78,16 @@ class PagedAttentionConfig:
     def softmax_scale(self) -> float:
         """The scale applied to Q.K^T: the given one, else 1/sqrt(head_dim)."""
         return self.scale if self.scale is not None else 1.0 / math.sqrt(self.head_dim)
+
+
+def default_context_lens(config: PagedAttentionConfig) -> list[int]:
+    """Ragged lengths for a compiled directory's scene test when none are given.
+
+    A formula, not a draw from generated inputs, so that compiling costs nothing that grows
+    with the cache: sequence ``b`` gets ``L - (b * s) mod (L + 1)`` with ``L`` the longest
+    context the table holds and stride ``s = L // 3 + block_size // 2 + 1``. Sequence 0 fills
+    its table, and the others mostly end inside a block (a partly filled last block).
+    """
+    longest = config.max_context_len
+    stride = longest // 3 + config.block_size // 2 + 1
+    return [longest - (b * stride) % (longest + 1) for b in range(config.batch)]

@@ -40,6 +40,7 @@ from ptoattn.errors import InputError
 __all__ = [
     "PagedAttentionInputs",
     "make_inputs",
+    "SPARE_BLOCKS",
     "validate_inputs",
     "paged_attention",
     "round_to_bf16",
@@ -67,6 +68,10 @@ class PagedAttentionInputs(NamedTuple):
     scale: float
 
 
+# Cache blocks make_inputs adds beyond what the lengths need when num_blocks is not given.
+SPARE_BLOCKS = 4
+
+
 def round_to_bf16(x: np.ndarray) -> np.ndarray:
     """Round fp32 values to bf16 (round-to-nearest-even) and return them as fp32."""
     return round_to_storage(x, np.dtype(bfloat16))
@@ -92,11 +97,15 @@ def make_inputs(
     edge cases (0, a multiple of block_size, the maximum) mixed in. Block-table entries past a
     sequence's last used block are -1, which the kernels never read. With ``duplicate_blocks``
     some table entries point at the same cache block (prefix sharing).
+
+    The cache has ``config.num_blocks`` blocks when that is given, else the blocks the
+    lengths need plus ``SPARE_BLOCKS`` that no sequence uses: sized by the contexts, not by
+    batch x max_blocks_per_seq (which for batch 256 x 256 blocks would be 16 GiB).
     """
     rng = np.random.default_rng(seed)
     storage = _STORAGE_DTYPES[config.dtype]
     b, h, d = config.batch, config.num_heads, config.head_dim
-    nb, bs, kvh, mb = config.cache_blocks, config.block_size, config.num_kv_heads, config.max_blocks_per_seq
+    bs, kvh, mb = config.block_size, config.num_kv_heads, config.max_blocks_per_seq
 
     if context_lens is None:
         choices = [0, bs, config.max_context_len, max(1, config.max_context_len // 2 + 1)]
@@ -111,6 +120,7 @@ def make_inputs(
     lens = lens.astype(np.int32)
 
     used = -(-lens.astype(np.int64) // bs)  # blocks each sequence reads
+    nb = config.num_blocks if config.num_blocks is not None else int(used.sum()) + SPARE_BLOCKS
     if int(used.sum()) > nb and not duplicate_blocks:
         raise InputError(
             f"num_blocks: the contexts need {int(used.sum())} distinct cache blocks but the cache "

@@ -111,7 +111,9 @@ def test_make_inputs_is_reproducible_and_in_target_order() -> None:
     for x, y in zip(a[:6], b[:6]):
         assert x.dtype == y.dtype and np.array_equal(x.view(np.uint8), y.view(np.uint8))
     assert a.query.dtype == ref.bfloat16 and a.query.shape == (3, 8, 32)
-    assert a.key_cache.shape == (12, 16, 2, 32)
+    # Sized by the blocks the lengths need, plus the spare ones.
+    needed = int(sum(-(-int(n) // 16) for n in a.context_lens))
+    assert a.key_cache.shape == (needed + ref.SPARE_BLOCKS, 16, 2, 32)
     assert a.block_table.dtype == np.int32 and a.context_lens.dtype == np.int32
     assert a.out.dtype == np.float32 and not a.out.any()
     assert a.scale == pytest.approx(32 ** -0.5)
@@ -128,7 +130,7 @@ def test_make_inputs_is_reproducible_and_in_target_order() -> None:
 )
 def test_unsafe_inputs_are_rejected(mutate, message: str) -> None:
     config = PagedAttentionConfig(batch=2, num_heads=4, num_kv_heads=1, head_dim=16,
-                                  block_size=16, max_blocks_per_seq=4)
+                                  block_size=16, max_blocks_per_seq=4, num_blocks=8)
     inputs = ref.make_inputs(config, seed=0, context_lens=[64, 20])
     mutate(inputs)
     with pytest.raises(InputError, match=message):

@@ -274,6 +274,10 @@ inline void TFILLPAD(DstT &dst, SrcT &src, Ev &...) {
                       "TFILLPAD: a Mat tile is filled with zero");
         if (static_cast<const void *>(dst.data()) != static_cast<const void *>(src.data()))
             sim::report(sim::SEV_ERROR, "tfillpad", "TFILLPAD: a Mat tile is filled in place");
+        // The DMA engine writes the constant (MTE2), at the GM->L1 rate for want of a figure.
+        const uint64_t padded = uint64_t(DstT::Rows - src.GetValidRow()) * DstT::Cols * sizeof(T);
+        sim::charge(PIPE_MTE2, sim::cost::transfer_cycles(padded, sim::cost::kGmToL1GiBs));
+        if (sim::model_only()) return;
         sim::fill_outside_valid(dst, src.GetValidRow(), src.GetValidCol(), T(0));
         return;
     }
