@@ -100,10 +100,11 @@ func.func @both_shape_errors_reported(%q: tensor<4x16x100xbf16>, %k: tensor<?x10
 
 // -----
 
-// head_dim 256 with 256-row blocks: the K^T and V tiles need 128 KB of the 64 KB L0B.
+// head_dim 256 with 256-row blocks: the K^T and V tiles need 128 KB of the 64 KB L0B. Each
+// message states the rule and the parameters to change.
 func.func @k_and_v_tiles_overflow_l0b(%q: tensor<4x16x256xbf16>, %k: tensor<?x256x1x256xbf16>, %v: tensor<?x256x1x256xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x256xf32> {
-  // expected-error @+2 {{qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 bf16: 131072) but L0B holds 65536}}
-  // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (V tile 256x256 bf16: 131072) but L0B holds 65536}}
+  // expected-error @+2 {{qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 bf16: 131072) but L0B holds 65536: head_dim x block_size must be at most 32768; change head_dim or block_size}}
+  // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (V tile 256x256 bf16: 131072) but L0B holds 65536: block_size x head_dim must be at most 32768; change block_size or head_dim}}
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
       : (tensor<4x16x256xbf16>, tensor<?x256x1x256xbf16>, tensor<?x256x1x256xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x256xf32>
   return %out : tensor<4x16x256xf32>
@@ -118,4 +119,34 @@ func.func @f16_k_and_v_tiles_overflow_l0b(%q: tensor<4x16x256xf16>, %k: tensor<?
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
       : (tensor<4x16x256xf16>, tensor<?x256x1x256xf16>, tensor<?x256x1x256xf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x256xf32>
   return %out : tensor<4x16x256xf32>
+}
+
+// -----
+
+// Extents the runtime's uint32 tensor descriptors cannot hold are rejected, naming the
+// parameter and the limit (g++ would otherwise refuse the emitted uint32_t shape arrays).
+func.func @num_heads_beyond_uint32(%q: tensor<4x4294967296x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x4294967296x128xf32> {
+  // expected-error @+1 {{num_heads 4294967296 is too large: the runtime holds tensor extents as uint32, so it must be at most 4294967295}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x4294967296x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x4294967296x128xf32>
+  return %out : tensor<4x4294967296x128xf32>
+}
+
+// -----
+
+func.func @static_cache_of_2_to_62_blocks(%q: tensor<4x16x128xbf16>, %k: tensor<4611686018427387904x128x1x128xbf16>, %v: tensor<4611686018427387904x128x1x128xbf16>, %bt: tensor<4x8xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x128xf32> {
+  // expected-error @+1 {{num_blocks (key_cache dim 0) 4611686018427387904 is too large: the runtime holds tensor extents as uint32, so it must be at most 4294967295}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x16x128xbf16>, tensor<4611686018427387904x128x1x128xbf16>, tensor<4611686018427387904x128x1x128xbf16>, tensor<4x8xi32>, tensor<4xi32>, f32) -> tensor<4x16x128xf32>
+  return %out : tensor<4x16x128xf32>
+}
+
+// -----
+
+// Each extent fits, but the row stride num_heads x head_dim = 2^33 does not.
+func.func @row_stride_beyond_uint32(%q: tensor<4x67108864x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x67108864x128xf32> {
+  // expected-error @+1 {{num_heads x head_dim (the row stride of query and out) is too large: the runtime holds element strides as uint32, so it must be at most 4294967295}}
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<4x67108864x128xbf16>, tensor<?x128x1x128xbf16>, tensor<?x128x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x67108864x128xf32>
+  return %out : tensor<4x67108864x128xf32>
 }

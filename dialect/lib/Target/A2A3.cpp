@@ -102,39 +102,42 @@ mlir::ptoattn::target::getTileDemands(const AttentionShape &shape, int64_t query
   const llvm::StringRef el = shape.elementTypeName;
   llvm::SmallVector<TileDemand> demands;
   auto add = [&](llvm::StringRef stage, Buffer buffer, llvm::StringRef what, int64_t rows,
-                 int64_t cols, int64_t bytes, llvm::StringRef type) {
+                 llvm::StringRef rowsParam, int64_t cols, llvm::StringRef colsParam,
+                 int64_t bytes, llvm::StringRef type) {
     demands.push_back({stage, buffer, describeTile(what, rows, cols, type),
-                       getTileBytes(rows, cols, bytes)});
+                       getTileBytes(rows, cols, bytes), rowsParam, colsParam, bytes});
   };
+  const llvm::StringRef Q = "q_tile", D = "head_dim", BS = "block_size", LANE = "q_tile/2",
+                        COL = "8";
 
   // S = Q . K^T on the cube: operands staged in L1, then L0A/L0B; S accumulates in L0C.
-  add("qk_matmul", Buffer::L1, "Q tile", q, d, e, el);
-  add("qk_matmul", Buffer::L1, "K tile", bs, d, e, el);
-  add("qk_matmul", Buffer::L0A, "Q tile", q, d, e, el);
-  add("qk_matmul", Buffer::L0B, "K^T tile", d, bs, e, el);
-  add("qk_matmul", Buffer::L0C, "S tile", q, bs, f32, "f32");
+  add("qk_matmul", Buffer::L1, "Q tile", q, Q, d, D, e, el);
+  add("qk_matmul", Buffer::L1, "K tile", bs, BS, d, D, e, el);
+  add("qk_matmul", Buffer::L0A, "Q tile", q, Q, d, D, e, el);
+  add("qk_matmul", Buffer::L0B, "K^T tile", d, D, bs, BS, e, el);
+  add("qk_matmul", Buffer::L0C, "S tile", q, Q, bs, BS, f32, "f32");
 
   // O_i = P . V on the cube.
-  add("pv_matmul", Buffer::L1, "P tile", q, bs, e, el);
-  add("pv_matmul", Buffer::L1, "V tile", bs, d, e, el);
-  add("pv_matmul", Buffer::L0A, "P tile", q, bs, e, el);
-  add("pv_matmul", Buffer::L0B, "V tile", bs, d, e, el);
-  add("pv_matmul", Buffer::L0C, "O tile", q, d, f32, "f32");
+  add("pv_matmul", Buffer::L1, "P tile", q, Q, bs, BS, e, el);
+  add("pv_matmul", Buffer::L1, "V tile", bs, BS, d, D, e, el);
+  add("pv_matmul", Buffer::L0A, "P tile", q, Q, bs, BS, e, el);
+  add("pv_matmul", Buffer::L0B, "V tile", bs, BS, d, D, e, el);
+  add("pv_matmul", Buffer::L0C, "O tile", q, Q, d, D, f32, "f32");
 
   // softmax_prepare per lane: S in, exp(S - m) in fp32, P rounded, row max/sum
   // columns, and the reduction temporary.
-  add("softmax_prepare", Buffer::UB, "S rows", laneRows, bs, f32, "f32");
-  add("softmax_prepare", Buffer::UB, "exp(S - m) rows", laneRows, bs, f32, "f32");
-  add("softmax_prepare", Buffer::UB, "P rows", laneRows, bs, e, el);
-  add("softmax_prepare", Buffer::UB, "reduction scratch", laneRows, bs, f32, "f32");
-  add("softmax_prepare", Buffer::UB, "row max", laneRows, col, f32, "f32");
-  add("softmax_prepare", Buffer::UB, "row sum", laneRows, col, f32, "f32");
+  add("softmax_prepare", Buffer::UB, "S rows", laneRows, LANE, bs, BS, f32, "f32");
+  add("softmax_prepare", Buffer::UB, "exp(S - m) rows", laneRows, LANE, bs, BS, f32, "f32");
+  add("softmax_prepare", Buffer::UB, "P rows", laneRows, LANE, bs, BS, e, el);
+  add("softmax_prepare", Buffer::UB, "reduction scratch", laneRows, LANE, bs, BS, f32, "f32");
+  add("softmax_prepare", Buffer::UB, "row max", laneRows, LANE, col, COL, f32, "f32");
+  add("softmax_prepare", Buffer::UB, "row sum", laneRows, LANE, col, COL, f32, "f32");
 
   // online_update per lane: running O and the block's O_i, plus seven per-row
   // scalar columns (m, l, m_i, l_i, m_new, alpha, beta).
-  add("online_update", Buffer::UB, "O accumulator rows", laneRows, d, f32, "f32");
-  add("online_update", Buffer::UB, "O_i rows", laneRows, d, f32, "f32");
+  add("online_update", Buffer::UB, "O accumulator rows", laneRows, LANE, d, D, f32, "f32");
+  add("online_update", Buffer::UB, "O_i rows", laneRows, LANE, d, D, f32, "f32");
   for (llvm::StringRef what : {"m", "l", "m_i", "l_i", "m_new", "alpha", "beta"})
-    add("online_update", Buffer::UB, what, laneRows, col, f32, "f32");
+    add("online_update", Buffer::UB, what, laneRows, LANE, col, COL, f32, "f32");
   return demands;
 }

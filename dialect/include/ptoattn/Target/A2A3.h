@@ -102,6 +102,11 @@ struct TileDemand {
   /// What the tile holds, e.g. "K^T tile 128x128 bf16".
   std::string contents;
   int64_t bytes;
+  /// The extents as the user sets them ("head_dim", "block_size", "q_tile",
+  /// "q_tile/2", or a constant), and the element size: the tile takes about
+  /// rows x cols x elementBytes bytes. Diagnostics state their rule in these.
+  llvm::StringRef rowsParam, colsParam;
+  int64_t elementBytes;
 };
 
 /// The tiles each stage keeps live at once, single-buffered. Vector stages are

@@ -21,8 +21,13 @@ def AttnCheckTarget : Pass<"attn-check-target"> {
     * `head_dim` must be a multiple of 16 (the cube fractal) and at most 256;
     * `block_size` must be one of 16, 32, 64, 128, 256;
     * the `q-tile` option must be 0 (automatic), 16, 32 or 64;
+    * every static extent, and the row strides `num_heads x head_dim` and
+      `block_size x num_kv_heads x head_dim`, must fit the uint32 fields of the
+      runtime's tensor descriptors (at most 4294967295);
     * every stage's live tiles must fit their on-chip buffer (L1 512 KB, L0A and
-      L0B 64 KB, L0C 128 KB, UB 184 KB usable per AIV lane).
+      L0B 64 KB, L0C 128 KB, UB 184 KB usable per AIV lane); the message states
+      the rule in the parameters, e.g. `head_dim x block_size must be at most
+      32768; change head_dim or block_size`.
 
     The operation verifier rejects malformed IR (ranks, element types,
     inconsistent dimensions); this pass rejects well-formed configurations the
