@@ -33,6 +33,15 @@ def _int_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
 
 
+def _batch(text: str) -> int | str:
+    if text == "dynamic":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or 'dynamic', got {text!r}") from None
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ptoattn", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log pipeline steps")
@@ -42,12 +51,17 @@ def _build_parser() -> argparse.ArgumentParser:
     comp.add_argument("input", nargs="?", type=Path,
                       help="a .mlir file holding attn.paged_attention, or a .json/.toml config")
     comp.add_argument("-o", "--output", type=Path, required=True, help="output directory")
-    comp.add_argument("--batch", type=int)
+    comp.add_argument("--batch", type=_batch,
+                      help="sequences per run, or 'dynamic' (any batch up to --max-batch)")
+    comp.add_argument("--max-batch", type=int,
+                      help="with --batch dynamic: the largest batch a run may use (rings are "
+                           "sized for it)")
     comp.add_argument("--num-heads", type=int)
     comp.add_argument("--kv-heads", type=int)
     comp.add_argument("--head-dim", type=int)
     comp.add_argument("--block-size", type=int)
-    comp.add_argument("--max-blocks", type=int, help="block-table width (blocks per sequence)")
+    comp.add_argument("--max-blocks", type=int,
+                      help="largest block-table width (blocks per sequence) a run may use")
     comp.add_argument("--dtype", choices=["bf16", "f16"],
                       help="element type of query and the KV cache (default bf16)")
     comp.add_argument("--q-tile", type=int, default=0, help="16, 32, 64 or 0 (automatic)")
@@ -85,6 +99,7 @@ _CONFIG_FLAGS = {"batch": "batch", "num_heads": "num_heads", "kv_heads": "num_kv
 
 
 def _config_from_args(args: argparse.Namespace):
+    """The configuration and whether its batch is dynamic (then ``batch`` is the maximum)."""
     from ptoattn.config import PagedAttentionConfig
     from ptoattn.errors import ConfigError
 
@@ -95,7 +110,7 @@ def _config_from_args(args: argparse.Namespace):
                    else tomllib.loads(args.input.read_text()))
         except (OSError, ValueError) as err:
             raise ConfigError(f"{args.input}: {err}") from None
-        known = set(PagedAttentionConfig.__dataclass_fields__)
+        known = set(PagedAttentionConfig.__dataclass_fields__) | {"max_batch"}
         unknown = sorted(set(raw) - known)
         if unknown:
             raise ConfigError(f"{args.input}: unknown keys {', '.join(unknown)}; "
@@ -104,12 +119,29 @@ def _config_from_args(args: argparse.Namespace):
     for flag, field in _CONFIG_FLAGS.items():
         if getattr(args, flag) is not None:
             values[field] = getattr(args, flag)
+    if args.max_batch is not None:
+        values["max_batch"] = args.max_batch
     missing = [f"--{flag.replace('_', '-')}" for flag, field in _CONFIG_FLAGS.items()
                if field not in values and field != "dtype"]
     if missing:
         raise ConfigError(f"missing {', '.join(missing)} (or give a .json/.toml config or "
                           f"an .mlir file)")
-    return PagedAttentionConfig(**values)
+    dynamic, values["batch"] = _resolve_batch(values.get("batch"), values.pop("max_batch", None))
+    return PagedAttentionConfig(**values), dynamic
+
+
+def _resolve_batch(batch: object, max_batch: object) -> tuple[bool, object]:
+    """(dynamic?, the batch the configuration is sized for) from batch / max_batch."""
+    from ptoattn.errors import ConfigError
+
+    if batch != "dynamic":
+        if max_batch is not None:
+            raise ConfigError("max_batch is only meaningful with batch 'dynamic'")
+        return False, batch
+    if max_batch is None:
+        raise ConfigError("batch 'dynamic' needs max_batch (--max-batch N): the largest batch "
+                          "a run may use, which sizes the rings")
+    return True, max_batch
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
@@ -120,13 +152,16 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     _progress("compiling")
     if args.input is not None and args.input.suffix == ".mlir":
-        result = compiler.compile_mlir(args.input, args.output, options, batch=args.batch,
+        # A dynamic batch is the op's own; --batch dynamic --max-batch N gives its maximum.
+        _, batch = _resolve_batch(args.batch, args.max_batch)
+        result = compiler.compile_mlir(args.input, args.output, options, batch=batch,
                                        max_blocks=args.max_blocks,
                                        context_lens=args.context_lens,
                                        inspect=_inspection(args))
     else:
-        result = compiler.compile(_config_from_args(args), args.output, options,
-                                  context_lens=args.context_lens, inspect=_inspection(args))
+        config, dynamic = _config_from_args(args)
+        result = compiler.compile(config, args.output, options, context_lens=args.context_lens,
+                                  inspect=_inspection(args), dynamic_batch=dynamic)
     if args.timing:
         for name, seconds in result.pass_timings.items():
             print(f"{seconds * 1e3:9.2f} ms  {name}")
@@ -180,13 +215,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except PTOAttnError as err:
-        # One line for people; the notes and the replay command with --verbose.
+        # One line per error (a compile may violate several limits); the notes and the
+        # replay command with --verbose.
         lines = str(err).splitlines() or [type(err).__name__]
-        print(f"ptoattn {args.command}: error: {lines[0]}", file=sys.stderr)
+        errors = [line for line in lines if ": error: " in line] or lines[:1]
+        for line in errors:
+            print(f"ptoattn {args.command}: error: {line}", file=sys.stderr)
+        rest = [line for line in lines if line not in errors]
         if args.verbose:
-            for line in lines[1:]:
+            for line in rest:
                 print(f"  {line}", file=sys.stderr)
-        elif len(lines) > 1:
+        elif rest:
             print("  (run with -v for the notes and the replay command)", file=sys.stderr)
         return 1
     except OSError as err:

@@ -277,6 +277,7 @@ def compile(  # noqa: A001  (the API the issue names)
     inspect: Inspection | None = None,
     batch: int | None = None,
     max_blocks: int | None = None,
+    dynamic_batch: bool = False,
     **option_fields: object,
 ) -> CompileResult:
     """Compiles a configuration, a module or an .mlir file into ``out_dir``.
@@ -284,6 +285,10 @@ def compile(  # noqa: A001  (the API the issue names)
     Options come as a ``CompileOptions`` or as its fields (``q_tile=16, strategy="per-tile"``).
     A module or file must hold one ``attn.paged_attention`` (see ``compile_mlir``); its
     dynamic batch or block-table width is given with ``batch`` / ``max_blocks``.
+
+    With ``dynamic_batch`` a configuration is compiled for every batch from 1 to
+    ``config.batch`` (the maximum: rings are sized for it); the batch is then a run-time
+    value, like the block-table width (at most ``max_blocks_per_seq``) and the cache size.
     """
     from ptoattn.ir import build_module
 
@@ -292,9 +297,11 @@ def compile(  # noqa: A001  (the API the issue names)
     options = options or CompileOptions()
     inspect = inspect or Inspection()
     if isinstance(config_or_module, PagedAttentionConfig):
-        module = build_module(config_or_module, func_name=name)
+        module = build_module(config_or_module, func_name=name, dynamic_batch=dynamic_batch)
+        if dynamic_batch and options.max_batch == 0:
+            options = dataclasses.replace(options, max_batch=config_or_module.batch)
         return _compile_module(module, config_or_module, Path(out_dir), options, name,
-                               context_lens, inspect)
+                               context_lens, inspect, dynamic_batch=dynamic_batch)
     if isinstance(config_or_module, ir.Module):
         return _compile_parsed(config_or_module, "<module>", out_dir, options, batch=batch,
                                max_blocks=max_blocks, context_lens=context_lens,
@@ -305,7 +312,7 @@ def compile(  # noqa: A001  (the API the issue names)
 
 def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Path,
                     options: CompileOptions, name: str, context_lens: list[int] | None,
-                    inspect: Inspection) -> CompileResult:
+                    inspect: Inspection, *, dynamic_batch: bool = False) -> CompileResult:
     if not name.isidentifier():
         raise ConfigError(f"name must be a C/Python identifier, got {name!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -366,6 +373,8 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         "name": name,
         "input_sha256": input_hash,
         "config": {k: v for k, v in dataclasses.asdict(config).items() if v is not None},
+        # With a dynamic batch, config.batch is the largest batch a run may use.
+        "dynamic_batch": dynamic_batch,
         "options": dataclasses.asdict(options),
         "pipeline": str(full),
         "kernels": [{"name": k.name, "func_id": k.func_id, "core_type": k.core_type,
@@ -458,4 +467,4 @@ def _compile_parsed(module: ir.Module, path: str, out_dir: str | Path,
     if query.shape[0] == dynamic and options.strategy == "spmd" and options.max_batch == 0:
         options = dataclasses.replace(options, max_batch=config.batch)
     return _compile_module(module, config, Path(out_dir), options, name, context_lens,
-                           inspect or Inspection())
+                           inspect or Inspection(), dynamic_batch=query.shape[0] == dynamic)

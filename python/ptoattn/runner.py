@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import warnings
+import zipfile
 from pathlib import Path
 
 import ml_dtypes
@@ -22,7 +23,8 @@ from ptoattn import reference
 from ptoattn.config import PagedAttentionConfig
 from ptoattn.errors import InputError, PTOAttnError
 
-__all__ = ["RunOutcome", "check", "load_manifest", "load_inputs", "run", "save_output"]
+__all__ = ["RunOutcome", "check", "index_array", "load_manifest", "load_inputs", "run",
+           "save_output"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +62,65 @@ def _as_storage(name: str, array: np.ndarray, dtype: str) -> np.ndarray:
     return rounded
 
 
-def load_inputs(path: str | Path, config: PagedAttentionConfig) -> reference.PagedAttentionInputs:
-    """Inputs from an .npz whose keys are the argument names (``scale`` as a 0-d array)."""
+_INT32 = np.iinfo(np.int32)
+
+
+def index_array(name: str, array: np.ndarray) -> np.ndarray:
+    """``array`` as C-contiguous int32 if it holds integers that all fit int32; else an
+    InputError naming the array and its dtype or the first value that does not fit (a
+    float, int16 or wide table is never silently cast)."""
+    if array.dtype.kind not in "iu":
+        raise InputError(f"{name}: expected an integer array (int32), got dtype {array.dtype}")
+    if array.size:
+        wide = array.astype(np.int64) if array.dtype != np.uint64 else array
+        outside = np.flatnonzero((wide.ravel() < _INT32.min) | (wide.ravel() > _INT32.max))
+        if outside.size:
+            where = np.unravel_index(int(outside[0]), array.shape)
+            index = ", ".join(str(int(i)) for i in where)
+            raise InputError(f"{name}[{index}] = {array[where]} does not fit int32 "
+                             f"({_INT32.min}..{_INT32.max})")
+    return np.ascontiguousarray(array, dtype=np.int32)
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the .npz at ``path``; an InputError naming the file on any defect
+    (missing, empty, not a zip, truncated, damaged members, pickled objects)."""
     try:
-        data = np.load(path)
-    except (OSError, ValueError) as err:
-        raise InputError(f"{path}: cannot read as .npz ({err})") from None
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    if size == 0:
+        raise InputError(f"{path}: the file is empty; expected an .npz archive (numpy.savez)")
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"{path}: not an .npz archive (numpy.savez writes a zip of .npy "
+                         "arrays); the file is truncated or of another kind")
+    arrays = {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            for key in data.files:
+                try:
+                    arrays[key] = data[key]
+                except ValueError as err:
+                    if "allow_pickle" in str(err) or "Object arrays" in str(err):
+                        raise InputError(f"{path}: {key} holds Python objects; expected a "
+                                         "numeric array") from None
+                    raise
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as err:
+        raise InputError(f"{path}: damaged .npz archive ({err})") from None
+    return arrays
+
+
+def load_inputs(path: str | Path, config: PagedAttentionConfig) -> reference.PagedAttentionInputs:
+    """Inputs from an .npz whose keys are the argument names (``scale`` as a 0-d array).
+
+    Every defect is an InputError naming the file or the array: a damaged or non-npz file,
+    a missing key, a tensor of another dtype, an index array that is not integer or does not
+    fit int32, a scale that is not one number.
+    """
+    path = Path(path)
+    data = _read_npz(path)
     missing = [k for k in (*TENSOR_NAMES, "scale") if k not in data]
     if missing:
         raise InputError(f"{path}: missing {', '.join(missing)}; expected keys "
@@ -73,18 +128,31 @@ def load_inputs(path: str | Path, config: PagedAttentionConfig) -> reference.Pag
     query = _as_storage("query", data["query"], config.dtype)
     key_cache = _as_storage("key_cache", data["key_cache"], config.dtype)
     value_cache = _as_storage("value_cache", data["value_cache"], config.dtype)
-    table = np.ascontiguousarray(data["block_table"], dtype=np.int32)
-    lens = np.ascontiguousarray(data["context_lens"], dtype=np.int32)
+    table = index_array("block_table", data["block_table"])
+    lens = index_array("context_lens", data["context_lens"])
     scale = data["scale"]
     if scale.shape != ():
         raise InputError(f"scale: expected a 0-d array, got shape {scale.shape}")
+    if scale.dtype.kind not in "fiu":
+        raise InputError(f"scale: expected a number (a 0-d float32 array), got dtype {scale.dtype}")
     out = np.zeros(query.shape, dtype=np.float32)
     return reference.PagedAttentionInputs(query, key_cache, value_cache, table, lens, out,
                                           float(scale))
 
 
-def check_inputs_fit(inputs: reference.PagedAttentionInputs, config: PagedAttentionConfig) -> None:
-    """Rejects inputs the compiled configuration cannot run, naming tensor and dimension."""
+def check_inputs_fit(inputs: reference.PagedAttentionInputs, config: PagedAttentionConfig,
+                     *, dynamic_batch: bool = False) -> None:
+    """Rejects inputs the compiled configuration cannot run, naming tensor and dimension.
+
+    With ``dynamic_batch`` any batch from 1 to ``config.batch`` (the compiled maximum) fits.
+    """
+    if dynamic_batch:
+        batch = inputs.query.shape[0] if inputs.query.ndim else 0
+        if not 1 <= batch <= config.batch:
+            raise InputError(f"batch is {batch} but the directory was compiled for a dynamic "
+                             f"batch of 1 to {config.batch} (max_batch); recompile with a "
+                             "larger --max-batch")
+        config = dataclasses.replace(config, batch=batch)
     expect = {
         "query": {1: ("num_heads", config.num_heads), 2: ("head_dim", config.head_dim),
                   0: ("batch", config.batch)},
@@ -226,15 +294,22 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
 
     manifest = load_manifest(out_dir)
     config = _config(manifest)
+    dynamic_batch = bool(manifest.get("dynamic_batch", False))
+    # With a dynamic batch, generated inputs take the batch of the lengths given.
+    sized = config
+    if dynamic_batch and context_lens is not None:
+        sized = dataclasses.replace(config, batch=max(1, len(context_lens)))
     if model_only:
         sim_config = dataclasses.replace(sim_config or sim.SimConfig(), model_only=True)
     if model_only and inputs is None:
-        inputs = _model_only_inputs(config, context_lens)
+        inputs = _model_only_inputs(sized, context_lens)
     elif inputs is None:
-        inputs = reference.make_inputs(config, seed, context_lens)
+        inputs = reference.make_inputs(sized, seed, context_lens)
     elif not isinstance(inputs, reference.PagedAttentionInputs):
         inputs = load_inputs(inputs, config)
-    check_inputs_fit(inputs, config)
+    inputs = inputs._replace(block_table=index_array("block_table", np.asarray(inputs.block_table)),
+                             context_lens=index_array("context_lens", np.asarray(inputs.context_lens)))
+    check_inputs_fit(inputs, config, dynamic_batch=dynamic_batch)
     program = sim.build(out_dir)
     result = sim.run_paged_attention(program, inputs.query, inputs.key_cache, inputs.value_cache,
                                      inputs.block_table, inputs.context_lens, inputs.scale,
@@ -257,6 +332,10 @@ def check(out_dir: str | Path) -> list[str]:
     """Static checks of a directory; returns the findings (empty when all pass).
 
     - every file the manifest names exists;
+    - the compiled input (``input.mlir``) still passes ``attn-check-target`` with the
+      directory's q-tile: the same limits compile enforces, so check and compile agree on
+      what the emitted code can hold (extents the runtime's uint32 descriptors cannot
+      hold, tiles that do not fit their buffers);
     - the ring needs fit the runtime settings the scene test requests;
     - the lowered IR (``lowered.mlir``) still verifies, its memory plan holds
       (``aicore-plan-memory`` re-checks every tile against its buffer) and its pipe
@@ -281,6 +360,18 @@ def check(out_dir: str | Path) -> list[str]:
             if need[key] > env[limit_key][ring] - slack:
                 findings.append(f"ring {ring}: needs {need[key]} {key.replace('_', ' ')} but "
                                 f"{limit_key} is {env[limit_key][ring]}")
+    source = root / "input.mlir"
+    if not source.is_file():
+        findings.append("missing input.mlir")
+    else:
+        q_tile = int(manifest.get("options", {}).get("q_tile", 0))
+        try:
+            module = ir.Module.parse(source.read_text(), create_context())
+            run_pipeline(module, f"builtin.module(attn-check-target{{q-tile={q_tile}}})")
+        except ir.MLIRError as err:
+            findings.append(f"input.mlir does not verify: {err}")
+        except CompileError as err:
+            findings.extend(line for line in err.diagnostics.splitlines() if line.strip())
     lowered = root / "lowered.mlir"
     if not lowered.is_file():
         return findings + ["missing lowered.mlir"]

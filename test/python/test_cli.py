@@ -167,3 +167,33 @@ def test_check_reports_a_planted_sync_bug(tmp_path: Path, capsys: pytest.Capture
     assert main(["check", str(out)]) == 1
     report = capsys.readouterr().out
     assert "error:" in report and "check: " in report and "finding(s)" in report
+
+
+def test_every_violated_limit_is_shown_with_its_rule(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture) -> None:
+    flags = [*REFERENCE_FLAGS, "--head-dim", "256", "--block-size", "256", "-o", str(tmp_path)]
+    assert main(["compile", *flags]) == 1
+    err = capsys.readouterr().err.splitlines()
+    errors = [line for line in err if line.startswith("ptoattn compile: error:")]
+    assert len(errors) == 2, err  # qk_matmul's and pv_matmul's, without -v
+    assert "qk_matmul needs 131072 bytes of L0B" in errors[0]
+    assert errors[0].endswith("head_dim x block_size must be at most 32768; "
+                              "change head_dim or block_size")
+    assert "pv_matmul needs 131072 bytes of L0B" in errors[1]
+
+
+def test_extents_beyond_uint32_are_rejected_and_check_agrees(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    flags = [*REFERENCE_FLAGS, "--num-heads", "4294967296", "-o", str(tmp_path / "big")]
+    assert main(["compile", *flags]) == 1
+    assert ("num_heads 4294967296 is too large: the runtime holds tensor extents as uint32, "
+            "so it must be at most 4294967295") in capsys.readouterr().err
+    # `ptoattn check` compiles nothing but applies the same limits to the compiled input.
+    out = tmp_path / "ok"
+    assert main(["compile", *REFERENCE_FLAGS, "-o", str(out)]) == 0
+    source = out / "input.mlir"
+    source.write_text(source.read_text().replace("4x16x128x", "4x4294967296x128x"))
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 1
+    report = capsys.readouterr().out
+    assert "num_heads 4294967296 is too large" in report and "finding(s)" in report

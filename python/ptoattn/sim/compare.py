@@ -34,7 +34,12 @@ class CompareResult:
 
 def compare(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-3, atol: float = 1e-3,
             axis_names: Sequence[str] = ("batch", "head", "dim")) -> CompareResult:
-    """|actual - expected| <= atol + rtol * |expected| everywhere; NaN/Inf in actual never match."""
+    """|actual - expected| <= atol + rtol * |expected| everywhere.
+
+    Non-finite values match only themselves: an infinity matches the same infinity of the
+    reference, a NaN matches only where the reference has NaN; any other NaN or Inf in either
+    array is a mismatch. No numpy RuntimeWarning escapes (inf - inf is masked, not reported).
+    """
     a = np.asarray(actual, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
     if a.shape != e.shape:
@@ -42,17 +47,21 @@ def compare(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-3, ato
     names = tuple(axis_names) if len(axis_names) == a.ndim else tuple(f"dim{i}" for i in range(a.ndim))
     if a.size == 0:
         return CompareResult(True, 0, 0, 0.0, 0.0, (), 0.0, 0.0, names, rtol, atol)
-    err = np.abs(a - e)
-    bad = ~(err <= atol + rtol * np.abs(e))  # NaN compares False -> bad
-    # Rank by how close each element is to its tolerance, so the worst element is the one
-    # nearest to failing (a raw difference would favour large values or exact zeros).
-    score = np.where(np.isfinite(err), err / (atol + rtol * np.abs(e)), np.inf)
+    same = (np.isnan(a) & np.isnan(e)) | (np.isinf(a) & (a == e))
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.where(same, 0.0, np.abs(a - e))
+        err = np.where(np.isnan(err), np.inf, err)  # a NaN on one side only
+        tolerance = atol + rtol * np.abs(e)
+        # A non-finite value on either side that is not the same special is a mismatch
+        # (against an infinite reference the tolerance is infinite too).
+        bad = ~same & (~np.isfinite(a) | ~np.isfinite(e) | ~(err <= tolerance))
+        # Rank by how close each element is to its tolerance, so the worst element is the
+        # one nearest to failing (a raw difference would favour large values or exact zeros).
+        score = np.where(same, 0.0, np.where(np.isfinite(err), err / tolerance, np.inf))
+        score = np.where(np.isnan(score), np.inf, score)
+        rel = np.where(same, 0.0, err / np.maximum(np.abs(e), 1e-30))
     worst = np.unravel_index(int(np.argmax(score)), a.shape)
-    finite = np.isfinite(err)
-    max_abs = float(err[finite].max()) if finite.any() else float("inf")
-    if not finite.all():
-        max_abs = float("inf")
-    rel = err / np.maximum(np.abs(e), 1e-30)
+    max_abs = float(err.max())
     return CompareResult(
         ok=not bool(bad.any()),
         mismatches=int(bad.sum()),
