@@ -58,11 +58,21 @@ struct RingLimits {
   int64_t depPool;
 };
 
+/// Fanin of one task in the worst case (no producer finished when it is wired):
+/// `edges` is what simpler's ensure_space asks of the dependency pool (one per
+/// distinct producer still alive), `entries` what wiring takes (producers that
+/// are tasks; alloc tasks are complete at once). `*First`: the first iteration
+/// of the scope's loop, which has no earlier iteration's writer to wait for.
+struct TaskFanin {
+  int64_t edges = 0, entries = 0, edgesFirst = 0, entriesFirst = 0;
+};
+
 /// What one scope asks of its ring.
 struct RingUsage {
   int64_t slots = 0;
   int64_t heapBytes = 0;
   int64_t depEntries = 0;
+  SmallVector<TaskFanin> tasks; // in submission order, alloc tasks included
 };
 
 /// An intermediate tensor: `tiles` tiles of [rows, cols] (cols 0: a vector of
@@ -124,6 +134,10 @@ public:
 
   /// Scopes built, with their needs, in creation order.
   SmallVector<std::pair<orch::ScopeOp, RingUsage>> scopes;
+  /// The KV-step scopes (one instance per step of a tile) and the number of
+  /// tiles run one after another on their ring (0: unbounded).
+  SmallPtrSet<Operation *, 2> stepScopes;
+  int64_t tilesInSequence = 1;
 
 private:
   orch::ChipTensorType tensorType(ArrayRef<int64_t> shape, Type element) {
@@ -177,8 +191,14 @@ private:
   int64_t ringHeapBytes;
 
   DenseMap<abi::TensorRole, Value> tensors;
+  /// The submit that last wrote a tensor in the innermost open scope, and the
+  /// tasks there that read a tensor before any write (an earlier iteration's
+  /// writer, if the scope writes it).
+  DenseMap<Value, Operation *> lastWriter;
+  SmallVector<std::pair<size_t, SmallVector<Value>>> carriedReads;
   Value scale;
   SmallVector<RingUsage *> openScopes;
+  SmallVector<orch::ScopeOp> openScopeOps;
   SmallVector<std::unique_ptr<RingUsage>> usages;
 };
 
@@ -200,11 +220,27 @@ orch::ScopeOp OrchestrationBuilder::openScope() {
   b.setInsertionPointToStart(&scope.getBody().front());
   usages.push_back(std::make_unique<RingUsage>());
   openScopes.push_back(usages.back().get());
+  openScopeOps.push_back(scope);
+  lastWriter.clear();
+  carriedReads.clear();
   scopes.push_back({scope, {}});
   return scope;
 }
 
 void OrchestrationBuilder::closeScope(orch::ScopeOp scope) {
+  // A read before any write of a tensor this scope writes waits on the previous
+  // iteration's writer (a modifier edge, a task: one pool entry).
+  for (auto &[index, values] : carriedReads) {
+    SmallPtrSet<Operation *, 4> previous;
+    for (Value v : values)
+      if (Operation *w = lastWriter.lookup(v))
+        previous.insert(w);
+    openScopes.back()->tasks[index].edges += previous.size();
+    openScopes.back()->tasks[index].entries += previous.size();
+  }
+  lastWriter.clear();
+  carriedReads.clear();
+  openScopeOps.pop_back();
   RingUsage usage = *openScopes.pop_back_val();
   for (auto &[op, recorded] : scopes)
     if (op == scope)
@@ -222,6 +258,7 @@ void OrchestrationBuilder::allocate(ArrayRef<IntermediateSpec> specs, OpFoldResu
   SmallVector<Value> dynamicSizes;
   RingUsage &usage = *openScopes.back();
   usage.slots += 1; // alloc_tensors is a task of its own
+  usage.tasks.push_back({});
   for (const IntermediateSpec &spec : specs) {
     int64_t rows = staticTiles ? *staticTiles * spec.rows : ShapedType::kDynamic;
     if (!staticTiles)
@@ -265,14 +302,34 @@ void OrchestrationBuilder::submit(abi::Stage stage, OpFoldResult blocks,
     dynamicBlocks = cast<Value>(blocks);
   }
   bool vector = sig.core == abi::CoreType::AIV;
-  orch::SubmitOp::create(b, loc, vector ? orch::TaskKind::mix : orch::TaskKind::aic,
-                         vector ? FlatSymbolRefAttr() : kernel, vector ? kernel : nullptr,
-                         vector ? kernel : nullptr, dynamicBlocks, staticBlocks, args,
-                         b.getArrayAttr(directions), scalarArgs);
+  auto op = orch::SubmitOp::create(b, loc, vector ? orch::TaskKind::mix : orch::TaskKind::aic,
+                                   vector ? FlatSymbolRefAttr() : kernel, vector ? kernel : nullptr,
+                                   vector ? kernel : nullptr, dynamicBlocks, staticBlocks, args,
+                                   b.getArrayAttr(directions), scalarArgs);
   RingUsage &usage = *openScopes.back();
   usage.slots += 1;
-  // Each tensor argument can wait on its creator and on its last tracked writer.
-  usage.depEntries += 2 * static_cast<int64_t>(args.size());
+  // The runtime's fanin: every non-output argument's creator (the alloc task that
+  // owns it) and, for inputs and inouts, its last tracked writer; duplicates once.
+  SmallPtrSet<Operation *, 8> creators, writers;
+  SmallVector<Value> carried;
+  for (auto [arg, param] : llvm::zip(args, sig.tensors)) {
+    if (auto alloc = arg.getDefiningOp<orch::AllocOp>())
+      creators.insert(alloc);
+    if (param.direction == abi::Direction::Out)
+      continue;
+    if (Operation *w = lastWriter.lookup(arg))
+      writers.insert(w);
+    else if (auto alloc = arg.getDefiningOp<orch::AllocOp>();
+             alloc && alloc->getParentOfType<orch::ScopeOp>() != openScopeOps.back())
+      carried.push_back(arg); // allocated outside this scope: maybe written by an earlier iteration
+  }
+  for (auto [arg, param] : llvm::zip(args, sig.tensors))
+    if (param.direction != abi::Direction::In)
+      lastWriter[arg] = op;
+  int64_t edges = creators.size() + writers.size(), entries = writers.size();
+  if (!carried.empty())
+    carriedReads.push_back({usage.tasks.size(), carried});
+  usage.tasks.push_back({edges, entries, edges, entries});
 }
 
 Value OrchestrationBuilder::view(Value source, ArrayRef<OpFoldResult> offsets,
@@ -393,6 +450,7 @@ void OrchestrationBuilder::buildSpmd() {
   allocate(accumulatorSpecs(), blocks);
   forLoop(numSteps, [&](Value step) {
     orch::ScopeOp stepScope = openScope();
+    stepScopes.insert(stepScope);
     allocate(stepSpecs(), blocks);
     DenseMap<S, Value> scalars = {{S::KvStep, ib.toI64(step)}, {S::Scale, scale}};
     for (abi::Stage stage : abi::getStages()) {
@@ -413,6 +471,9 @@ void OrchestrationBuilder::buildPerTile() {
   using R = abi::TensorRole;
   using S = abi::ScalarRole;
   const TileGeometry &geo = ta.geo;
+  tilesInSequence = ta.queryType.isDynamicDim(0)
+                        ? 0
+                        : ta.queryType.getDimSize(0) * geo.getTilesPerSequence();
   Value batch = batchSize();
   OpFoldResult one = b.getIndexAttr(1);
   Value query = tensors[R::Query], out = tensors[R::Out];
@@ -436,6 +497,7 @@ void OrchestrationBuilder::buildPerTile() {
         allocate(accumulatorSpecs(), one);
         forLoop(loopSteps, [&](Value step) {
           orch::ScopeOp stepScope = openScope();
+          stepScopes.insert(stepScope);
           allocate(stepSpecs(), one);
           DenseMap<S, Value> scalars = {{S::KvStep, ib.toI64(step)},
                                         {S::NumSteps, numSteps64},
@@ -465,6 +527,47 @@ void OrchestrationBuilder::buildPerTile() {
       });
     });
   });
+}
+
+/// Worst-case dependency-pool need of the ring that runs `tiles` tiles (0:
+/// unbounded) of up to `steps` (0: unbounded) instances each of a scope whose
+/// tasks have fanin `pattern`, every producer still running when its consumer is
+/// wired. simpler frees entries only as the ring's tasks retire: every 64
+/// retirements (PTO2_DEP_POOL_CLEANUP_INTERVAL) the pool's tail moves to the
+/// mark of the newest retired task, and no task of an open scope retires. So a
+/// task n whose scope starts at S waits for room with the pool holding every
+/// entry since Q = 0 while S < 64, else since Q >= max(64, S - 63); it asks for
+/// one entry per edge. Assumes a reclaim does not land just after an alloc task,
+/// which records no mark (docs/passes/attn-orchestrate.md).
+static int64_t dependencyPoolNeed(ArrayRef<TaskFanin> pattern, int64_t steps, int64_t tiles) {
+  constexpr int64_t kReclaimInterval = 64;
+  const int64_t perScope = pattern.size();
+  if (perScope == 0)
+    return 0;
+  const int64_t stepsPerTile = steps > 0 ? std::min<int64_t>(steps, 1 << 16) : 1 << 16;
+  const int64_t period = stepsPerTile * perScope;
+  // Windows of up to kReclaimInterval + perScope tasks: two periods past the
+  // first kReclaimInterval tasks cover every phase.
+  int64_t length = 4 * kReclaimInterval + 2 * perScope + 2 * std::min<int64_t>(period, 1 << 16);
+  if (tiles > 0)
+    length = std::min(length, tiles * period);
+  SmallVector<int64_t> prefix(length + 1, 0);
+  int64_t need = 0;
+  for (int64_t n = 0; n < length; ++n) {
+    const TaskFanin &task = pattern[n % perScope];
+    bool first = (n / perScope) % stepsPerTile == 0;
+    int64_t entries = first ? task.entriesFirst : task.entries;
+    int64_t edges = first ? task.edgesFirst : task.edges;
+    prefix[n + 1] = prefix[n] + entries;
+    if (entries == 0)
+      continue; // every producer may have finished: no wait for the pool
+    int64_t start = n - n % perScope;
+    int64_t since = start < kReclaimInterval
+                        ? 0
+                        : std::max<int64_t>(kReclaimInterval, start - kReclaimInterval + 1);
+    need = std::max(need, prefix[n] - prefix[since] + edges);
+  }
+  return need;
 }
 
 /// Reports every scope whose needs exceed its ring.
@@ -540,6 +643,14 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
       OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch, ringHeap);
       builder.build();
       func::ReturnOp::create(b, loc);
+      // A scope's dep_entries: what its ring's dependency pool needs while it runs.
+      for (auto &[scope, usage] : builder.scopes) {
+        bool step = builder.stepScopes.contains(scope);
+        usage.depEntries = dependencyPoolNeed(usage.tasks, step ? maxKvBlocks : 1,
+                                              step ? builder.tilesInSequence : 1);
+        scope.setRingAttr(orch::RingAttr::get(&getContext(), usage.slots, usage.heapBytes,
+                                              usage.depEntries));
+      }
 
       if (failed(checkRings(func, builder.scopes, limits)))
         return signalPassFailure();

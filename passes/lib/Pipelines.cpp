@@ -43,6 +43,7 @@ void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &opti
   orchestrate.ringHeap = options.ringHeap;
   orchestrate.ringDepPool = options.ringDepPool;
   orchestrate.maxBatch = options.maxBatch;
+  orchestrate.maxKvBlocks = options.maxKvBlocks;
   pm.addPass(createAttnOrchestrate(orchestrate));
 
   // The lowering emits index arithmetic one constant at a time and loops of

@@ -313,6 +313,8 @@ def compile(  # noqa: A001  (the API the issue names)
 def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Path,
                     options: CompileOptions, name: str, context_lens: list[int] | None,
                     inspect: Inspection, *, dynamic_batch: bool = False) -> CompileResult:
+    if options.max_kv_blocks == 0:  # the table's width bounds the steps, hence the pool's need
+        options = dataclasses.replace(options, max_kv_blocks=config.max_blocks_per_seq)
     if not name.isidentifier():
         raise ConfigError(f"name must be a C/Python identifier, got {name!r}")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,8 @@ class CompileOptions:
     """Options of ``ptoattn-pipeline``; each field maps to one pipeline option.
 
     ``q_tile`` 0 lets the compiler choose; ``max_batch`` sizes the SPMD rings when the batch
-    is dynamic. Ring limits default to the runtime's defaults.
+    is dynamic; ``max_kv_blocks`` (default: the config's ``max_blocks_per_seq``) bounds the
+    dependency-pool need. Ring limits default to the runtime's defaults.
     """
 
     q_tile: int = 0
@@ -32,6 +33,7 @@ class CompileOptions:
     ring_heap: int = RUNTIME_RING_DEFAULTS["ring_heap"]
     ring_dep_pool: int = RUNTIME_RING_DEFAULTS["ring_dep_pool"]
     max_batch: int = 0
+    max_kv_blocks: int = 0
 
     def __post_init__(self) -> None:
         if self.q_tile not in QUERY_TILES:
@@ -44,9 +46,12 @@ class CompileOptions:
                 raise ConfigError(f"{name} must be an integer >= 4, got {value!r}")
         if self.max_batch < 0:
             raise ConfigError(f"max_batch must be >= 0, got {self.max_batch!r}")
+        if self.max_kv_blocks < 0:
+            raise ConfigError(f"max_kv_blocks must be >= 0, got {self.max_kv_blocks!r}")
 
     def pipeline_options(self) -> str:
         """The option string of ``ptoattn-pipeline``."""
         return (f"q-tile={self.q_tile} strategy={self.strategy} "
                 f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
-                f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch}")
+                f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "
+                f"max-kv-blocks={self.max_kv_blocks}")

@@ -48,6 +48,7 @@ bool parse_config(const char *text, ptosim::Config &c, std::string &err) {
             else if (k == "seed") c.seed = std::stoull(v);
             else if (k == "max_findings_per_check") c.max_findings_per_check = std::stoi(v);
             else if (k == "model_only") c.model_only = v == "1";
+            else if (k == "run_ahead") c.run_ahead = v == "1";
             else if (c.model.set(k, v)) {
             } else {
                 err = "unknown simulator option '" + k + "'";

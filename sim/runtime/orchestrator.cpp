@@ -65,7 +65,11 @@ std::string Runtime::deadlock_message(const char *what, int ring, uint64_t need)
         os << "The request is " << need << " bytes; " << r.heap_used << " of " << r.heap_size
            << " bytes are held by " << r.live.size() << " tasks still referenced by open scopes. ";
     } else if (std::string(what) == "dependency pool") {
-        os << "It holds " << r.dep_cap << " entries, " << r.dep_used << " in use, " << need << " requested. ";
+        os << "It holds " << r.dep_cap << " entries, " << (r.dep_top - r.dep_tail) << " in use, " << need
+           << " requested (one per fanin edge); entries are freed only as the ring's tasks retire, the pool's tail "
+              "moving to the newest retired task's mark every 64 retirements (simpler's ensure_space and reclaim), "
+              "and "
+           << r.last_alive << " of the ring's " << r.next_local << " tasks have retired. ";
     } else {
         os << "The TensorMap pool holds " << cfg_.tensormap_pool << " entries, " << tmap_live_ << " in use. ";
     }
@@ -78,6 +82,8 @@ std::string Runtime::deadlock_message(const char *what, int ring, uint64_t need)
         os << "raise task_window for ring " << ring << " above " << (r.live.size() + 1) << " or split the scope.";
     else if (std::string(what) == "heap")
         os << "raise heap_size for ring " << ring << " to at least " << (r.heap_used + need) << " bytes or split the scope.";
+    else if (std::string(what) == "dependency pool")
+        os << "raise ring_dep_pool for ring " << ring << " to the compiler's stated need (manifest ring_requirements).";
     else
         os << "raise the pool size or split the scope.";
     return os.str();
@@ -88,14 +94,87 @@ bool Runtime::wait_for(std::unique_lock<std::mutex> &lk, const char *what, int r
     bool waited = false;
     while (!ok()) {
         if (running_ == 0 && ready_.empty()) {
+            orch_waiting_ = false;
+            orch_ok_ = nullptr;
             fatal(deadlock_message(what, ring, need));
             return false;
         }
         if (!waited) rings_[ring].blocked_waits++;
         waited = true;
+        orch_waiting_ = true;  // run_ahead: kernels may run until `ok` holds
+        orch_ok_ = &ok;
+        cv_work_.notify_all();
         cv_orch_.wait(lk);
     }
+    orch_waiting_ = false;
+    orch_ok_ = nullptr;
     return true;
+}
+
+// simpler's PTO2DepListPool::reclaim: every kDepReclaimInterval retired tasks the tail jumps
+// to the pool top recorded when the newest retired task was wired. An alloc task records no
+// mark, so its slot still holds its previous occupant's (or none).
+void Runtime::dep_reclaim(Ring &r) {
+    constexpr uint32_t kDepReclaimInterval = 64;  // PTO2_DEP_POOL_CLEANUP_INTERVAL
+    if (r.last_alive == 0 || r.last_alive < r.dep_last_reclaimed + kDepReclaimInterval) return;
+    const uint64_t mark = r.dep_mark.empty() ? 0 : r.dep_mark[(r.last_alive - 1) % r.window];
+    r.dep_tail = std::max(r.dep_tail, mark);
+    r.dep_last_reclaimed = r.last_alive;
+    r.dep_used = static_cast<uint32_t>(r.dep_top - r.dep_tail);
+}
+
+// simpler's orch_wire_live_fanin_task: before wiring a task with a producer still running,
+// the ring's pool must have room for one entry per fanin edge (ensure_space), reclaimed only
+// as the ring's tasks retire; each producer not yet completed then takes one entry.
+bool Runtime::dep_wire(std::unique_lock<std::mutex> &lk, Ring &r, int ring, Task *t,
+                       const std::vector<Task *> &live) {
+    const bool any_running = std::any_of(live.begin(), live.end(),
+                                         [](const Task *p) { return p->state < TaskState::COMPLETED; });
+    if (any_running) {
+        const uint64_t need = live.size();
+        auto room = [&] {
+            if (r.dep_cap - (r.dep_top - r.dep_tail) >= need) return true;
+            dep_reclaim(r);
+            return r.dep_cap - (r.dep_top - r.dep_tail) >= need;
+        };
+        if (!wait_for(lk, "dependency pool", ring, need, room)) return false;
+        for (const Task *p : live)
+            if (p->state < TaskState::COMPLETED) t->dep_entries++;
+        r.dep_top += t->dep_entries;
+    }
+    if (r.dep_mark.empty()) r.dep_mark.assign(r.window, 0);
+    r.dep_mark[t->id.local() % r.window] = r.dep_top;
+    r.dep_used = static_cast<uint32_t>(r.dep_top - r.dep_tail);
+    r.hw_dep = std::max(r.hw_dep, r.dep_used);
+    return true;
+}
+
+void Runtime::note_heap_stall(Ring &r, int ring, uint64_t need) {
+    if (r.heap_stalls++ > 0) return;
+    std::ostringstream os;
+    os << "a request of " << need << " bytes found " << r.heap_used << " of " << r.heap_size << " bytes held by "
+       << r.live.size() << " tasks";
+    if (!r.live.empty()) {
+        const Task *head = r.live.front();
+        os << "; the ring's head, task " << head->seq << " (" << kernel_name(head->kernel) << "), was "
+           << (head->state < TaskState::COMPLETED ? "not yet completed" : "completed but still referenced");
+    }
+    os << " (scope at " << site_file_ << ":" << site_line_ << ", ring " << ring << ")";
+    r.first_heap_stall = os.str();
+}
+
+void Runtime::report_heap_stalls() {
+    for (int i = 0; i < kMaxRings; i++) {
+        const Ring &r = rings_[i];
+        if (r.heap_stalls == 0) continue;
+        add_finding(pto::sim::SEV_WARNING, "heap_stall", nullptr,
+                    "the orchestration found ring " + std::to_string(i) + "'s heap full " +
+                        std::to_string(r.heap_stalls) +
+                        " time(s) and waited for the ring's head to retire; first: " + r.first_heap_stall +
+                        ". simpler's runtime aborts such a wait (\"Task Allocator Deadlock - Heap Exhausted\") when "
+                        "the head does not retire within 500 ms (PTO2_ALLOC_DEADLOCK_TIMEOUT_CYCLES), as a2a3sim does "
+                        "on long runs: bound how far the orchestration runs ahead or raise ring_heap");
+    }
 }
 
 void Runtime::find_producers(const ChipTensor &t, bool input_lookup, bool inout, std::vector<uint32_t> &seqs) {
@@ -191,6 +270,7 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
     if (!wait_for(lk, "task window", ring, 1, [&] { return R.next_local - R.last_alive < R.window - 1; }))
         return TaskOutputTensors{};
     uint64_t heap_off = 0;
+    if (!heap_fit(R, total, heap_off)) note_heap_stall(R, ring, total);
     if (!wait_for(lk, "heap", ring, total, [&] { return heap_fit(R, total, heap_off); })) return TaskOutputTensors{};
 
     // Dependencies: creator edges (retain) and TensorMap overlap edges (wait only).
@@ -223,27 +303,36 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
     std::sort(creator.begin(), creator.end());
     creator.erase(std::unique(creator.begin(), creator.end()), creator.end());
 
-    auto incomplete = [&] {
-        int c = 0;
-        for (uint32_t s : all) {
-            Task *p = live_task(s);
-            if (p && p->state < TaskState::COMPLETED) c++;
+    // Fanin edges go to producers not yet consumed; like simpler's submit->wire pin, each is
+    // held until this task is wired so it cannot retire in between.
+    std::vector<Task *> live;
+    for (uint32_t s : all) {
+        Task *p = live_task(s);
+        if (p && p->state != TaskState::CONSUMED) {
+            p->fanout_refs++;
+            live.push_back(p);
         }
-        return c;
+    }
+    auto unpin = [&] {
+        for (Task *p : live) {
+            p->fanout_refs--;
+            try_consume(p);
+        }
     };
-    if (!wait_for(lk, "dependency pool", ring, incomplete(), [&] { return R.dep_used + incomplete() <= R.dep_cap; }))
-        return TaskOutputTensors{};
     int tmap_need = 0;
     for (int i = 0; i < n && !manual; i++) {
         const TensorArgType tag = args.tag(i);
         if ((tag == TensorArgType::INOUT || tag == TensorArgType::OUTPUT_EXISTING) && !args.tensor(i).ref().manual_dep)
             tmap_need++;
     }
-    if (!wait_for(lk, "TensorMap pool", ring, tmap_need, [&] { return tmap_live_ + tmap_need <= cfg_.tensormap_pool; }))
+    if (!wait_for(lk, "TensorMap pool", ring, tmap_need, [&] { return tmap_live_ + tmap_need <= cfg_.tensormap_pool; })) {
+        unpin();
         return TaskOutputTensors{};
+    }
     // The waits may have let the heap move on; the fit computed last is still valid because
     // only retirement (which frees space) ran meanwhile.
     if (!heap_fit(R, total, heap_off)) {
+        unpin();
         fatal("internal: heap fit lost while waiting");
         return TaskOutputTensors{};
     }
@@ -279,6 +368,12 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
         t->has_heap = true;
         t->heap_lo = heap_off;
         t->heap_hi = heap_off + total;
+    }
+
+    // The slot and the heap are held while the pool makes room, as in the runtime.
+    if (!alloc_only && !dep_wire(lk, R, ring, t, live)) {
+        unpin();
+        return TaskOutputTensors{};
     }
 
     TaskRecord rec;
@@ -325,11 +420,9 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
         if (p->state < TaskState::COMPLETED) {
             p->consumers.push_back(t);
             t->fanin_remaining++;
-            t->dep_entries++;
         }
     }
-    R.dep_used += t->dep_entries;
-    R.hw_dep = std::max(R.hw_dep, R.dep_used);
+    unpin();
 
     for (int i = 0; i < n && !manual; i++) {
         const TensorArgType tag = t->tags[i];
@@ -399,13 +492,19 @@ uint64_t Runtime::read_tensor(const ChipTensor &t, uint32_t nd, const uint32_t i
     std::unique_lock<std::mutex> lk(mu_);
     std::vector<uint32_t> seqs;
     find_producers(t, true, false, seqs);
-    cv_orch_.wait(lk, [&] {
+    const std::function<bool()> produced = [&] {
         for (uint32_t s : seqs) {
             Task *p = live_task(s);
             if (p && p->state < TaskState::COMPLETED) return false;
         }
         return true;
-    });
+    };
+    orch_waiting_ = true;
+    orch_ok_ = &produced;
+    cv_work_.notify_all();
+    cv_orch_.wait(lk, produced);
+    orch_waiting_ = false;
+    orch_ok_ = nullptr;
     barriers_.push_back(seqs);  // every later submission is ordered after these producers
     uint8_t *p = reinterpret_cast<uint8_t *>(t.buffer.addr) + off;
     uint64_t v = 0;

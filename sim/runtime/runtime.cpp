@@ -28,8 +28,11 @@ void op_report_fatal(PTO2Runtime *rt, int32_t code, const char *func, const char
     va_start(ap, fmt);
     std::vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    self(rt)->fatal(std::string("orchestration reported a fatal error (code ") + std::to_string(code) + ") in " +
-                    (func ? func : "?") + ": " + buf);
+    const std::string msg = std::string("orchestration reported a fatal error (code ") + std::to_string(code) + ") in " +
+                            (func ? func : "?") + ": " + buf;
+    // After the runtime's own fatal report, the orchestration stopping is worth saying too.
+    if (self(rt)->is_fatal()) self(rt)->append_fatal("then the " + msg);
+    else self(rt)->fatal(msg);
 }
 void op_log(int level, const char *func, const char *fmt, ...) {
     if (level > 1 && !std::getenv("PTOATTN_SIM_LOG")) return;
@@ -127,6 +130,11 @@ void Runtime::reset_for_run() {
         r.heap_regions.clear();
         r.heap_used = 0;
         r.dep_used = 0;
+        r.dep_top = r.dep_tail = 0;
+        r.dep_last_reclaimed = 0;
+        r.dep_mark.clear();
+        r.heap_stalls = 0;
+        r.first_heap_stall.clear();
         r.hw_tasks = r.hw_dep = 0;
         r.hw_heap = 0;
         r.wraps = r.blocked_waits = 0;
@@ -135,6 +143,8 @@ void Runtime::reset_for_run() {
     tmap_live_ = hw_tmap_ = 0;
     ready_.clear();
     running_ = 0;
+    orch_waiting_ = orch_done_ = false;
+    orch_ok_ = nullptr;
     scopes_.clear();
     records_.clear();
     barriers_.clear();
@@ -189,6 +199,11 @@ bool Runtime::run(const std::vector<ChipTensor> &tensors, const std::vector<uint
     }
     while (scopes_.size() > 1) scope_end();  // a fatal error may leave scopes open
     if (!scopes_.empty()) scope_end();
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        orch_done_ = true;  // run_ahead: the remaining tasks may all run now
+    }
+    cv_work_.notify_all();
 
     {
         std::unique_lock<std::mutex> lk(mu_);
@@ -202,12 +217,17 @@ bool Runtime::run(const std::vector<ChipTensor> &tensors, const std::vector<uint
     cv_work_.notify_all();
     for (auto &w : workers_) w.join();
     workers_.clear();
+    report_heap_stalls();
     run_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto t1 = std::chrono::steady_clock::now();
     analyse_after_run();
     model_after_run();
     analysis_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     return !fatal_;
+}
+
+void Runtime::append_fatal(const std::string &msg) {
+    if (fatal_) fatal_msg_ += "; " + msg;
 }
 
 void Runtime::fatal(const std::string &msg) {

@@ -39,6 +39,7 @@ struct Config {
     bool check_races = true;   // post-run happens-before analysis of recorded accesses
     bool check_lines = true;   // 64-byte GM line sharing between blocks / lanes of one task
     bool check_sync = true;    // set_flag / wait_flag pairing, store drain
+    bool run_ahead = false;    // kernels run only while the orchestration waits (worst case for rings)
     bool poison = false;       // fill on-chip buffers with NaN before every kernel invocation
     int schedule = 0;          // 0 fifo, 1 lifo, 2 seeded random pick among ready tasks
     uint64_t seed = 0;
@@ -112,7 +113,14 @@ struct Ring {
     std::deque<Task *> live;                  // tasks in window order
     std::deque<std::pair<uint64_t, uint64_t>> heap_regions;  // live packed buffers, oldest first
     uint64_t heap_used = 0;
-    uint32_t dep_used = 0;
+    uint32_t dep_used = 0;  // dep_top - dep_tail
+    // simpler's dependency-list pool: linear counters; the tail only moves to the pool top
+    // recorded when an older task was wired, once kDepReclaimInterval more tasks retired.
+    uint64_t dep_top = 0, dep_tail = 0;
+    uint32_t dep_last_reclaimed = 0;
+    std::vector<uint64_t> dep_mark;  // per window slot; alloc tasks leave the slot's old mark
+    uint64_t heap_stalls = 0;        // submissions that found the heap full
+    std::string first_heap_stall;
     // high-water marks for the report
     uint32_t hw_tasks = 0, hw_dep = 0;
     uint64_t hw_heap = 0;
@@ -189,6 +197,7 @@ public:
     void scope_end();
     uint64_t read_tensor(const ChipTensor &t, uint32_t ndims, const uint32_t idx[], bool write, uint64_t value);
     void fatal(const std::string &msg);
+    void append_fatal(const std::string &msg);
     bool is_fatal() const { return fatal_; }
     void set_site(const char *file, int line) { site_file_ = file ? file : "?"; site_line_ = line; }
 
@@ -216,6 +225,15 @@ private:
     Task *live_task(uint32_t seq) const;
     bool heap_fit(const Ring &r, uint64_t need, uint64_t &off) const;
     std::string deadlock_message(const char *what, int ring, uint64_t need) const;
+    // Dependency pool (simpler's ensure_space / reclaim / dep_pool_mark) and heap stalls.
+    void dep_reclaim(Ring &r);
+    bool dep_wire(std::unique_lock<std::mutex> &lk, Ring &r, int ring, Task *t, const std::vector<Task *> &live);
+    void note_heap_stall(Ring &r, int ring, uint64_t need);
+    void report_heap_stalls();
+    bool may_start_unit() const;
+    bool orch_waiting_ = false;  // run_ahead: workers start units only while this is set
+    bool orch_done_ = false;
+    const std::function<bool()> *orch_ok_ = nullptr;
     int current_ring() const;
     std::string describe_tensor(const ChipTensor &t) const;
     std::string kernel_name(const int32_t k[3]) const;

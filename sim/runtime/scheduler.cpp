@@ -24,6 +24,13 @@ void core_hook_report(pto::sim::CoreCtx *c, int sev, const char *check, const ch
 const pto::sim::CoreHooks kHooks = {core_hook_gm, core_hook_report};
 }  // namespace
 
+// run_ahead: units start only while the orchestration waits for something they can bring
+// about (or has finished), so every submission sees the most work still in flight.
+bool Runtime::may_start_unit() const {
+    if (!cfg_.run_ahead || orch_done_) return true;
+    return orch_waiting_ && orch_ok_ && !(*orch_ok_)();
+}
+
 void Runtime::make_ready(Task *t) {
     t->state = TaskState::READY;
     ready_.push_back(t);
@@ -77,7 +84,7 @@ void Runtime::worker_main(int idx) {
 
     std::unique_lock<std::mutex> lk(mu_);
     for (;;) {
-        cv_work_.wait(lk, [this] { return stop_ || !ready_.empty(); });
+        cv_work_.wait(lk, [this] { return stop_ || (!ready_.empty() && may_start_unit()); });
         if (stop_ && ready_.empty()) return;
         Task *t = pick_ready();
         const int block = t->next_block++;
@@ -200,7 +207,6 @@ void Runtime::retire(Task *t) {
         R.heap_regions.pop_front();
         R.heap_used -= t->heap_hi - t->heap_lo;
     }
-    R.dep_used -= t->dep_entries;
     if (t->tmap_entries > 0) {
         for (const ChipTensor &ten : t->tensors) {
             auto it = tmap_.find(ten.buffer.addr);

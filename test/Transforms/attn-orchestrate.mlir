@@ -10,7 +10,18 @@
 // RUN: not ptoattn-opt %s -split-input-file -attn-orchestrate="max-batch=8 ring-task-window=4" 2>&1 | FileCheck %s --check-prefix=WINDOW
 // WINDOW: error: scope 1 needs 6 task-window slots but a ring holds 4; raise ring-task-window (PTO2_RING_TASK_WINDOW) to at least 6 or reduce the batch
 // RUN: not ptoattn-opt %s -split-input-file -attn-orchestrate="max-batch=8 ring-dep-pool=40" 2>&1 | FileCheck %s --check-prefix=DEPS
-// DEPS: error: scope 1 needs 46 dependency entries but a ring holds 40; raise ring-dep-pool (PTO2_RING_DEP_POOL) to at least 46 or reduce the batch
+// DEPS: error: scope 1 needs 72 dependency entries but a ring holds 40; raise ring-dep-pool (PTO2_RING_DEP_POOL) to at least 72 or reduce the batch
+//
+// Dependency-pool needs: every KV step is alloc 0/0, QK 1/0, softmax 2/1, PV 2/1, update 5/3
+// (fanin edges / entries; 4/2 in a tile's first step). Without a bound on the steps (above)
+// the ring-2 stream is endless: 72. With 8 steps (spmd: 40 ring-2 tasks, never 64 retired)
+// the last update finds 36 entries held and asks for 5: 41. per-tile, 4 tiles of 8 steps: 71.
+// RUN: ptoattn-opt %s -split-input-file -attn-orchestrate="max-batch=8 max-kv-blocks=8" -verify-diagnostics | FileCheck %s --check-prefix=KV8
+// KV8-LABEL: func.func @mqa_orchestration()
+//       KV8:   orch.scope ring <task_slots = 5, heap_bytes = 83968, dep_entries = 41>
+// RUN: ptoattn-opt %s -split-input-file -attn-orchestrate="strategy=per-tile max-kv-blocks=8" -verify-diagnostics | FileCheck %s --check-prefix=KV8PT
+// KV8PT-LABEL: func.func @mqa_orchestration()
+//       KV8PT:   orch.scope ring <task_slots = 5, heap_bytes = 22528, dep_entries = 71>
 //
 // A dynamic batch needs max-batch to size the spmd rings; an unknown strategy is rejected.
 // RUN: not ptoattn-opt %s -split-input-file -attn-orchestrate 2>&1 | FileCheck %s --check-prefix=NOMAX
@@ -42,7 +53,7 @@
 //       SPMD:   orch.scope ring <task_slots = 1, heap_bytes = 34816, dep_entries = 0> {
 //       SPMD:     %[[AM:.*]], %[[AS:.*]], %[[AO:.*]] = orch.alloc : !orch.tensor<128xf32>, !orch.tensor<128xf32>, !orch.tensor<64x128xf32>
 //       SPMD:     scf.for %[[J:.*]] = %{{.*}} to %[[STEPS]]
-//       SPMD:       orch.scope ring <task_slots = 5, heap_bytes = 83968, dep_entries = 46> {
+//       SPMD:       orch.scope ring <task_slots = 5, heap_bytes = 83968, dep_entries = 72> {
 //       SPMD:         %[[S:.*]], %[[P:.*]], %[[MI:.*]], %[[LI:.*]], %[[OI:.*]] = orch.alloc : !orch.tensor<64x128xf32>, !orch.tensor<64x128xbf16>, !orch.tensor<128xf32>, !orch.tensor<128xf32>, !orch.tensor<64x128xf32>
 //       SPMD:         %[[J64:.*]] = arith.index_cast %[[J]] : index to i64
 //       SPMD:         orch.submit aic(aic = @mqa_qk) blocks(4) args(in %[[Q]] : {{.*}}, in %[[K]] : {{.*}}, in %[[BT]] : {{.*}}, in %[[LENS]] : {{.*}}, out %[[S]] : {{.*}}) scalars(%[[J64]] : i64)
@@ -70,7 +81,7 @@
 //       PERTILE:         orch.scope ring <task_slots = 1, heap_bytes = 10240, dep_entries = 0> {
 //       PERTILE:           %[[AM:.*]], %[[AS:.*]], %[[AO:.*]] = orch.alloc : !orch.tensor<32xf32>, !orch.tensor<32xf32>, !orch.tensor<16x128xf32>
 //       PERTILE:           scf.for %[[J:.*]] = %{{.*}} to %[[STEPS]]
-//       PERTILE:             orch.scope ring <task_slots = 5, heap_bytes = 22528, dep_entries = 34> {
+//       PERTILE:             orch.scope ring <task_slots = 5, heap_bytes = 22528, dep_entries = 72> {
 //       PERTILE:               %[[S:.*]], %[[P:.*]], %[[MI:.*]], %[[LI:.*]], %[[OI:.*]] = orch.alloc
 //       PERTILE:               %[[J64:.*]] = arith.index_cast %[[J]] : index to i64
 // Only steps below the sequence's block count read a block; an empty sequence gets the update alone.
@@ -148,7 +159,7 @@ func.func @mqa(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %a
 //       SPMD:   %[[NB:.*]] = arith.muli %[[BATCH]], %[[C8]] : index
 //       SPMD:   orch.scope ring <task_slots = 1, heap_bytes = 540672, dep_entries = 0> {
 //       SPMD:     orch.alloc(%{{.*}}, %{{.*}}, %{{.*}}) : !orch.tensor<?xf32>, !orch.tensor<?xf32>, !orch.tensor<?x128xf32>
-//       SPMD:       orch.scope ring <task_slots = 5, heap_bytes = 933888, dep_entries = 46> {
+//       SPMD:       orch.scope ring <task_slots = 5, heap_bytes = 933888, dep_entries = 72> {
 //       SPMD:         orch.alloc({{.*}}) : !orch.tensor<?x64xf32>, !orch.tensor<?x64xbf16>, !orch.tensor<?xf32>, !orch.tensor<?xf32>, !orch.tensor<?x128xf32>
 //       SPMD:         orch.submit aic(aic = @gqa_40_over_8_qk) blocks(%[[NB]]) args(in %[[Q]] : !orch.tensor<?x40x128xbf16>, in %{{.*}} : !orch.tensor<?x64x8x128xbf16>
 //       SPMD:         orch.submit mix(aiv0 = @gqa_40_over_8_sm, aiv1 = @gqa_40_over_8_sm) blocks(%[[NB]])

@@ -62,6 +62,11 @@ class SimConfig:
     (happens-before analysis of all GM accesses: forgotten dependencies, unordered writers,
     write-after-read), "lines" (blocks/lanes sharing a 64-byte GM line), "sync" (flag pairing,
     final store drain). "races" and "lines" need "bounds" (it records the accesses).
+
+    run_ahead: kernels run only while the orchestration waits (on a ring, a pool or a read)
+    and after it returns, so it runs as far ahead of the device as the rings let it: the
+    worst case for ring use, which the compiler's ring needs bound. Deterministic with
+    threads=1.
     """
 
     threads: int = 2
@@ -77,6 +82,7 @@ class SimConfig:
     max_findings_per_check: int = 20
     model_only: bool = False
     model: dict = field(default_factory=dict)
+    run_ahead: bool = False
 
     def check_set(self) -> set[str]:
         if isinstance(self.checks, str):
@@ -126,6 +132,7 @@ class SimConfig:
             "seed": int(self.seed) & 0xFFFFFFFFFFFFFFFF,
             "max_findings_per_check": self.max_findings_per_check,
             "model_only": int(bool(self.model_only)),
+            "run_ahead": int(bool(self.run_ahead)),
         }
         model = model_options(self.model)
         return "\n".join(f"{k}={v}" for k, v in opts.items()) + ("\n" + model if model else "")

@@ -191,6 +191,9 @@ def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
            "Dependency-list entries per ring (PTO2_RING_DEP_POOL)">,
     Option<"maxBatch", "max-batch", "int64_t", /*default=*/"0",
            "Largest batch to size rings for when the batch is dynamic (spmd)">,
+    Option<"maxKvBlocks", "max-kv-blocks", "int64_t", /*default=*/"0",
+           "Largest number of KV blocks of a sequence (the block table's width), "
+           "bounding the dependency-pool need; 0: unbounded">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect",

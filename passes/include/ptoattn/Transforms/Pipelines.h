@@ -38,6 +38,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<int64_t> maxBatch{*this, "max-batch",
                            llvm::cl::desc("Batch to size spmd rings for when it is dynamic"),
                            llvm::cl::init(0)};
+  Option<int64_t> maxKvBlocks{*this, "max-kv-blocks",
+                              llvm::cl::desc("KV blocks per sequence at most (block-table "
+                                             "width), for the dependency-pool need; 0: unbounded"),
+                              llvm::cl::init(0)};
   Option<bool> toEmitC{*this, "to-emitc",
                        llvm::cl::desc("Convert to EmitC; false stops after pipe "
                                       "synchronisation, with kernels in aicore and the "
