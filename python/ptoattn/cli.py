@@ -75,7 +75,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run an output directory and compare with the reference")
     run.add_argument("dir", type=Path)
-    run.add_argument("--platform", choices=["sim"], default="sim")
+    run.add_argument("--platform", choices=["sim", "a2a3sim"], default="sim",
+                     help="sim: the built-in simulator; a2a3sim: simpler's own simulator "
+                          "(needs --simpler or SIMPLER_ROOT; docs/real-runtime.md)")
+    run.add_argument("--simpler", type=Path, help="a2a3sim: the simpler checkout (default: $SIMPLER_ROOT)")
+    run.add_argument("--simpler-prefix", metavar="CMD",
+                     help="a2a3sim: the command that runs simpler's Python, e.g. a chroot wrapper "
+                          "(default: $SIMPLER_PREFIX, else python3)")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--context-lens", type=_int_list)
     run.add_argument("--inputs", type=Path, help="an .npz with query, key_cache, value_cache, "
@@ -182,6 +188,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from ptoattn import runner
 
     _progress(f"running {args.dir} on {args.platform}")
+    if args.platform == "a2a3sim":
+        return _run_a2a3sim(args)
     outcome = runner.run(args.dir, inputs=args.inputs, seed=args.seed,
                          context_lens=args.context_lens, platform=args.platform,
                          model_only=args.model_only)
@@ -192,6 +200,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"wrote {outcome.write_trace(args.trace)}")
     if args.swimlane is not None:
         print(f"wrote {outcome.write_swimlane(args.swimlane)}")
+    return 0 if outcome.passed else 1
+
+
+def _run_a2a3sim(args: argparse.Namespace) -> int:
+    from ptoattn import a2a3sim
+    from ptoattn.errors import PTOAttnError
+
+    for flag, value in (("--inputs", args.inputs), ("--context-lens", args.context_lens),
+                        ("--save", args.save), ("--trace", args.trace), ("--swimlane", args.swimlane)):
+        if value:
+            raise PTOAttnError(f"{flag} is not supported with --platform a2a3sim: the scene test's case "
+                               "defines the inputs and simpler's runner compares the output")
+    if args.seed or args.model_only:
+        raise PTOAttnError("--seed and --model-only are not supported with --platform a2a3sim")
+    outcome = a2a3sim.run(args.dir, simpler=args.simpler, prefix=args.simpler_prefix)
+    print(outcome.report_text())
     return 0 if outcome.passed else 1
 
 
