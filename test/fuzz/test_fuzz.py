@@ -122,4 +122,5 @@ def test_non_finite_inputs_stay_in_the_rows_that_read_them(non_finite_dir, what,
     assert sorted(map(tuple, np.argwhere(~finite_rows).tolist())) == rows
     clean = [b for b in range(3) if b not in {r[0] for r in rows}]
     assert (np.abs(outcome.output[clean] - exact[clean]) <= bound[clean]).all()
-    assert (outcome.output[finite_rows] == outcome.output[finite_rows]).all()
+    # ptoattn run: an infinite v gives the reference's infinities too; a NaN row is a mismatch.
+    assert outcome.passed == (not rows or tensor == "value_cache")
