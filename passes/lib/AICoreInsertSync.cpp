@@ -269,7 +269,7 @@ void SyncInserter::addFinalDrain(func::FuncOp func) {
 }
 
 LogicalResult SyncInserter::assignEvents(func::FuncOp func) {
-  constexpr unsigned kNumEvents = 8;
+  constexpr unsigned kNumEvents = target::kNumEventIds;
   DenseMap<Operation *, WaitFlagOp> waitOf;
   for (const FlagPair &pair : pairs)
     waitOf[pair.set] = pair.wait;

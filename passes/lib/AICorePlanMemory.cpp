@@ -45,9 +45,8 @@ using namespace mlir;
 using namespace mlir::ptoattn;
 namespace tgt = mlir::ptoattn::target;
 
-/// Kernel attribute recording the high-water mark (bytes) of each buffer the
-/// kernel uses; reports and the output manifest read it.
-static constexpr llvm::StringLiteral kMemoryAttrName = "ptoattn.memory";
+// The kernel's `aicore.memory` records the high-water mark (bytes) of each
+// buffer it uses; reports and the output manifest read it.
 
 /// Buffers in the order diagnostics and the memory attribute list them.
 static constexpr tgt::Buffer kBuffers[] = {tgt::Buffer::L1, tgt::Buffer::L0A, tgt::Buffer::L0B,
@@ -327,7 +326,7 @@ static LogicalResult planKernel(func::FuncOp kernel) {
     memory.push_back(builder.getNamedAttr(tgt::getBufferName(buffer),
                                           builder.getI64IntegerAttr(placement.highWater)));
   }
-  kernel->setAttr(kMemoryAttrName, builder.getDictionaryAttr(memory));
+  kernel->setAttr(aicore::AICoreDialect::kMemoryAttrName, builder.getDictionaryAttr(memory));
   return success();
 }
 
@@ -337,7 +336,7 @@ struct AICorePlanMemoryPass : public ptoattn::impl::AICorePlanMemoryBase<AICoreP
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     // Only kernels run on a core; the orchestration function has no tiles.
-    if (!func->hasAttr(orch::OrchDialect::kCoreTypeAttrName) || func.isExternal())
+    if (!aicore::getKernelAttr(func) || func.isExternal())
       return markAllAnalysesPreserved();
     if (failed(planKernel(func)))
       signalPassFailure();

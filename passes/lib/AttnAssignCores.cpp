@@ -36,22 +36,6 @@ static LogicalResult checkLaneSplit(const TiledAttention &ta) {
          << target::formatChoices(target::getSupportedQueryTiles()) << ")";
 }
 
-/// "in query", "out scores", ... in argument order, for readers and the emitter.
-static ArrayAttr describeArguments(Builder &b, const abi::KernelSignature &sig) {
-  SmallVector<Attribute> args;
-  for (const abi::TensorParam &param : sig.tensors) {
-    StringRef dir = param.direction == abi::Direction::In    ? "in"
-                    : param.direction == abi::Direction::Out ? "out"
-                                                             : "inout";
-    args.push_back(b.getStringAttr(dir + Twine(" ") + abi::getTensorRoleName(param.role)));
-  }
-  for (const abi::ScalarParam &param : sig.scalars)
-    args.push_back(b.getStringAttr(
-        (param.kind == abi::ScalarKind::F32Bits ? "f32 " : "i64 ") +
-        abi::getScalarRoleName(param.role)));
-  return b.getArrayAttr(args);
-}
-
 /// Creates `stage`'s kernel before `ta.func` and returns its symbol.
 static FlatSymbolRefAttr createKernel(SymbolTable &symbols, const TiledAttention &ta,
                                       const KernelShape &shape, abi::Stage stage) {
@@ -62,10 +46,8 @@ static FlatSymbolRefAttr createKernel(SymbolTable &symbols, const TiledAttention
   auto kernel = func::FuncOp::create(
       b, loc, (func.getName() + "_" + abi::getStageName(stage)).str(),
       b.getFunctionType({}, {}));
-  kernel->setAttr("ptoattn.core_type", b.getStringAttr(abi::getCoreTypeName(sig.core)));
-  kernel->setAttr("ptoattn.lanes", b.getI64IntegerAttr(sig.lanes));
-  kernel->setAttr("ptoattn.strategy", b.getStringAttr(abi::getStrategyName(shape.strategy)));
-  kernel->setAttr("ptoattn.kernel_args", describeArguments(b, sig));
+  kernel->setAttr(aicore::AICoreDialect::kKernelAttrName,
+                  abi::getKernelAttr(b.getContext(), sig, shape.strategy, ta.element));
   symbols.insert(kernel); // renames on a clash
 
   b.setInsertionPointToStart(kernel.addEntryBlock());
@@ -95,9 +77,6 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<abi::Strategy> parsed = abi::parseStrategyOption(module, strategy);
-    if (failed(parsed))
-      return signalPassFailure();
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     for (func::FuncOp func : funcs) {
@@ -117,7 +96,7 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
       if (failed(checkLaneSplit(ta)))
         return signalPassFailure();
 
-      KernelShape shape{ta.geo, ta.element, *parsed};
+      KernelShape shape{ta.geo, ta.element, strategy};
       for (abi::Stage stage : abi::getStages())
         ta.getStage(stage)->setAttr("kernel", createKernel(symbols, ta, shape, stage));
     }

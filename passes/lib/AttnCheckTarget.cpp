@@ -147,7 +147,7 @@ static LogicalResult checkTilesFit(attn::PagedAttentionOp op, int64_t queryTile)
     int64_t needed = 0;
     for (const tgt::TileDemand *tile : tiles)
       needed += tile->bytes;
-    int64_t available = tgt::getUsableBytes(buffer);
+    int64_t available = aicore::getTargetInfo(op).getUsableBytes(buffer);
     if (needed <= available)
       continue;
     fits = false;
@@ -172,13 +172,8 @@ struct AttnCheckTargetPass : public ptoattn::impl::AttnCheckTargetBase<AttnCheck
 
   void runOnOperation() override {
     bool ok = true;
-    const int64_t requestedTile = queryTile;
+    const tgt::QueryTileOption requestedTile = queryTile;
     getOperation()->walk([&](attn::PagedAttentionOp op) {
-      if (std::string error = tgt::checkQueryTileOption(requestedTile); !error.empty()) {
-        op.emitOpError() << error;
-        ok = false;
-        return;
-      }
       // Memory is only meaningful for shapes the cube accepts at all.
       if (failed(checkExtentsFitRuntime(op)) | failed(checkHeadDim(op)) |
           failed(checkBlockSize(op))) {

@@ -46,8 +46,6 @@ namespace tgt = mlir::ptoattn::target;
 enum OrchArg : int64_t { kQuery, kKeyCache, kValueCache, kBlockTable, kContextLens, kOut };
 static constexpr int64_t kNumTensorArgs = 6;
 static constexpr int64_t kNumScalarArgs = 1;
-/// The runtime rounds each runtime-allocated output up to this many bytes.
-static constexpr int64_t kHeapAlignBytes = 1024;
 
 namespace {
 
@@ -99,23 +97,29 @@ static FailureOr<std::array<FlatSymbolRefAttr, 4>> getStageKernels(const TiledAt
   return kernels;
 }
 
-/// Checks that every kernel was generated for `strategy`.
-static LogicalResult checkKernelStrategy(const TiledAttention &ta,
-                                         ArrayRef<FlatSymbolRefAttr> kernels,
-                                         abi::Strategy strategy) {
+/// The strategy the kernels were built for (recorded once, by
+/// attn-assign-cores, in each `#aicore.kernel`); an error if a kernel has no
+/// contract or two kernels disagree.
+static FailureOr<abi::Strategy> getKernelStrategy(const TiledAttention &ta,
+                                                  ArrayRef<FlatSymbolRefAttr> kernels) {
   func::FuncOp func = ta.func;
+  std::optional<abi::Strategy> strategy;
   for (FlatSymbolRefAttr kernel : kernels) {
     auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(func, kernel);
     if (!callee)
       return func.emitError() << "kernel " << kernel << " does not name a func.func";
-    auto attr = callee->getAttrOfType<StringAttr>("ptoattn.strategy");
-    if (attr && attr.getValue() != abi::getStrategyName(strategy))
-      return func.emitError()
-             << "kernel " << kernel << " was generated for strategy '" << attr.getValue()
-             << "' but attn-orchestrate runs with strategy '" << abi::getStrategyName(strategy)
-             << "'; pass the same strategy to attn-assign-cores and attn-orchestrate";
+    aicore::KernelAttr contract = aicore::getKernelAttr(callee);
+    if (!contract)
+      return func.emitError() << "kernel " << kernel
+                              << " has no #aicore.kernel contract: run attn-assign-cores";
+    if (strategy && *strategy != contract.getStrategy())
+      return func.emitError() << "kernel " << kernel << " was built for strategy '"
+                              << abi::getStrategyName(contract.getStrategy())
+                              << "' but the other kernels for '"
+                              << abi::getStrategyName(*strategy) << "'";
+    strategy = contract.getStrategy();
   }
-  return success();
+  return *strategy;
 }
 
 namespace {
@@ -356,13 +360,13 @@ int64_t OrchestrationBuilder::heapBytes(ArrayRef<IntermediateSpec> specs, int64_
   for (const IntermediateSpec &spec : specs)
     total += llvm::alignTo(tiles * spec.rows * std::max<int64_t>(spec.cols, 1) *
                                spec.element.getIntOrFloatBitWidth() / 8,
-                           kHeapAlignBytes);
+                           tgt::kHeapAlignBytes);
   return total;
 }
 
 Value OrchestrationBuilder::exceedsRingHeap(Value steps, OpFoldResult blocks) {
   Value tiles = getValueOrCreateConstantIndexOp(b, loc, blocks);
-  Value align = ib.constant(kHeapAlignBytes);
+  Value align = ib.constant(tgt::kHeapAlignBytes);
   Value stepBytes = ib.constant(0);
   for (const IntermediateSpec &spec : stepSpecs()) {
     int64_t tileBytes =
@@ -604,9 +608,6 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<abi::Strategy> parsed = abi::parseStrategyOption(module, strategy);
-    if (failed(parsed))
-      return signalPassFailure();
     RingLimits limits{ringTaskWindow, ringHeap, ringDepPool};
 
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
@@ -619,7 +620,10 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
         continue;
       const TiledAttention &ta = **matched;
       FailureOr<std::array<FlatSymbolRefAttr, 4>> kernels = getStageKernels(ta);
-      if (failed(kernels) || failed(checkKernelStrategy(ta, *kernels, *parsed)))
+      if (failed(kernels))
+        return signalPassFailure();
+      FailureOr<abi::Strategy> parsed = getKernelStrategy(ta, *kernels);
+      if (failed(parsed))
         return signalPassFailure();
 
       int64_t accountedBatch = ta.queryType.getDimSize(0);
@@ -638,7 +642,6 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
                                            b.getFunctionType({}, {}));
       orchFunc->setAttr("orch.entry",
                         orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
-      orchFunc->setAttr("ptoattn.strategy", b.getStringAttr(abi::getStrategyName(*parsed)));
       b.setInsertionPointToStart(orchFunc.addEntryBlock());
       OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch, ringHeap);
       builder.build();

@@ -134,7 +134,7 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
 
 /// Replaces `op` with its tiled loop nest.
 static LogicalResult tilePagedAttention(RewriterBase &rewriter, attn::PagedAttentionOp op,
-                                        int64_t requestedTile) {
+                                        tgt::QueryTileOption requestedTile) {
   Location loc = op.getLoc();
   TileGeometry geo = TileGeometry::get(
       op.getNumHeads(), op.getNumKvHeads(), op.getHeadDim(), op.getBlockSize(),
@@ -194,15 +194,11 @@ struct AttnTilePass : public ptoattn::impl::AttnTileBase<AttnTilePass> {
   using Base::Base;
 
   void runOnOperation() override {
-    const int64_t requestedTile = queryTile;
+    const tgt::QueryTileOption requestedTile = queryTile;
     SmallVector<attn::PagedAttentionOp> ops;
     getOperation().walk([&](attn::PagedAttentionOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (attn::PagedAttentionOp op : ops) {
-      if (std::string error = tgt::checkQueryTileOption(requestedTile); !error.empty()) {
-        op.emitOpError() << error;
-        return signalPassFailure();
-      }
       if (failed(tilePagedAttention(rewriter, op, requestedTile)))
         return signalPassFailure();
     }

@@ -4,6 +4,9 @@
 
 #include "ptoattn/Target/A2A3.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/MathExtras.h"
@@ -12,21 +15,6 @@ using namespace mlir::ptoattn::abi;
 
 llvm::StringRef mlir::ptoattn::abi::getStrategyName(Strategy strategy) {
   return strategy == Strategy::Spmd ? "spmd" : "per-tile";
-}
-
-std::optional<Strategy> mlir::ptoattn::abi::parseStrategy(llvm::StringRef name) {
-  if (name == "spmd")
-    return Strategy::Spmd;
-  if (name == "per-tile")
-    return Strategy::PerTile;
-  return std::nullopt;
-}
-
-mlir::FailureOr<Strategy> mlir::ptoattn::abi::parseStrategyOption(mlir::Operation *op,
-                                                                   llvm::StringRef name) {
-  if (std::optional<Strategy> strategy = parseStrategy(name))
-    return *strategy;
-  return op->emitError() << "strategy '" << name << "' is not supported: must be spmd or per-tile";
 }
 
 llvm::StringRef mlir::ptoattn::abi::getStageName(Stage stage) {
@@ -41,10 +29,6 @@ llvm::StringRef mlir::ptoattn::abi::getStageName(Stage stage) {
     return "online_update";
   }
   llvm_unreachable("unknown stage");
-}
-
-llvm::StringRef mlir::ptoattn::abi::getCoreTypeName(CoreType core) {
-  return core == CoreType::AIC ? "aic" : "aiv";
 }
 
 llvm::StringRef mlir::ptoattn::abi::getTensorRoleName(TensorRole role) {
@@ -184,6 +168,47 @@ KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy str
   if (stage == Stage::SoftmaxPrepare)
     scalar(ScalarRole::Scale, ScalarKind::F32Bits);
   return sig;
+}
+
+/// Element type of tensor `role`: f32 for everything computed in fp32, i32
+/// for the paging tables, `element` for query, caches and probabilities.
+static mlir::Type getRoleElementType(mlir::MLIRContext *ctx, TensorRole role,
+                                     mlir::Type element) {
+  switch (role) {
+  case TensorRole::Query:
+  case TensorRole::KeyCache:
+  case TensorRole::ValueCache:
+  case TensorRole::Probs:
+    return element;
+  case TensorRole::BlockTable:
+  case TensorRole::ContextLens:
+    return mlir::IntegerType::get(ctx, 32);
+  default:
+    return mlir::Float32Type::get(ctx);
+  }
+}
+
+mlir::ptoattn::aicore::KernelAttr
+mlir::ptoattn::abi::getKernelAttr(mlir::MLIRContext *ctx, const KernelSignature &sig,
+                                  Strategy strategy, mlir::Type element) {
+  using aicore::ArgKind;
+  llvm::SmallVector<mlir::Attribute> args;
+  for (const TensorParam &param : sig.tensors) {
+    ArgKind kind = param.direction == Direction::In    ? ArgKind::In
+                   : param.direction == Direction::Out ? ArgKind::Out
+                                                       : ArgKind::InOut;
+    args.push_back(aicore::KernelArgAttr::get(ctx, kind, getTensorRoleName(param.role),
+                                              getRoleElementType(ctx, param.role, element)));
+  }
+  for (const ScalarParam &param : sig.scalars) {
+    mlir::Type type = param.kind == ScalarKind::F32Bits
+                          ? mlir::Type(mlir::Float32Type::get(ctx))
+                          : mlir::Type(mlir::IntegerType::get(ctx, 64));
+    args.push_back(aicore::KernelArgAttr::get(ctx, ArgKind::Scalar,
+                                              getScalarRoleName(param.role), type));
+  }
+  return aicore::KernelAttr::get(ctx, sig.core, sig.lanes, strategy,
+                                 mlir::ArrayAttr::get(ctx, args));
 }
 
 int64_t mlir::ptoattn::abi::getLaneSlotFloats(int64_t queryTile) {

@@ -37,8 +37,8 @@ void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &opti
   pm.addPass(createAttnAssignCores(cores));
 
   // Tasks, scopes and buffers for the runtime; checks the rings' capacity.
+  // The strategy is not an option here: it is read from the kernels.
   AttnOrchestrateOptions orchestrate;
-  orchestrate.strategy = options.strategy;
   orchestrate.ringTaskWindow = options.ringTaskWindow;
   orchestrate.ringHeap = options.ringHeap;
   orchestrate.ringDepPool = options.ringDepPool;

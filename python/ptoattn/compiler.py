@@ -27,6 +27,7 @@ from ptoattn.errors import ConfigError
 from ptoattn.options import RUNTIME_RING_DEFAULTS, CompileOptions
 from ptoattn.pipeline import Pipeline
 from ptoattn.scene_test import KernelEntry, SceneTest, render_scene_test
+from ptoattn.target import TargetInfo
 
 __all__ = ["CompileError", "CompileResult", "Inspection", "KernelFile", "compile", "compile_mlir",
            "pipeline_string", "run_pipeline"]
@@ -122,6 +123,25 @@ def _runtime_env(ring_requirements: tuple[dict, ...]) -> dict:
     return {"ring_task_window": windows, "ring_heap": heaps, "ring_dep_pool": pools}
 
 
+def _record_target(module: ir.Module, options: CompileOptions) -> TargetInfo:
+    """Records ``options.target`` as the module's ``aicore.target`` (the chip every pass
+    asks); returns the chip the module is compiled for."""
+    from ptoattn._extension import describe_module
+
+    with module.context:
+        current = module.operation.attributes["aicore.target"] \
+            if "aicore.target" in module.operation.attributes else None
+        if options.target is not None:
+            wanted = ir.Attribute.parse(f'#aicore.target<"{options.target}">')
+            if current is not None and current != wanted:
+                chip = json.loads(describe_module(module.operation))["target"]["chip"]
+                raise ConfigError(f"target {options.target} contradicts the module's "
+                                  f"aicore.target {chip}")
+            module.operation.attributes["aicore.target"] = wanted
+    described = json.loads(describe_module(module.operation))["target"]
+    return TargetInfo(described["chip"], described["clusters"])
+
+
 def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
@@ -148,27 +168,24 @@ class _KernelInfo:
     core_type: str
     lanes: int
     arguments: tuple[str, ...]
+    # add_input/add_output/add_inout of each tensor argument: "in", "out", "inout".
+    directions: tuple[str, ...]
     memory: dict[str, int]
 
 
 def _kernel_infos(module: ir.Module) -> dict[str, _KernelInfo]:
-    """Kernel facts recorded on the lowered (pre-EmitC) kernel functions."""
+    """Kernel facts of the lowered (pre-EmitC) module, from each kernel's typed
+    ``#aicore.kernel`` contract as C++ reads it (``describe_module``)."""
+    from ptoattn._extension import describe_module
+
     infos = {}
-    for op in module.body.operations:
-        attrs = op.operation.attributes
-        if op.operation.name != "func.func" or "ptoattn.core_type" not in attrs:
-            continue
-        name = ir.StringAttr(attrs["sym_name"]).value
-        memory = {}
-        if "ptoattn.memory" in attrs:
-            memory = {n.name: ir.IntegerAttr(n.attr).value
-                      for n in ir.DictAttr(attrs["ptoattn.memory"])}
-        infos[name] = _KernelInfo(
-            name=name,
-            core_type=ir.StringAttr(attrs["ptoattn.core_type"]).value,
-            lanes=ir.IntegerAttr(attrs["ptoattn.lanes"]).value,
-            arguments=tuple(ir.StringAttr(a).value for a in ir.ArrayAttr(attrs["ptoattn.kernel_args"])),
-            memory=memory)
+    for kernel in json.loads(describe_module(module.operation))["kernels"]:
+        infos[kernel["name"]] = _KernelInfo(
+            name=kernel["name"], core_type=kernel["core_type"], lanes=kernel["lanes"],
+            arguments=tuple(arg["text"] for arg in kernel["arguments"]),
+            directions=tuple(arg["kind"] for arg in kernel["arguments"]
+                             if arg["kind"] != "scalar"),
+            memory=kernel["memory"])
     return infos
 
 
@@ -215,8 +232,8 @@ def _header(config: PagedAttentionConfig, options: CompileOptions, input_hash: s
     ]
 
 
-def _emit_files(module: ir.Module, out_dir: Path, name: str, header: list[str]
-                ) -> dict[str, Path]:
+def _emit_files(module: ir.Module, out_dir: Path, name: str, header: list[str],
+                kernels: dict[str, _KernelInfo]) -> dict[str, Path]:
     """Translates every emitc.file of `module` into its own C++ file; returns id -> path.
 
     The header comment is added to each file's IR (emitc.verbatim) before translating, so
@@ -232,10 +249,8 @@ def _emit_files(module: ir.Module, out_dir: Path, name: str, header: list[str]
             if op.operation.name != "emitc.file":
                 continue
             file_id = ir.StringAttr(op.operation.attributes["id"]).value
-            attrs = op.operation.attributes
-            if "ptoattn.core_type" in attrs:
-                core = ir.StringAttr(attrs["ptoattn.core_type"]).value
-                path = Path("kernels") / core / f"{file_id}.cpp"
+            if file_id in kernels:
+                path = Path("kernels") / kernels[file_id].core_type / f"{file_id}.cpp"
             else:
                 path = Path("kernels") / "orchestration" / f"{name}_orch.cpp"
             block = op.operation.regions[0].blocks[0]
@@ -260,11 +275,6 @@ def _ring_requirements(module: ir.Module) -> tuple[dict, ...]:
 def _kernel_ids(module: ir.Module) -> dict[str, int]:
     return {n.name: ir.IntegerAttr(n.attr).value
             for n in ir.DictAttr(module.operation.attributes["ptoattn.kernel_ids"])}
-
-
-def _tensor_directions(arguments: tuple[str, ...]) -> tuple[str, ...]:
-    dirs = {"in": "IN", "out": "OUT", "inout": "INOUT"}
-    return tuple(dirs[a.split()[0]] for a in arguments if a.split()[0] in dirs)
 
 
 def compile(  # noqa: A001  (the API the issue names)
@@ -318,6 +328,7 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     if not name.isidentifier():
         raise ConfigError(f"name must be a C/Python identifier, got {name!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    chip = _record_target(module, options)
     input_text = str(module)
     input_hash = _input_hash(input_text)
     (out_dir / "input.mlir").write_text(input_text)
@@ -345,7 +356,7 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     rings = _ring_requirements(module)
     header = _header(config, options, input_hash)
     start = time.perf_counter()
-    paths = _emit_files(module, out_dir, name, header)
+    paths = _emit_files(module, out_dir, name, header, kernels)
     timings["translate to C++"] = time.perf_counter() - start
 
     files = tuple(
@@ -358,7 +369,8 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         class_name="Test" + "".join(part.capitalize() for part in name.split("_")),
         orchestration_source=str(paths["orchestration"]),
         kernels=tuple(KernelEntry(k.func_id, k.name, str(k.path.relative_to(out_dir)),
-                                  k.core_type, _tensor_directions(k.arguments)) for k in files),
+                                  k.core_type, tuple(d.upper() for d in kernels[k.name].directions))
+                 for k in files),
         params={"batch": config.batch, "num_heads": config.num_heads,
                 "kv_head_num": config.num_kv_heads, "head_dim": config.head_dim,
                 "block_size": config.block_size, "max_blocks": config.max_blocks_per_seq,
@@ -379,6 +391,7 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         "dynamic_batch": dynamic_batch,
         "options": dataclasses.asdict(options),
         "pipeline": str(full),
+        "target": {"chip": chip.chip, "clusters": chip.clusters},
         "kernels": [{"name": k.name, "func_id": k.func_id, "core_type": k.core_type,
                      "lanes": kernels[k.name].lanes, "source": str(k.path.relative_to(out_dir)),
                      "arguments": list(k.arguments), "memory": kernels[k.name].memory}

@@ -5,17 +5,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
+from ptoattn import target
 from ptoattn.errors import ConfigError
 
 __all__ = ["CompileOptions", "STRATEGIES", "QUERY_TILES", "RUNTIME_RING_DEFAULTS"]
 
 Strategy = Literal["spmd", "per-tile"]
-STRATEGIES: tuple[str, ...] = ("spmd", "per-tile")
-QUERY_TILES: tuple[int, ...] = (0, 16, 32, 64)
-
+# All three from ptoattn/Target/A2A3.h (ptoattn.target): the passes' own lists.
+STRATEGIES: tuple[str, ...] = tuple(target.describe()["strategies"])
+QUERY_TILES: tuple[int, ...] = (0, *target.describe()["query_tiles"])
 # simpler's tensormap_and_ringbuffer defaults per ring (docs/target-contracts.md section 4.1).
-RUNTIME_RING_DEFAULTS = {"ring_task_window": 16384, "ring_heap": 256 * 1024 * 1024,
-                         "ring_dep_pool": 16384}
+RUNTIME_RING_DEFAULTS: dict[str, int] = dict(target.describe()["ring_defaults"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,7 +24,9 @@ class CompileOptions:
 
     ``q_tile`` 0 lets the compiler choose; ``max_batch`` sizes the SPMD rings when the batch
     is dynamic; ``max_kv_blocks`` (default: the config's ``max_blocks_per_seq``) bounds the
-    dependency-pool need. Ring limits default to the runtime's defaults.
+    dependency-pool need. Ring limits default to the runtime's defaults. ``target`` names the
+    chip (recorded as the module's ``aicore.target``); None compiles for the module's own
+    target or the default chip, 910B1.
     """
 
     q_tile: int = 0
@@ -34,10 +36,12 @@ class CompileOptions:
     ring_dep_pool: int = RUNTIME_RING_DEFAULTS["ring_dep_pool"]
     max_batch: int = 0
     max_kv_blocks: int = 0
+    target: str | None = None
 
     def __post_init__(self) -> None:
         if self.q_tile not in QUERY_TILES:
-            raise ConfigError(f"q_tile must be one of 0 (automatic), 16, 32, 64, got {self.q_tile!r}")
+            tiles = ", ".join(str(t) for t in QUERY_TILES[1:])
+            raise ConfigError(f"q_tile must be one of 0 (automatic), {tiles}, got {self.q_tile!r}")
         if self.strategy not in STRATEGIES:
             raise ConfigError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
         for name in ("ring_task_window", "ring_heap", "ring_dep_pool"):
@@ -48,9 +52,11 @@ class CompileOptions:
             raise ConfigError(f"max_batch must be >= 0, got {self.max_batch!r}")
         if self.max_kv_blocks < 0:
             raise ConfigError(f"max_kv_blocks must be >= 0, got {self.max_kv_blocks!r}")
+        if self.target is not None:
+            target.lookup(self.target)
 
     def pipeline_options(self) -> str:
-        """The option string of ``ptoattn-pipeline``."""
+        """The option string of ``ptoattn-pipeline`` (the target is in the IR, not here)."""
         return (f"q-tile={self.q_tile} strategy={self.strategy} "
                 f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
                 f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "

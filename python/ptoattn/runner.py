@@ -284,7 +284,8 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
     """Runs ``out_dir`` on ``platform`` and compares with the reference.
 
     ``sim_config`` (a ``ptoattn.sim.SimConfig``) sets the simulator's rings, threads and
-    checks; by default the runtime's defaults. ``model_only`` models the a2a3 time without
+    checks; by default the runtime's defaults on the compiled target's cluster count.
+    ``model_only`` models the a2a3 time without
     computing the output (fast for large shapes; lengths default to the maximum context).
     Every run carries the modeled time (``RunOutcome.model``).
     """
@@ -299,6 +300,9 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
     sized = config
     if dynamic_batch and context_lens is not None:
         sized = dataclasses.replace(config, batch=max(1, len(context_lens)))
+    if sim_config is None and "target" in manifest:
+        # As many clusters as the chip the directory was compiled for.
+        sim_config = sim.SimConfig(clusters=manifest["target"]["clusters"])
     if model_only:
         sim_config = dataclasses.replace(sim_config or sim.SimConfig(), model_only=True)
     if model_only and inputs is None:

@@ -40,6 +40,28 @@ NB_MODULE(_ptoattn, m) {
       "Make ptoattn's dialects (and the upstream ones its pipeline uses) available in "
       "`context`; with load=True ptoattn's dialects are loaded immediately.");
 
+  auto appendTo = [](MlirStringRef chunk, void *user) {
+    static_cast<std::string *>(user)->append(chunk.data, chunk.length);
+  };
+  m.def(
+      "describe_target",
+      [appendTo]() {
+        std::string text;
+        ptoattnDescribeTarget(appendTo, &text);
+        return text;
+      },
+      "JSON: the chips, query tiles, strategies and ring defaults of ptoattn/Target/A2A3.h.");
+  m.def(
+      "describe_module",
+      [appendTo](MlirOperation module) {
+        std::string text;
+        ptoattnDescribeModule(module, appendTo, &text);
+        return text;
+      },
+      nb::arg("module"),
+      "JSON: the module's target chip and the #aicore.kernel contract and aicore.memory of "
+      "every kernel in `module`.");
+
   m.def(
       "translate_to_cpp",
       [](MlirOperation op, const std::string &fileId) -> nb::object {

@@ -8,7 +8,7 @@
 
 // A cube kernel: tensor decode in add_* order, GM views, cube tiles with their
 // aliases, TASSIGN offsets, instructions destination first, flags, final drain.
-// CHECK-LABEL: emitc.file "qk_matmul" attributes {ptoattn.core_type = "aic"}
+// CHECK-LABEL: emitc.file "qk_matmul" {
 //   CHECK-NOT:   func.func @qk_matmul
 //       CHECK:   verbatim "// qk_matmul: AIC kernel (1 lane), emitted by ptoattn convert-aicore-to-emitc"
 //       CHECK:   include <"cstdint">
@@ -51,7 +51,7 @@
 //       CHECK:     verbatim "TSTORE({}, {});" args %{{.*}}, %[[A]]
 //       CHECK:     call_opaque "pipe_sync"()
 //       CHECK:     return
-func.func @qk_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in query", "in key_cache", "out scores"], ptoattn.lanes = 1 : i64} {
+func.func @qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, args = [#aicore.arg<in "query" : bf16>, #aicore.arg<in "key_cache" : bf16>, #aicore.arg<out "scores" : f32>]>} {
   %c0 = arith.constant 0 : index
   %qp = aicore.tensor_ptr 0 : !aicore.gm_ptr<bf16>
   %kp = aicore.tensor_ptr 1 : !aicore.gm_ptr<bf16>
@@ -85,7 +85,7 @@ func.func @qk_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_arg
 // One vector lane: rows offset by get_sub_block_id(args), the block from
 // get_block_idx(args), an f32 scalar argument, a run-time valid width from a
 // tensor's shape, a dynamic-valid tile and its pad alias on the same bytes.
-// CHECK-LABEL: emitc.file "softmax_lane" attributes {ptoattn.core_type = "aiv"}
+// CHECK-LABEL: emitc.file "softmax_lane" {
 //       CHECK:   verbatim "// softmax_lane: AIV kernel (2 lanes), emitted by ptoattn convert-aicore-to-emitc"
 //       CHECK:   func @kernel_entry(%[[ARGS:.*]]: !emitc.ptr<!emitc.opaque<"__gm__ int64_t">>)
 //       CHECK:     %[[S:.*]] = "emitc.variable"{{.*}}"__gm__ ChipTensor">>>
@@ -125,7 +125,7 @@ func.func @qk_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_arg
 //       CHECK:     verbatim "TEXP({}, {});" args %[[SPAD]], %[[SPAD]]
 //       CHECK:     verbatim "TCVT({}, {}, RoundMode::CAST_RINT);" args %[[PB]], %[[SPAD]]
 //       CHECK:     verbatim "TSTORE({}, {});" args %{{.*}}, %[[PB]]
-func.func @softmax_lane() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in scores", "out probs", "f32 scale"], ptoattn.lanes = 2 : i64} {
+func.func @softmax_lane() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "scores" : f32>, #aicore.arg<out "probs" : bf16>, #aicore.arg<scalar "scale" : f32>]>} {
   %c8 = arith.constant 8 : index
   %c16 = arith.constant 16 : index
   %c128 = arith.constant 128 : index
@@ -192,7 +192,7 @@ func.func @softmax_lane() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_
 //       CHECK:     verbatim "TROWEXPANDDIV({}, {}, {});"
 //       CHECK:     call_opaque "pipe_sync"()
 //   CHECK-NOT:     aicore.
-func.func @update_lane() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in lens", "i64 step"], ptoattn.lanes = 2 : i64} {
+func.func @update_lane() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "lens" : i32>, #aicore.arg<scalar "step" : i64>]>} {
   %c128 = arith.constant 128 : index
   %neg = arith.constant -1.0e+30 : f32
   %step = aicore.scalar_arg 1 : i64
@@ -219,7 +219,7 @@ func.func @update_lane() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_a
 
 // -----
 
-// Functions that are not kernels (no ptoattn.core_type) are left alone.
+// Functions that are not kernels (no #aicore.kernel) are left alone.
 // CHECK-LABEL: func.func @not_a_kernel
 //   CHECK-NOT:   emitc.file
 //       CHECK:   arith.addi
@@ -230,7 +230,7 @@ func.func @not_a_kernel(%a: index) -> index {
 
 // -----
 
-func.func @tile_without_offset() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = [], ptoattn.lanes = 1 : i64} {
+func.func @tile_without_offset() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   // expected-error@+1 {{tile has no on-chip offset: run aicore-plan-memory first}}
   %t = aicore.tile : !aicore.tile<vec, 8x128xf32>
   return
@@ -238,7 +238,7 @@ func.func @tile_without_offset() attributes {ptoattn.core_type = "aiv", ptoattn.
 
 // -----
 
-func.func @alias_of_unplanned_tile() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = [], ptoattn.lanes = 1 : i64} {
+func.func @alias_of_unplanned_tile() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   // expected-error@+1 {{tile has no on-chip offset: run aicore-plan-memory first}}
   %t = aicore.tile : !aicore.tile<vec, 8x128xf32>
   %a = aicore.tile_alias %t : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xf32, pad = min>
@@ -248,20 +248,20 @@ func.func @alias_of_unplanned_tile() attributes {ptoattn.core_type = "aiv", ptoa
 // -----
 
 // expected-error@+1 {{kernel must take no arguments and return nothing}}
-func.func @kernel_with_arguments(%x: index) attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = [], ptoattn.lanes = 1 : i64} {
+func.func @kernel_with_arguments(%x: index) attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   return
 }
 
 // -----
 
-// expected-error@+1 {{ptoattn.kernel_args must be an array of strings}}
-func.func @kernel_args_not_strings() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = [1 : i64], ptoattn.lanes = 1 : i64} {
+// expected-error@+1 {{#aicore.kernel args must be #aicore.arg entries, got 1 : i64}}
+func.func @kernel_args_not_typed() attributes {aicore.kernel = #aicore.kernel<core = aic, args = [1 : i64]>} {
   return
 }
 
 // -----
 
-func.func @alias_of_a_selected_tile() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = [], ptoattn.lanes = 1 : i64} {
+func.func @alias_of_a_selected_tile() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %blk = aicore.get_block_idx
   %first = arith.cmpi eq, %blk, %c0 : index
@@ -275,7 +275,7 @@ func.func @alias_of_a_selected_tile() attributes {ptoattn.core_type = "aiv", pto
 
 // -----
 
-func.func @reshape_to_dynamic_valid_shape() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = [], ptoattn.lanes = 1 : i64} {
+func.func @reshape_to_dynamic_valid_shape() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile offset 0 : !aicore.tile<vec, 8x8xf32>
   // expected-error@+1 {{treshape to a dynamic valid shape is not supported}}
   %r = aicore.treshape %a : !aicore.tile<vec, 8x8xf32> -> !aicore.tile<vec, 1x64xf32, valid = [1, ?]>
@@ -285,7 +285,7 @@ func.func @reshape_to_dynamic_valid_shape() attributes {ptoattn.core_type = "aiv
 // -----
 
 // expected-error@+1 {{kernel body must be a single block}}
-func.func @kernel_with_two_blocks() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = [], ptoattn.lanes = 1 : i64} {
+func.func @kernel_with_two_blocks() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   return
 ^bb1:
   return

@@ -7,8 +7,8 @@
 // one alloc per scope, AIC tasks with a block count, MIX tasks on both AIV lanes,
 // tensors before scalars (i64 step, f32 scale).
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 // CHECK-LABEL: module attributes
 // CHECK-SAME: ptoattn.kernel_ids = {qk = 0 : i64, sf = 1 : i64}
@@ -137,8 +137,8 @@ func.func @spmd_static() attributes {orch.entry = #orch.entry<tensors = 6, scala
 // Per-tile strategy pieces: views with value offsets, scf.if, a 2-D read, one block
 // (no set_block_num), a single-lane AIV task, dynamic alloc sizes, a dynamic block count.
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @up() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 // CHECK-LABEL: module attributes
 // CHECK-SAME: ptoattn.kernel_ids = {qk = 0 : i64, up = 1 : i64}
@@ -197,9 +197,9 @@ func.func @per_tile_views() attributes {orch.entry = #orch.entry<tensors = 6, sc
 // A three-slot MIX task fills every MixedKernels slot; kernel ids follow first use
 // (aic, aiv0, aiv1 within one task).
 
-func.func private @cube() attributes {ptoattn.core_type = "aic"}
-func.func private @lane0() attributes {ptoattn.core_type = "aiv"}
-func.func private @lane1() attributes {ptoattn.core_type = "aiv"}
+func.func private @cube() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @lane0() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @lane1() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 // CHECK-LABEL: module attributes
 // CHECK-SAME: ptoattn.kernel_ids = {cube = 0 : i64, lane0 = 1 : i64, lane1 = 2 : i64}
@@ -252,7 +252,7 @@ func.func @deep_scopes() attributes {orch.entry = #orch.entry<tensors = 0, scala
 // CHECK-LABEL: func.func @kernels_only
 // CHECK-NOT: emitc.file
 // CHECK-NOT: ptoattn.kernel_ids
-func.func @kernels_only() attributes {ptoattn.core_type = "aic"} {
+func.func @kernels_only() attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   return
 }
 

@@ -19,27 +19,27 @@
 
 // GQA 32/8: groups of 4 heads in 16-row tiles, 2 sequences x 8 KV heads = 16 SPMD blocks.
 // EMITC-LABEL: module attributes {ptoattn.kernel_ids = {gqa_32_over_8_online_update = 3 : i64, gqa_32_over_8_pv_matmul = 2 : i64, gqa_32_over_8_qk_matmul = 0 : i64, gqa_32_over_8_softmax_prepare = 1 : i64}
-//  EMITC-NEXT:   emitc.file "gqa_32_over_8_qk_matmul" attributes {ptoattn.core_type = "aic"}
-//       EMITC:   emitc.file "gqa_32_over_8_softmax_prepare" attributes {ptoattn.core_type = "aiv"}
-//       EMITC:   emitc.file "gqa_32_over_8_pv_matmul" attributes {ptoattn.core_type = "aic"}
-//       EMITC:   emitc.file "gqa_32_over_8_online_update" attributes {ptoattn.core_type = "aiv"}
+//  EMITC-NEXT:   emitc.file "gqa_32_over_8_qk_matmul" {
+//       EMITC:   emitc.file "gqa_32_over_8_softmax_prepare" {
+//       EMITC:   emitc.file "gqa_32_over_8_pv_matmul" {
+//       EMITC:   emitc.file "gqa_32_over_8_online_update" {
 //       EMITC:   emitc.file "orchestration"
 //   EMITC-NOT:   func.func
 // CPP: void aicpu_orchestration_entry(
 // CPP: launch_spec.set_block_num(16);
 // CPP: rt_submit_aic_task(FUNC_GQA_32_OVER_8_QK_MATMUL,
-// CHECK-LABEL: func.func @gqa_32_over_8_qk_matmul() attributes {ptoattn.core_type = "aic"
+// CHECK-LABEL: func.func @gqa_32_over_8_qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic
 //       CHECK:   aicore.tmatmul ins({{.*}} : !aicore.tile<left, 16x128xbf16>, !aicore.tile<right, 128x64xbf16>)
-// CHECK-LABEL: func.func @gqa_32_over_8_softmax_prepare() attributes {ptoattn.core_type = "aiv"
-// CHECK-LABEL: func.func @gqa_32_over_8_pv_matmul() attributes {ptoattn.core_type = "aic"
-// CHECK-LABEL: func.func @gqa_32_over_8_online_update() attributes {ptoattn.core_type = "aiv"
-// CHECK-LABEL: func.func @gqa_32_over_8_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "spmd"}
+// CHECK-LABEL: func.func @gqa_32_over_8_softmax_prepare() attributes {aicore.kernel = #aicore.kernel<core = aiv
+// CHECK-LABEL: func.func @gqa_32_over_8_pv_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic
+// CHECK-LABEL: func.func @gqa_32_over_8_online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv
+// CHECK-LABEL: func.func @gqa_32_over_8_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>}
 //       CHECK:   orch.submit aic(aic = @gqa_32_over_8_qk_matmul) blocks(16)
 //       CHECK:   orch.submit mix(aiv0 = @gqa_32_over_8_softmax_prepare, aiv1 = @gqa_32_over_8_softmax_prepare) blocks(16)
 //       CHECK:   orch.submit aic(aic = @gqa_32_over_8_pv_matmul) blocks(16)
 //       CHECK:   orch.submit mix(aiv0 = @gqa_32_over_8_online_update, aiv1 = @gqa_32_over_8_online_update) blocks(16)
 //   CHECK-NOT:   attn.
-// PERTILE-LABEL: func.func @gqa_32_over_8_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "per-tile"}
+// PERTILE-LABEL: func.func @gqa_32_over_8_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>}
 //       PERTILE:   orch.view %{{.*}} [1, 4, 128] : !orch.tensor<2x32x128xbf16> -> !orch.tensor<1x4x128xbf16>
 //   PERTILE-NOT:   blocks(
 // TILE64-LABEL: func.func @gqa_32_over_8_qk_matmul()

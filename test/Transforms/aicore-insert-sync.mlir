@@ -24,7 +24,7 @@
 //  CHECK-NEXT:   aicore.tstore
 //  CHECK-NEXT:   aicore.pipe_sync
 //  CHECK-NEXT:   return
-func.func @cube_chain() attributes {ptoattn.core_type = "aic"} {
+func.func @cube_chain() attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   %c0 = arith.constant 0 : index
   %qp = aicore.tensor_ptr 0 : !aicore.gm_ptr<bf16>
   %kp = aicore.tensor_ptr 1 : !aicore.gm_ptr<bf16>
@@ -73,7 +73,7 @@ func.func @cube_chain() attributes {ptoattn.core_type = "aic"} {
 //  CHECK-NEXT:   aicore.wait_flag v -> mte3, event1
 //  CHECK-NEXT:   aicore.tstore ins(%[[S]] :
 //  CHECK-NEXT:   aicore.pipe_sync
-func.func @vector_chain(%scale: f32) attributes {ptoattn.core_type = "aiv"} {
+func.func @vector_chain(%scale: f32) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32
   %sp = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
@@ -111,7 +111,7 @@ func.func @vector_chain(%scale: f32) attributes {ptoattn.core_type = "aiv"} {
 //  CHECK-NEXT:   aicore.wait_flag mte2 -> v, event0
 //  CHECK-NEXT:   aicore.pipe_barrier v
 //  CHECK-NEXT:   aicore.tadd ins(%[[B]]
-func.func @war_from_byte_reuse() attributes {ptoattn.core_type = "aiv"} {
+func.func @war_from_byte_reuse() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x64xf32>
@@ -153,7 +153,7 @@ func.func @war_from_byte_reuse() attributes {ptoattn.core_type = "aiv"} {
 //  CHECK-NEXT:   aicore.wait_flag mte2 -> mte3, event0
 //  CHECK-NEXT:   aicore.tstore
 //  CHECK-NEXT:   aicore.pipe_sync
-func.func @scf_if_bodies(%c1: i1, %c2: i1, %x: f32) attributes {ptoattn.core_type = "aiv"} {
+func.func @scf_if_bodies(%c1: i1, %c2: i1, %x: f32) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x64xf32>
@@ -190,7 +190,7 @@ func.func @scf_if_bodies(%c1: i1, %c2: i1, %x: f32) attributes {ptoattn.core_typ
 //  CHECK-NEXT:   aicore.set_flag v -> mte3, event0
 //  CHECK-NEXT:   aicore.wait_flag v -> mte3, event0
 //  CHECK-NEXT:   aicore.tstore
-func.func @scf_for_loop_carried(%n: index) attributes {ptoattn.core_type = "aiv"} {
+func.func @scf_for_loop_carried(%n: index) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
@@ -268,7 +268,7 @@ func.func @scf_for_loop_carried(%n: index) attributes {ptoattn.core_type = "aiv"
 //       CHECK:   aicore.tstore
 //       CHECK:   aicore.pipe_sync
 //       CHECK:   return
-func.func @mqa_online_update() attributes {ptoattn.core_type = "aiv", ptoattn.lanes = 2 : i64} {
+func.func @mqa_online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2>} {
   %c1024 = arith.constant 1024 : index
   %c2048 = arith.constant 2048 : index
   %cst = arith.constant 0.000000e+00 : f32
@@ -391,7 +391,7 @@ func.func @mqa_online_update() attributes {ptoattn.core_type = "aiv", ptoattn.la
 
 // Nine loads each consumed in order by its own V instruction would keep nine mte2 -> v flags
 // set at once; a pipe pair has eight event ids.
-func.func @event_id_exhaustion() attributes {ptoattn.core_type = "aiv"} {
+func.func @event_id_exhaustion() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x1x8xf32>
@@ -430,7 +430,7 @@ func.func @event_id_exhaustion() attributes {ptoattn.core_type = "aiv"} {
 // -----
 
 // Region ops other than scf.if / scf.for are not followed.
-func.func @unsupported_region() attributes {ptoattn.core_type = "aiv"} {
+func.func @unsupported_region() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile offset 0 : !aicore.tile<vec, 8x64xf32>
   // expected-error@+1 {{'scf.execute_region' op contains tile instructions; aicore-insert-sync handles only scf.if and scf.for regions}}
   scf.execute_region {
@@ -445,7 +445,7 @@ func.func @unsupported_region() attributes {ptoattn.core_type = "aiv"} {
 func.func private @opaque(!aicore.tile<vec, 8x64xf32>)
 
 // A tile handed to an op of no known pipe cannot be ordered.
-func.func @unknown_pipe() attributes {ptoattn.core_type = "aiv"} {
+func.func @unknown_pipe() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile offset 0 : !aicore.tile<vec, 8x64xf32>
   // expected-error@+1 {{'func.call' op touches on-chip tiles but runs on no known pipe}}
   func.call @opaque(%a) : (!aicore.tile<vec, 8x64xf32>) -> ()
@@ -456,7 +456,7 @@ func.func @unknown_pipe() attributes {ptoattn.core_type = "aiv"} {
 
 // Flags stay within one block, so an unstructured body is rejected.
 // expected-error@+1 {{'func.func' op aicore-insert-sync expects a kernel body of one block (structured control flow)}}
-func.func @unstructured_body() attributes {ptoattn.core_type = "aiv"} {
+func.func @unstructured_body() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   return
 ^bb1:
   return
@@ -469,7 +469,7 @@ func.func @unstructured_body() attributes {ptoattn.core_type = "aiv"} {
 //       CHECK:   aicore.tload
 //  CHECK-NEXT:   aicore.pipe_sync
 //  CHECK-NEXT:   return
-func.func @already_synchronised() attributes {ptoattn.core_type = "aiv"} {
+func.func @already_synchronised() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x64xf32>

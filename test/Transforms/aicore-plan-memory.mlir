@@ -3,16 +3,16 @@
 // RUN: ptoattn-opt %s -split-input-file -aicore-plan-memory -aicore-plan-memory -verify-diagnostics | FileCheck %s
 //
 // Offsets are bytes in the tile's buffer (mat: L1, left: L0A, right: L0B, acc: L0C, vec: UB),
-// 32-byte aligned. `ptoattn.memory` is each buffer's high-water mark.
+// 32-byte aligned. `aicore.memory` is each buffer's high-water mark.
 
 // Tiles live at the same time are packed one after another, each aligned.
 // CHECK-LABEL: func.func @pack_vector_tiles()
-//  CHECK-SAME:   ptoattn.memory = {UB = 10784 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 10784 : i64}
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<vec, 16x8xf32>
 //       CHECK:   aicore.tile offset 512 : !aicore.tile<vec, 1x8xf32>
 //       CHECK:   aicore.tile offset 544 : !aicore.tile<vec, 16x128xf32>
 //       CHECK:   aicore.tile offset 8736 : !aicore.tile<vec, 8x128xbf16>
-func.func @pack_vector_tiles() attributes {ptoattn.core_type = "aiv"} {
+func.func @pack_vector_tiles() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %cst = arith.constant 0.0 : bf16
   %a = aicore.tile : !aicore.tile<vec, 16x8xf32>
   %b = aicore.tile : !aicore.tile<vec, 1x8xf32>
@@ -29,13 +29,13 @@ func.func @pack_vector_tiles() attributes {ptoattn.core_type = "aiv"} {
 
 // Each cube location is its own buffer, each starting at 0.
 // CHECK-LABEL: func.func @pack_cube_buffers()
-//  CHECK-SAME:   ptoattn.memory = {L0A = 4096 : i64, L0B = 32768 : i64, L0C = 8192 : i64, L1 = 36864 : i64}
+//  CHECK-SAME:   aicore.memory = {L0A = 4096 : i64, L0B = 32768 : i64, L0C = 8192 : i64, L1 = 36864 : i64}
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<mat, 16x128xbf16
 //       CHECK:   aicore.tile offset 4096 : !aicore.tile<mat, 128x128xbf16
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<left, 16x128xbf16>
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<right, 128x128xbf16>
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<acc, 16x128xf32>
-func.func @pack_cube_buffers() attributes {ptoattn.core_type = "aic"} {
+func.func @pack_cube_buffers() attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   %cst = arith.constant 0.0 : bf16
   %qm = aicore.tile : !aicore.tile<mat, 16x128xbf16, blayout = col_major, slayout = row_major>
   %km = aicore.tile : !aicore.tile<mat, 128x128xbf16, slayout = col_major>
@@ -54,13 +54,13 @@ func.func @pack_cube_buffers() attributes {ptoattn.core_type = "aic"} {
 
 // %a is dead when %b is declared, so %b takes its bytes; %c overlaps %b and does not.
 // CHECK-LABEL: func.func @reuse_disjoint_live_ranges()
-//  CHECK-SAME:   ptoattn.memory = {UB = 16384 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 16384 : i64}
 //       CHECK:   %[[A:.*]] = aicore.tile offset 0 :
 //       CHECK:   aicore.texp ins(%[[A]]
 //       CHECK:   %[[B:.*]] = aicore.tile offset 0 :
 //       CHECK:   %[[C:.*]] = aicore.tile offset 8192 :
 //       CHECK:   aicore.tadd ins(%[[B]], %[[C]]
-func.func @reuse_disjoint_live_ranges() attributes {ptoattn.core_type = "aiv"} {
+func.func @reuse_disjoint_live_ranges() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile : !aicore.tile<vec, 16x128xf32>
   aicore.texp ins(%a : !aicore.tile<vec, 16x128xf32>) outs(%a : !aicore.tile<vec, 16x128xf32>)
   %b = aicore.tile : !aicore.tile<vec, 16x128xf32>
@@ -74,12 +74,12 @@ func.func @reuse_disjoint_live_ranges() attributes {ptoattn.core_type = "aiv"} {
 // A use of a tile_alias is a use of its source: %a stays live until %v's last use, so
 // %b cannot take its bytes; %c, declared after, can. The alias itself gets no offset.
 // CHECK-LABEL: func.func @alias_keeps_source_alive
-//  CHECK-SAME:   ptoattn.memory = {UB = 8192 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 8192 : i64}
 //       CHECK:   %[[A:.*]] = aicore.tile offset 0 :
 //       CHECK:   aicore.tile_alias %[[A]] valid(%{{.*}}) :
 //       CHECK:   aicore.tile offset 4096 :
 //       CHECK:   aicore.tile offset 0 :
-func.func @alias_keeps_source_alive(%n: index) attributes {ptoattn.core_type = "aiv"} {
+func.func @alias_keeps_source_alive(%n: index) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile : !aicore.tile<vec, 8x128xf32>
   %v = aicore.tile_alias %a valid(%n) : !aicore.tile<vec, 8x128xf32> -> !aicore.tile<vec, 8x128xf32, valid = [?, 128]>
   %b = aicore.tile : !aicore.tile<vec, 8x128xf32>
@@ -94,13 +94,13 @@ func.func @alias_keeps_source_alive(%n: index) attributes {ptoattn.core_type = "
 
 // The same for treshape, whose result is used inside a nested region.
 // CHECK-LABEL: func.func @treshape_keeps_source_alive
-//  CHECK-SAME:   ptoattn.memory = {UB = 64 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 64 : i64}
 //       CHECK:   %[[M:.*]] = aicore.tile offset 0 : !aicore.tile<vec, 8x1xf32, blayout = col_major>
 //       CHECK:   aicore.treshape %[[M]] :
 //       CHECK:   aicore.tile offset 32 : !aicore.tile<vec, 1x8xf32>
 //       CHECK:   scf.if
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<vec, 1x8xf32>
-func.func @treshape_keeps_source_alive(%cond: i1) attributes {ptoattn.core_type = "aiv"} {
+func.func @treshape_keeps_source_alive(%cond: i1) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %m = aicore.tile : !aicore.tile<vec, 8x1xf32, blayout = col_major>
   %row = aicore.treshape %m : !aicore.tile<vec, 8x1xf32, blayout = col_major> -> !aicore.tile<vec, 1x8xf32>
   %x = aicore.tile : !aicore.tile<vec, 1x8xf32>
@@ -119,7 +119,7 @@ func.func @treshape_keeps_source_alive(%cond: i1) attributes {ptoattn.core_type 
 // the two branches never coexist and share bytes, and also take the bytes of %early,
 // dead before the scf.if; %after reuses %o's bytes once the scf.if is over.
 // CHECK-LABEL: func.func @tiles_in_scf_if
-//  CHECK-SAME:   ptoattn.memory = {UB = 12288 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 12288 : i64}
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<vec, 16x128xf32>
 //       CHECK:   aicore.tile offset 8192 : !aicore.tile<vec, 8x128xf32>
 //       CHECK:   scf.if
@@ -128,7 +128,7 @@ func.func @treshape_keeps_source_alive(%cond: i1) attributes {ptoattn.core_type 
 //       CHECK:     aicore.tile offset 8192 : !aicore.tile<vec, 8x128xf32>
 //       CHECK:   }
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<vec, 16x128xf32>
-func.func @tiles_in_scf_if(%cond: i1) attributes {ptoattn.core_type = "aiv"} {
+func.func @tiles_in_scf_if(%cond: i1) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %o = aicore.tile : !aicore.tile<vec, 16x128xf32>
   %early = aicore.tile : !aicore.tile<vec, 8x128xf32>
   aicore.texp ins(%early : !aicore.tile<vec, 8x128xf32>) outs(%early : !aicore.tile<vec, 8x128xf32>)
@@ -150,13 +150,13 @@ func.func @tiles_in_scf_if(%cond: i1) attributes {ptoattn.core_type = "aiv"} {
 // A tile used in a loop body stays live over every iteration: %b, declared in the body
 // after the use of %a, must not take %a's bytes. %c after the loop may.
 // CHECK-LABEL: func.func @tile_used_in_loop
-//  CHECK-SAME:   ptoattn.memory = {UB = 8192 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 8192 : i64}
 //       CHECK:   aicore.tile offset 0 :
 //       CHECK:   scf.for
 //       CHECK:     aicore.tile offset 4096 :
 //       CHECK:   }
 //       CHECK:   aicore.tile offset 0 :
-func.func @tile_used_in_loop(%n: index) attributes {ptoattn.core_type = "aiv"} {
+func.func @tile_used_in_loop(%n: index) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %a = aicore.tile : !aicore.tile<vec, 8x128xf32>
@@ -175,13 +175,13 @@ func.func @tile_used_in_loop(%n: index) attributes {ptoattn.core_type = "aiv"} {
 // Offsets already present are kept; free tiles are placed around them, and the peak
 // counts them.
 // CHECK-LABEL: func.func @preassigned_offsets_kept()
-//  CHECK-SAME:   ptoattn.memory = {UB = 65568 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 65568 : i64}
 //       CHECK:   aicore.tile offset 4096 : !aicore.tile<vec, 8x128xf32>
 //       CHECK:   aicore.tile offset 0 : !aicore.tile<vec, 8x128xf32>
 //       CHECK:   aicore.tile offset 8192 : !aicore.tile<vec, 16x128xf32>
 //       CHECK:   aicore.tile offset 65536 : !aicore.tile<vec, 1x8xf32>
 //       CHECK:   aicore.tile offset 16384 : !aicore.tile<vec, 8x128xf32>
-func.func @preassigned_offsets_kept() attributes {ptoattn.core_type = "aiv"} {
+func.func @preassigned_offsets_kept() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile offset 4096 : !aicore.tile<vec, 8x128xf32>
   %b = aicore.tile : !aicore.tile<vec, 8x128xf32>
   %c = aicore.tile : !aicore.tile<vec, 16x128xf32>
@@ -197,7 +197,7 @@ func.func @preassigned_offsets_kept() attributes {ptoattn.core_type = "aiv"} {
 
 // -----
 
-// Functions without ptoattn.core_type are not kernels: no offsets, no attribute.
+// Functions without #aicore.kernel are not kernels: no offsets, no attribute.
 // CHECK-LABEL: func.func @do_not_plan_non_kernel() {
 //       CHECK:   aicore.tile : !aicore.tile<vec, 8x128xf32>
 func.func @do_not_plan_non_kernel() {
@@ -211,7 +211,7 @@ func.func @do_not_plan_non_kernel() {
 // Three 64 KB tiles and a small one are live at once: more than the 184 KB of UB below
 // the scratch. %early is dead by then and not listed.
 // expected-error @below {{kernel @ub_overflow needs 196864 bytes of UB at its peak but UB holds 188416 (tiles live at the peak: 64x256xf32: 65536, 64x256xf32: 65536, 64x256xf32: 65536, 8x8xf32: 256)}}
-func.func @ub_overflow() attributes {ptoattn.core_type = "aiv"} {
+func.func @ub_overflow() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %early = aicore.tile : !aicore.tile<vec, 64x256xf32>
   aicore.texp ins(%early : !aicore.tile<vec, 64x256xf32>) outs(%early : !aicore.tile<vec, 64x256xf32>)
   %a = aicore.tile : !aicore.tile<vec, 64x256xf32>
@@ -231,7 +231,7 @@ func.func @ub_overflow() attributes {ptoattn.core_type = "aiv"} {
 // The live tiles fill L0A exactly, but a pre-assigned tile in the middle leaves no
 // 32 KB hole for the other one: an error, never an overflow.
 // expected-error @below {{kernel @l0a_fragmented needs 81920 bytes of L0A once packed (65536 live at its peak) but L0A holds 65536 (tiles live at the peak: 64x256xbf16: 32768, 64x256xbf16: 32768)}}
-func.func @l0a_fragmented() attributes {ptoattn.core_type = "aic"} {
+func.func @l0a_fragmented() attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   %m = aicore.tile : !aicore.tile<mat, 64x256xbf16, blayout = col_major, slayout = row_major>
   %fixed = aicore.tile offset 16384 : !aicore.tile<left, 64x256xbf16>
   // expected-note @below {{the L0A peak begins at this tile}}
@@ -244,7 +244,7 @@ func.func @l0a_fragmented() attributes {ptoattn.core_type = "aic"} {
 // -----
 
 // A tile chosen at run time between two declarations has no single address.
-func.func @do_not_plan_tile_through_region(%cond: i1) attributes {ptoattn.core_type = "aiv"} {
+func.func @do_not_plan_tile_through_region(%cond: i1) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile : !aicore.tile<vec, 8x128xf32>
   %b = aicore.tile : !aicore.tile<vec, 8x128xf32>
   // expected-error @below {{produces a tile that is neither an aicore.tile declaration nor a view of one; aicore-plan-memory cannot place it}}
@@ -261,7 +261,7 @@ func.func @do_not_plan_tile_through_region(%cond: i1) attributes {ptoattn.core_t
 
 // A tile passed in as an argument has storage the kernel does not declare.
 // expected-error @below {{has a tile block argument; aicore-plan-memory only places tiles declared by aicore.tile and their views}}
-func.func @do_not_plan_tile_argument(%t: !aicore.tile<vec, 8x128xf32>) attributes {ptoattn.core_type = "aiv"} {
+func.func @do_not_plan_tile_argument(%t: !aicore.tile<vec, 8x128xf32>) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   aicore.texp ins(%t : !aicore.tile<vec, 8x128xf32>) outs(%t : !aicore.tile<vec, 8x128xf32>)
   return
 }
@@ -275,7 +275,7 @@ func.func @do_not_plan_tile_argument(%t: !aicore.tile<vec, 8x128xf32>) attribute
 // through treshape views) after all of them, so they are all live at once. Every tile
 // gets an offset.
 // CHECK-LABEL: func.func @real_online_update_kernel()
-//  CHECK-SAME:   ptoattn.memory = {UB = 8448 : i64}
+//  CHECK-SAME:   aicore.memory = {UB = 8448 : i64}
 //       CHECK:   %[[ACC:.*]] = aicore.tile offset 0 : !aicore.tile<vec, 8x128xf32>
 //       CHECK:   scf.if
 //  CHECK-NEXT:     aicore.tile offset 4096 : !aicore.tile<vec, 8x128xf32>
@@ -291,7 +291,7 @@ func.func @do_not_plan_tile_argument(%t: !aicore.tile<vec, 8x128xf32>) attribute
 //       CHECK:     aicore.tile_alias %[[ACC]]
 //   CHECK-NOT:   aicore.tile :
 //       CHECK:   return
-func.func @real_online_update_kernel() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in block_max", "in block_sum", "in block_out", "in context_lens", "inout acc_max", "inout acc_sum", "inout acc_out", "out out", "i64 kv_step"], ptoattn.lanes = 2 : i64, ptoattn.strategy = "spmd"} {
+func.func @real_online_update_kernel() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "block_max" : f32>, #aicore.arg<in "block_sum" : f32>, #aicore.arg<in "block_out" : f32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<inout "acc_max" : f32>, #aicore.arg<inout "acc_sum" : f32>, #aicore.arg<inout "acc_out" : f32>, #aicore.arg<out "out" : f32>, #aicore.arg<scalar "kv_step" : i64>]>} {
   %c1024 = arith.constant 1024 : index
   %c2048 = arith.constant 2048 : index
   %cst = arith.constant 0.000000e+00 : f32

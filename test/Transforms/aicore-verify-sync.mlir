@@ -8,7 +8,7 @@
 //       CHECK:   aicore.set_flag mte2 -> v, event0
 //       CHECK:   aicore.pipe_barrier v
 //       CHECK:   aicore.pipe_sync
-func.func @accepts_correct_kernel() attributes {ptoattn.core_type = "aiv"} {
+func.func @accepts_correct_kernel() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x64xf32>
@@ -31,7 +31,7 @@ func.func @accepts_correct_kernel() attributes {ptoattn.core_type = "aiv"} {
 // Ordering is transitive: mte2 -> mte1 -> m covers the load for the matmul's operands, and a
 // chain through one pipe pair covers every later consumer on that pipe.
 // CHECK-LABEL: func.func @accepts_transitive_chain()
-func.func @accepts_transitive_chain() attributes {ptoattn.core_type = "aic"} {
+func.func @accepts_transitive_chain() attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   %c0 = arith.constant 0 : index
   %qp = aicore.tensor_ptr 0 : !aicore.gm_ptr<bf16>
   %sp = aicore.tensor_ptr 1 : !aicore.gm_ptr<f32>
@@ -65,7 +65,7 @@ func.func @accepts_transitive_chain() attributes {ptoattn.core_type = "aic"} {
 
 // Missing wait: the flag is set but the V instruction does not wait for it (and the flag stays
 // set).
-func.func @missing_wait() attributes {ptoattn.core_type = "aiv"} {
+func.func @missing_wait() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x64xf32>
@@ -85,7 +85,7 @@ func.func @missing_wait() attributes {ptoattn.core_type = "aiv"} {
 // -----
 
 // Missing barrier between two dependent V instructions.
-func.func @missing_barrier() attributes {ptoattn.core_type = "aiv"} {
+func.func @missing_barrier() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile offset 0 : !aicore.tile<vec, 8x64xf32>
   %b = aicore.tile offset 2048 : !aicore.tile<vec, 8x64xf32>
   // expected-note@+1 {{the earlier instruction}}
@@ -100,7 +100,7 @@ func.func @missing_barrier() attributes {ptoattn.core_type = "aiv"} {
 
 // Write after read through byte reuse: %b is planned onto %a's bytes, and the load into %b does
 // not wait for the V instruction reading %a.
-func.func @missing_war_on_reused_bytes() attributes {ptoattn.core_type = "aiv"} {
+func.func @missing_war_on_reused_bytes() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x64xf32>
@@ -119,7 +119,7 @@ func.func @missing_war_on_reused_bytes() attributes {ptoattn.core_type = "aiv"} 
 // -----
 
 // Unmatched set: the same flag set twice without a wait in between.
-func.func @set_twice() attributes {ptoattn.core_type = "aiv"} {
+func.func @set_twice() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   // expected-note@+1 {{it was set here}}
   aicore.set_flag v -> mte3, event2
   // expected-error@+1 {{flag v -> mte3, event2 is set again before its wait_flag}}
@@ -132,7 +132,7 @@ func.func @set_twice() attributes {ptoattn.core_type = "aiv"} {
 // -----
 
 // A wait whose set happens on one branch only.
-func.func @wait_without_set_on_some_path(%c: i1) attributes {ptoattn.core_type = "aiv"} {
+func.func @wait_without_set_on_some_path(%c: i1) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   scf.if %c {
     aicore.set_flag mte2 -> v, event1
   }
@@ -145,7 +145,7 @@ func.func @wait_without_set_on_some_path(%c: i1) attributes {ptoattn.core_type =
 // -----
 
 // A flag set inside a branch and never waited for is live when the kernel returns.
-func.func @flag_live_at_exit(%c: i1) attributes {ptoattn.core_type = "aiv"} {
+func.func @flag_live_at_exit(%c: i1) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   scf.if %c {
     // expected-error@+1 {{flag v -> mte3, event0 is still set when the kernel returns}}
     aicore.set_flag v -> mte3, event0
@@ -158,7 +158,7 @@ func.func @flag_live_at_exit(%c: i1) attributes {ptoattn.core_type = "aiv"} {
 // -----
 
 // Missing drain: the kernel returns without pipe_sync.
-func.func @missing_drain() attributes {ptoattn.core_type = "aiv"} {
+func.func @missing_drain() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<f32> -> !aicore.gm<1x1x1x8x64xf32>
@@ -175,7 +175,7 @@ func.func @missing_drain() attributes {ptoattn.core_type = "aiv"} {
 // -----
 
 // pipe_sync drains FIX on the cube core; a store from L1 leaves on MTE3 and needs its own drain.
-func.func @undrained_second_store_pipe() attributes {ptoattn.core_type = "aic"} {
+func.func @undrained_second_store_pipe() attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   %c0 = arith.constant 0 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<bf16>
   %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x16x16xbf16>
@@ -194,7 +194,7 @@ func.func @undrained_second_store_pipe() attributes {ptoattn.core_type = "aic"} 
 // A loop body's syncs must also order one iteration after the previous one: here the next
 // iteration's load overwrites %a while this iteration's V instruction may still read it, and
 // the next iteration's texp rewrites %b with no barrier.
-func.func @missing_loop_carried_sync(%n: index) attributes {ptoattn.core_type = "aiv"} {
+func.func @missing_loop_carried_sync(%n: index) attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<f32>
@@ -220,7 +220,7 @@ func.func @missing_loop_carried_sync(%n: index) attributes {ptoattn.core_type = 
 // Each scf.if doubles the paths; past 4096 the checker gives up with an error.
 func.func @too_many_paths(%c0: i1, %c1: i1, %c2: i1, %c3: i1, %c4: i1, %c5: i1, %c6: i1,
                           %c7: i1, %c8: i1, %c9: i1, %c10: i1, %c11: i1, %c12: i1)
-    attributes {ptoattn.core_type = "aiv"} {
+    attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   scf.if %c0 {
     aicore.pipe_barrier v
   }
@@ -268,7 +268,7 @@ func.func @too_many_paths(%c0: i1, %c1: i1, %c2: i1, %c3: i1, %c4: i1, %c5: i1, 
 // -----
 
 // Region ops other than scf.if / scf.for are not followed.
-func.func @unsupported_region() attributes {ptoattn.core_type = "aiv"} {
+func.func @unsupported_region() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile offset 0 : !aicore.tile<vec, 8x64xf32>
   // expected-error@+1 {{'scf.execute_region' op contains aicore operations; aicore-verify-sync follows only scf.if and scf.for regions}}
   scf.execute_region {
@@ -282,7 +282,7 @@ func.func @unsupported_region() attributes {ptoattn.core_type = "aiv"} {
 // -----
 
 // expected-error@+1 {{'func.func' op aicore-verify-sync expects a kernel body of one block}}
-func.func @unstructured_body() attributes {ptoattn.core_type = "aiv"} {
+func.func @unstructured_body() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   aicore.pipe_sync
   return
 ^bb1:
@@ -295,7 +295,7 @@ func.func @unstructured_body() attributes {ptoattn.core_type = "aiv"} {
 func.func private @opaque(!aicore.tile<vec, 8x64xf32>)
 
 // A tile handed to an op of no known pipe cannot be checked.
-func.func @unknown_pipe() attributes {ptoattn.core_type = "aiv"} {
+func.func @unknown_pipe() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   %a = aicore.tile offset 0 : !aicore.tile<vec, 8x64xf32>
   // expected-error@+1 {{'func.call' op touches on-chip tiles but runs on no known pipe}}
   func.call @opaque(%a) : (!aicore.tile<vec, 8x64xf32>) -> ()

@@ -3,13 +3,13 @@
 // The kernels verify after a round trip (every aicore verifier runs on real output).
 // RUN: ptoattn-opt %s -split-input-file -attn-assign-cores -verify-diagnostics | ptoattn-opt -split-input-file > /dev/null
 // RUN: not ptoattn-opt %s -split-input-file -attn-assign-cores=strategy=fifo 2>&1 | FileCheck %s --check-prefix=STRATEGY
-// STRATEGY: error: strategy 'fifo' is not supported: must be spmd or per-tile
+// STRATEGY: for the --strategy option: Cannot find option named 'fifo'!
 //
 // Inputs are attn-tile output. Tiles carry no addresses yet (aicore-plan-memory) and
 // kernels no pipe synchronisation (aicore-insert-sync).
 
 // MQA, 16 heads on one KV head, head_dim 128, block 128 (the reference configuration).
-// CHECK-LABEL: func.func @mqa_qk_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in query", "in key_cache", "in block_table", "in context_lens", "out scores", "i64 kv_step"], ptoattn.lanes = 1 : i64, ptoattn.strategy = "spmd"}
+// CHECK-LABEL: func.func @mqa_qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, args = [#aicore.arg<in "query" : bf16>, #aicore.arg<in "key_cache" : bf16>, #aicore.arg<in "block_table" : i32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<out "scores" : f32>, #aicore.arg<scalar "kv_step" : i64>]>}
 // spmd: the tile comes from the block index; a step past the sequence's end does nothing.
 //       CHECK:   %[[BLK:.*]] = aicore.get_block_idx
 //       CHECK:   %[[J64:.*]] = aicore.scalar_arg 5 : i64
@@ -36,7 +36,7 @@
 //       CHECK:     aicore.tmatmul ins(%[[L]], %[[R]] : {{.*}}) outs(%[[ACC]] : {{.*}})
 //       CHECK:     aicore.tstore ins(%[[ACC]] : {{.*}}) outs(%[[S]] : {{.*}})
 //   CHECK-NOT:   aicore.set_flag
-// CHECK-LABEL: func.func @mqa_softmax_prepare() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in scores", "in context_lens", "out probs", "out block_max", "out block_sum", "i64 kv_step", "f32 scale"], ptoattn.lanes = 2 : i64, ptoattn.strategy = "spmd"}
+// CHECK-LABEL: func.func @mqa_softmax_prepare() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "scores" : f32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<out "probs" : bf16>, #aicore.arg<out "block_max" : f32>, #aicore.arg<out "block_sum" : f32>, #aicore.arg<scalar "kv_step" : i64>, #aicore.arg<scalar "scale" : f32>]>}
 //       CHECK:   scf.if
 //       CHECK:     %[[VALID:.*]] = arith.minsi
 // Lane l takes rows [8 l, 8 l + 8) of the 16-row tile; its m/l slot is 16 floats (64 bytes).
@@ -62,7 +62,7 @@
 //       CHECK:     aicore.tstore ins(%[[P]] : {{.*}}) outs(%[[PV]] : {{.*}})
 //       CHECK:     aicore.tstore ins(%[[M]] : {{.*}}) outs(%[[MV]] : {{.*}})
 //       CHECK:     aicore.tstore ins(%[[SUM]] : {{.*}}) outs(%[[LV]] : {{.*}})
-// CHECK-LABEL: func.func @mqa_pv_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in probs", "in value_cache", "in block_table", "in context_lens", "out block_out", "i64 kv_step"]
+// CHECK-LABEL: func.func @mqa_pv_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, args = [#aicore.arg<in "probs" : bf16>, #aicore.arg<in "value_cache" : bf16>, #aicore.arg<in "block_table" : i32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<out "block_out" : f32>, #aicore.arg<scalar "kv_step" : i64>]>
 // Only the V rows below the context are loaded (min(len - 128 step, 128)); the rest of the
 // L1 tile is zeroed, so stale NaN/Inf past the context never meets P's zero columns.
 //       CHECK:     %[[LIVE:.*]] = arith.minsi
@@ -76,7 +76,7 @@
 //       CHECK:     aicore.tmov ins(%[[VM]] : {{.*}}) outs(%{{.*}} : !aicore.tile<right, 128x128xbf16>)
 //       CHECK:     aicore.tmatmul
 //       CHECK:     aicore.tstore
-// CHECK-LABEL: func.func @mqa_online_update() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in block_max", "in block_sum", "in block_out", "in context_lens", "inout acc_max", "inout acc_sum", "inout acc_out", "out out", "i64 kv_step"], ptoattn.lanes = 2 : i64
+// CHECK-LABEL: func.func @mqa_online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "block_max" : f32>, #aicore.arg<in "block_sum" : f32>, #aicore.arg<in "block_out" : f32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<inout "acc_max" : f32>, #aicore.arg<inout "acc_sum" : f32>, #aicore.arg<inout "acc_out" : f32>, #aicore.arg<out "out" : f32>, #aicore.arg<scalar "kv_step" : i64>]>
 //       CHECK:   %[[STEP64:.*]] = aicore.scalar_arg 8 : i64
 //       CHECK:   %[[STEP:.*]] = arith.index_cast %[[STEP64]]
 //       CHECK:   %[[N:.*]] = arith.ceildivui
@@ -116,14 +116,14 @@
 //       CHECK:   attn.pv_matmul {{.*}} kernel @mqa_pv_matmul
 //       CHECK:   attn.online_update {{.*}} kernel @mqa_online_update
 // per-tile: no block index; the kernels work at offset 0 of the views they get.
-// PERTILE-LABEL: func.func @mqa_qk_matmul() attributes {ptoattn.core_type = "aic", ptoattn.kernel_args = ["in query", "in key_cache", "out scores"], ptoattn.lanes = 1 : i64, ptoattn.strategy = "per-tile"}
+// PERTILE-LABEL: func.func @mqa_qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, strategy = per_tile, args = [#aicore.arg<in "query" : bf16>, #aicore.arg<in "key_cache" : bf16>, #aicore.arg<out "scores" : f32>]>}
 //   PERTILE-NOT:   aicore.get_block_idx
 //   PERTILE-NOT:   aicore.load_scalar
 //       PERTILE:   %[[C0:.*]] = arith.constant 0 : index
 //       PERTILE:   aicore.gm_view %{{.*}}[%[[C0]]] : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x16x128xbf16>
-// PERTILE-LABEL: func.func @mqa_softmax_prepare() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in scores", "out probs", "out block_max", "out block_sum", "i64 valid_cols", "f32 scale"]
+// PERTILE-LABEL: func.func @mqa_softmax_prepare() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, strategy = per_tile, args = [#aicore.arg<in "scores" : f32>, #aicore.arg<out "probs" : bf16>, #aicore.arg<out "block_max" : f32>, #aicore.arg<out "block_sum" : f32>, #aicore.arg<scalar "valid_cols" : i64>, #aicore.arg<scalar "scale" : f32>]>
 //       PERTILE:   %[[VALID64:.*]] = aicore.scalar_arg 4 : i64
-// PERTILE-LABEL: func.func @mqa_online_update() attributes {ptoattn.core_type = "aiv", ptoattn.kernel_args = ["in block_max", "in block_sum", "in block_out", "inout acc_max", "inout acc_sum", "inout acc_out", "out out", "i64 kv_step", "i64 num_steps"]
+// PERTILE-LABEL: func.func @mqa_online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, strategy = per_tile, args = [#aicore.arg<in "block_max" : f32>, #aicore.arg<in "block_sum" : f32>, #aicore.arg<in "block_out" : f32>, #aicore.arg<inout "acc_max" : f32>, #aicore.arg<inout "acc_sum" : f32>, #aicore.arg<inout "acc_out" : f32>, #aicore.arg<out "out" : f32>, #aicore.arg<scalar "kv_step" : i64>, #aicore.arg<scalar "num_steps" : i64>]>
 //       PERTILE:   aicore.scalar_arg 7 : i64
 //       PERTILE:   aicore.scalar_arg 8 : i64
 func.func @mqa(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %arg2: tensor<?x128x1x128xbf16>, %arg3: tensor<4x?xi32>, %arg4: tensor<4xi32>, %arg5: f32) -> tensor<4x16x128xf32> {
@@ -386,7 +386,7 @@ func.func @lane_split_24_rows(%q: tensor<1x24x128xbf16>, %k: tensor<?x128x1x128x
 // -----
 
 // Core assignment runs once.
-func.func private @taken() attributes {ptoattn.core_type = "aic"}
+func.func private @taken() attributes {aicore.kernel = #aicore.kernel<core = aic>}
 func.func @already_assigned(%q: tensor<1x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>,
                  %bt: tensor<1x?xi32>, %lens: tensor<1xi32>, %scale: f32) -> tensor<1x16x128xf32> {
   %qt = tensor.empty() : tensor<16x128xbf16>

@@ -1,5 +1,6 @@
 // RUN: ptoattn-opt %s -split-input-file -attn-orchestrate=max-batch=8 -verify-diagnostics | FileCheck %s --check-prefix=SPMD
-// RUN: ptoattn-opt %s -split-input-file -attn-orchestrate=strategy=per-tile -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
+// The strategy is read from the kernels' #aicore.kernel: the same nests with per-tile kernels.
+// RUN: sed -e 's/core = \(ai[cv]\)>/core = \1, strategy = per_tile>/' %s | ptoattn-opt -split-input-file -attn-orchestrate -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
 // The orchestration verifies and round-trips.
 // RUN: ptoattn-opt %s -split-input-file -attn-orchestrate=max-batch=8 -verify-diagnostics | ptoattn-opt -split-input-file > /dev/null
 //
@@ -23,17 +24,18 @@
 // KV8PT-LABEL: func.func @mqa_orchestration()
 //       KV8PT:   orch.scope ring <task_slots = 5, heap_bytes = 22528, dep_entries = 71>
 //
-// A dynamic batch needs max-batch to size the spmd rings; an unknown strategy is rejected.
+// A dynamic batch needs max-batch to size the spmd rings. The strategy is no
+// option here (it is read from the kernels), so it cannot disagree with them.
 // RUN: not ptoattn-opt %s -split-input-file -attn-orchestrate 2>&1 | FileCheck %s --check-prefix=NOMAX
 // NOMAX: error: batch is dynamic: pass max-batch=N to attn-orchestrate so the spmd ring needs can be checked
-// RUN: not ptoattn-opt %s -split-input-file -attn-orchestrate=strategy=round-robin 2>&1 | FileCheck %s --check-prefix=STRATEGY
-// STRATEGY: error: strategy 'round-robin' is not supported: must be spmd or per-tile
+// RUN: not ptoattn-opt %s -split-input-file -attn-orchestrate=strategy=spmd 2>&1 | FileCheck %s --check-prefix=STRATEGY
+// STRATEGY: error: <Pass-Options-Parser>: no such option strategy
 //
 // Inputs are attn-tile output whose stages name kernels, as attn-assign-cores leaves
 // them; the kernels are stubs here (only their core type matters to this pass).
 
 // MQA, 16 heads on 1 KV head: the reference configuration.
-// SPMD-LABEL: func.func @mqa_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "spmd"}
+// SPMD-LABEL: func.func @mqa_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>}
 //   SPMD-DAG:   %[[Q:.*]] = orch.external 0 : !orch.tensor<4x16x128xbf16>
 //   SPMD-DAG:   %[[K:.*]] = orch.external 1(%{{.*}}) : !orch.tensor<?x128x1x128xbf16>
 //   SPMD-DAG:   %[[V:.*]] = orch.external 2(%{{.*}}) : !orch.tensor<?x128x1x128xbf16>
@@ -65,7 +67,7 @@
 //  SPMD-NEXT:         }
 //       SPMD:         orch.submit mix(aiv0 = @mqa_up, aiv1 = @mqa_up) blocks(4) args(in %[[MI]] : {{.*}}, in %[[LI]] : {{.*}}, in %[[OI]] : {{.*}}, in %[[LENS]] : {{.*}}, inout %[[AM]] : {{.*}}, inout %[[AS]] : {{.*}}, inout %[[AO]] : {{.*}}, out %[[OUT]] : {{.*}}) scalars(%[[J64]] : i64)
 //   SPMD-NOT:   func.func @mqa(
-// PERTILE-LABEL: func.func @mqa_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "per-tile"}
+// PERTILE-LABEL: func.func @mqa_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>}
 //   PERTILE-DAG:   %[[LENS:.*]] = orch.external 4 : !orch.tensor<4xi32>
 //   PERTILE-DAG:   %[[BT:.*]] = orch.external 3(%{{.*}}) : !orch.tensor<4x?xi32>
 //       PERTILE:   scf.for %[[B:.*]] = 
@@ -100,10 +102,10 @@
 //       PERTILE:               }
 //   PERTILE-NOT:               orch.wait
 //       PERTILE:               orch.submit mix(aiv0 = @mqa_up, aiv1 = @mqa_up) args(in %[[MI]] : {{.*}}, in %[[LI]] : {{.*}}, in %[[OI]] : {{.*}}, inout %[[AM]] : {{.*}}, inout %[[AS]] : {{.*}}, inout %[[AO]] : {{.*}}, out %[[OV]] : {{.*}}) scalars(%[[J64]], %[[N64]] : i64, i64)
-func.func private @mqa_qk() attributes {ptoattn.core_type = "aic"}
-func.func private @mqa_sm() attributes {ptoattn.core_type = "aiv"}
-func.func private @mqa_pv() attributes {ptoattn.core_type = "aic"}
-func.func private @mqa_up() attributes {ptoattn.core_type = "aiv"}
+func.func private @mqa_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @mqa_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @mqa_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @mqa_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func @mqa(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %arg2: tensor<?x128x1x128xbf16>, %arg3: tensor<4x?xi32>, %arg4: tensor<4xi32>, %arg5: f32) -> tensor<4x16x128xf32> {
   %0 = tensor.empty() : tensor<4x16x128xf32>
   %1 = scf.forall (%arg6, %arg7, %arg8) in (4, 1, 1) shared_outs(%arg9 = %0) -> (tensor<4x16x128xf32>) {
@@ -170,10 +172,10 @@ func.func @mqa(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %a
 //       PERTILE:         orch.view %{{.*}}[%[[B]], %{{.*}}, 0] [1, 5, 128] : !orch.tensor<?x40x128xbf16> -> !orch.tensor<1x5x128xbf16>
 //       PERTILE:         orch.view %{{.*}}[%[[B]], %{{.*}}, 0] [1, 5, 128] : !orch.tensor<?x40x128xf32> -> !orch.tensor<1x5x128xf32>
 //       PERTILE:                 orch.view %{{.*}}[%{{.*}}, 0, %[[G]], 0] [1, 64, 1, 128] : !orch.tensor<?x64x8x128xbf16> -> !orch.tensor<1x64x1x128xbf16>
-func.func private @gqa_40_over_8_qk() attributes {ptoattn.core_type = "aic"}
-func.func private @gqa_40_over_8_sm() attributes {ptoattn.core_type = "aiv"}
-func.func private @gqa_40_over_8_pv() attributes {ptoattn.core_type = "aic"}
-func.func private @gqa_40_over_8_up() attributes {ptoattn.core_type = "aiv"}
+func.func private @gqa_40_over_8_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @gqa_40_over_8_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @gqa_40_over_8_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @gqa_40_over_8_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func @gqa_40_over_8(%arg0: tensor<?x40x128xbf16>, %arg1: tensor<?x64x8x128xbf16>, %arg2: tensor<?x64x8x128xbf16>, %arg3: tensor<?x?xi32>, %arg4: tensor<?xi32>, %arg5: f32) -> tensor<?x40x128xf32> {
   %c0 = arith.constant 0 : index
   %dim = tensor.dim %arg0, %c0 : tensor<?x40x128xbf16>
@@ -239,10 +241,10 @@ func.func @gqa_40_over_8(%arg0: tensor<?x40x128xbf16>, %arg1: tensor<?x64x8x128x
 //       PERTILE:   %[[C4:.*]] = arith.constant 4 : index
 //       PERTILE:       scf.for %[[T:.*]] = %{{.*}} to %[[C4]]
 //       PERTILE:         orch.view %{{.*}} [1, 16, 64] : !orch.tensor<2x64x64xbf16> -> !orch.tensor<1x16x64xbf16>
-func.func private @mqa_64_heads_four_tiles_qk() attributes {ptoattn.core_type = "aic"}
-func.func private @mqa_64_heads_four_tiles_sm() attributes {ptoattn.core_type = "aiv"}
-func.func private @mqa_64_heads_four_tiles_pv() attributes {ptoattn.core_type = "aic"}
-func.func private @mqa_64_heads_four_tiles_up() attributes {ptoattn.core_type = "aiv"}
+func.func private @mqa_64_heads_four_tiles_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @mqa_64_heads_four_tiles_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @mqa_64_heads_four_tiles_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @mqa_64_heads_four_tiles_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func @mqa_64_heads_four_tiles(%arg0: tensor<2x64x64xbf16>, %arg1: tensor<?x16x1x64xbf16>, %arg2: tensor<?x16x1x64xbf16>, %arg3: tensor<2x?xi32>, %arg4: tensor<2xi32>, %arg5: f32) -> tensor<2x64x64xf32> {
   %0 = tensor.empty() : tensor<2x64x64xf32>
   %1 = scf.forall (%arg6, %arg7, %arg8) in (2, 1, 4) shared_outs(%arg9 = %0) -> (tensor<2x64x64xf32>) {
@@ -296,10 +298,10 @@ func.func @mqa_64_heads_four_tiles(%arg0: tensor<2x64x64xbf16>, %arg1: tensor<?x
 //       PERTILE:         %[[ROWS:.*]] = arith.minsi
 //       PERTILE:         orch.view %{{.*}}[%{{.*}}, %{{.*}}, 0] [1, %[[ROWS]], 256] : !orch.tensor<1x40x256xbf16> -> !orch.tensor<1x?x256xbf16>
 //       PERTILE:         orch.view %{{.*}}[%{{.*}}, %{{.*}}, 0] [1, %[[ROWS]], 256] : !orch.tensor<1x40x256xf32> -> !orch.tensor<1x?x256xf32>
-func.func private @uneven_tiles_qk() attributes {ptoattn.core_type = "aic"}
-func.func private @uneven_tiles_sm() attributes {ptoattn.core_type = "aiv"}
-func.func private @uneven_tiles_pv() attributes {ptoattn.core_type = "aic"}
-func.func private @uneven_tiles_up() attributes {ptoattn.core_type = "aiv"}
+func.func private @uneven_tiles_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @uneven_tiles_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @uneven_tiles_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @uneven_tiles_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func @uneven_tiles(%arg0: tensor<1x40x256xbf16>, %arg1: tensor<?x64x1x256xbf16>, %arg2: tensor<?x64x1x256xbf16>, %arg3: tensor<1x?xi32>, %arg4: tensor<1xi32>, %arg5: f32) -> tensor<1x40x256xf32> {
   %0 = tensor.empty() : tensor<1x40x256xf32>
   %1 = scf.forall (%arg6, %arg7, %arg8) in (1, 1, 3) shared_outs(%arg9 = %0) -> (tensor<1x40x256xf32>) {
@@ -361,10 +363,10 @@ func.func @uneven_tiles(%arg0: tensor<1x40x256xbf16>, %arg1: tensor<?x64x1x256xb
 // -----
 
 // A stage without a kernel: core assignment has not run.
-func.func private @no_kernel_qk() attributes {ptoattn.core_type = "aic"}
-func.func private @no_kernel_sm() attributes {ptoattn.core_type = "aiv"}
-func.func private @no_kernel_pv() attributes {ptoattn.core_type = "aic"}
-func.func private @no_kernel_up() attributes {ptoattn.core_type = "aiv"}
+func.func private @no_kernel_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @no_kernel_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @no_kernel_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @no_kernel_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func @no_kernel(%arg0: tensor<1x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %arg2: tensor<?x128x1x128xbf16>, %arg3: tensor<1x?xi32>, %arg4: tensor<1xi32>, %arg5: f32) -> tensor<1x16x128xf32> {
   %0 = tensor.empty() : tensor<1x16x128xf32>
   %1 = scf.forall (%arg6, %arg7, %arg8) in (1, 1, 1) shared_outs(%arg9 = %0) -> (tensor<1x16x128xf32>) {
@@ -412,12 +414,12 @@ func.func @no_kernel(%arg0: tensor<1x16x128xbf16>, %arg1: tensor<?x128x1x128xbf1
 
 // -----
 
-// Kernels generated for another strategy.
-func.func private @strategy_mismatch_qk() attributes {ptoattn.core_type = "aic", ptoattn.strategy = "foo"}
-func.func private @strategy_mismatch_sm() attributes {ptoattn.core_type = "aiv", ptoattn.strategy = "foo"}
-func.func private @strategy_mismatch_pv() attributes {ptoattn.core_type = "aic", ptoattn.strategy = "foo"}
-func.func private @strategy_mismatch_up() attributes {ptoattn.core_type = "aiv", ptoattn.strategy = "foo"}
-// expected-error @below {{kernel @strategy_mismatch_qk was generated for strategy 'foo' but attn-orchestrate runs with strategy}}
+// Kernels built for different strategies.
+func.func private @strategy_mismatch_qk() attributes {aicore.kernel = #aicore.kernel<core = aic, strategy = per_tile>}
+func.func private @strategy_mismatch_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv, strategy = spmd>}
+func.func private @strategy_mismatch_pv() attributes {aicore.kernel = #aicore.kernel<core = aic, strategy = spmd>}
+func.func private @strategy_mismatch_up() attributes {aicore.kernel = #aicore.kernel<core = aiv, strategy = spmd>}
+// expected-error @below {{kernel @strategy_mismatch_sm was built for strategy 'spmd' but the other kernels for 'per-tile'}}
 func.func @strategy_mismatch(%arg0: tensor<1x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %arg2: tensor<?x128x1x128xbf16>, %arg3: tensor<1x?xi32>, %arg4: tensor<1xi32>, %arg5: f32) -> tensor<1x16x128xf32> {
   %0 = tensor.empty() : tensor<1x16x128xf32>
   %1 = scf.forall (%arg6, %arg7, %arg8) in (1, 1, 1) shared_outs(%arg9 = %0) -> (tensor<1x16x128xf32>) {

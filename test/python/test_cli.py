@@ -197,3 +197,20 @@ def test_extents_beyond_uint32_are_rejected_and_check_agrees(tmp_path: Path,
     assert main(["check", str(out)]) == 1
     report = capsys.readouterr().out
     assert "num_heads 4294967296 is too large" in report and "finding(s)" in report
+
+
+def test_target_selects_the_chip(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    # The chip is recorded in the IR (aicore.target), reported in the manifest and used by the
+    # simulator run (its cluster count); unknown names are one line naming the choices.
+    assert main(["compile", *REFERENCE_FLAGS, "--target", "910B3", "-o", str(tmp_path / "b3")]) == 0
+    manifest = json.loads((tmp_path / "b3" / "manifest.json").read_text())
+    assert manifest["target"] == {"chip": "910B3", "clusters": 20}
+    assert '#aicore.target<"910B3">' in (tmp_path / "b3" / "input.mlir").read_text()
+    assert main(["compile", *REFERENCE_FLAGS, "-o", str(tmp_path / "b1")]) == 0
+    assert json.loads((tmp_path / "b1" / "manifest.json").read_text())["target"] == {
+        "chip": "910B1", "clusters": 24}
+    capsys.readouterr()
+    assert main(["compile", *REFERENCE_FLAGS, "--target", "910C", "-o", str(tmp_path / "x")]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "ptoattn compile: error: target '910C' is not supported: must be 910B1, 910B2, 910B3 "
+        "or 910B4")

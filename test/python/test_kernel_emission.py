@@ -10,6 +10,8 @@ or ``__DAV_VEC__`` as simpler's toolchain defines them for AIC and AIV kernels).
 
 from __future__ import annotations
 
+import json
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,17 +29,21 @@ ENTRY = 'extern "C" __aicore__ void kernel_entry(__gm__ int64_t* v1)'
 
 def _kernel_files(text: str) -> dict[str, tuple[str, str]]:
     """Each kernel's emitc.file alone in a module, with its core type, by file id."""
+    from ptoattn._extension import describe_module
+
     files: dict[str, tuple[str, str]] = {}
     with create_context(), ir.Location.unknown():
         module = ir.Module.parse(text)
-        # The kernels stay as declarations while the orchestration still submits them.
-        stubs = [op for op in module.body.operations
-                 if op.operation.name == "func.func" and "ptoattn.emitc_file" in op.operation.attributes]
+        # The kernels stay as declarations (with their #aicore.kernel) while the
+        # orchestration still submits them; each names its emitc.file.
+        cores = {k["name"]: k["core_type"]
+                 for k in json.loads(describe_module(module.operation))["kernels"]}
+        stubs = list(cores)
         for op in list(module.body.operations):
             if op.operation.name != "emitc.file":
                 continue
             file_id = ir.StringAttr(op.operation.attributes["id"]).value
-            core = ir.StringAttr(op.operation.attributes["ptoattn.core_type"]).value
+            core = cores[file_id]
             alone = ir.Module.create()
             ir.InsertionPoint(alone.body).insert(op.detach_from_parent())
             files[file_id] = (str(alone), core)

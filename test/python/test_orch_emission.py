@@ -99,11 +99,11 @@ def test_scalars_follow_tensors(tmp_path: Path) -> None:
 # there, so the sample kernels cannot run ptoattn's unmodified orchestration.
 SAMPLE_ABI_ORCHESTRATION = """
 module {
-func.func private @qk_matmul() attributes {ptoattn.core_type = "aic"}
-func.func private @softmax_prepare() attributes {ptoattn.core_type = "aiv"}
-func.func private @pv_matmul() attributes {ptoattn.core_type = "aic"}
-func.func private @online_update() attributes {ptoattn.core_type = "aiv"}
-func.func @sample_abi_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>, ptoattn.strategy = "spmd"} {
+func.func private @qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @softmax_prepare() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @pv_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func @sample_abi_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>} {
   %c128 = arith.constant 128 : index
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

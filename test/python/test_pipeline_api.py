@@ -48,7 +48,7 @@ def test_errors_name_the_pass() -> None:
     with pytest.raises(PipelineError, match="expected 'builtin.module"):
         Pipeline.parse("func.func(cse)")
     p.set_option("attn-tile", "q-tile", 24)
-    with pytest.raises(CompileError, match="q-tile 24 is not supported") as info:
+    with pytest.raises(CompileError, match="for the --q-tile option: Cannot find option named '24'") as info:
         p.run(build_module(CONFIG))
     assert "replay: ptoattn-opt -pass-pipeline=" not in str(info.value)  # no repro dir given
 
@@ -58,7 +58,20 @@ def test_errors_name_the_pass() -> None:
     ({"strategy": "round-robin"}, "strategy must be one of spmd, per-tile, got 'round-robin'"),
     ({"ring_heap": 0}, "ring_heap must be an integer >= 4, got 0"),
     ({"max_batch": -1}, "max_batch must be >= 0, got -1"),
+    ({"target": "910C"}, "target '910C' is not supported: must be 910B1, 910B2, 910B3 or 910B4"),
 ])
 def test_compile_options_are_validated(kwargs: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         CompileOptions(**kwargs)
+
+
+def test_option_lists_come_from_the_target_description() -> None:
+    # Python keeps no copy: the lists are ptoattn/Target/A2A3.h's, through the extension.
+    from ptoattn import options, target
+
+    described = target.describe()
+    assert options.QUERY_TILES == (0, *described["query_tiles"])
+    assert options.STRATEGIES == tuple(described["strategies"])
+    assert options.RUNTIME_RING_DEFAULTS == described["ring_defaults"]
+    assert {t.chip: t.clusters for t in map(target.lookup, target.target_names())} == {
+        "910B1": 24, "910B2": 24, "910B3": 20, "910B4": 20}

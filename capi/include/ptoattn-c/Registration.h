@@ -34,6 +34,19 @@ MLIR_CAPI_EXPORTED MlirLogicalResult ptoattnTranslateToCpp(MlirOperation op,
                                                            MlirStringCallback callback,
                                                            void *userData);
 
+/// Streams, as JSON, the target description (`ptoattn/Target/A2A3.h`) the
+/// driver validates against: the chips with their cluster counts, the default
+/// chip, the supported query tiles, strategies and block sizes, and the ring
+/// defaults of the runtime.
+MLIR_CAPI_EXPORTED void ptoattnDescribeTarget(MlirStringCallback callback, void *userData);
+
+/// Streams, as JSON, what the typed attributes of `module` say: `target`, the
+/// chip (`aicore.target`, or the default) and its clusters, and `kernels`, the
+/// contract of every func.func carrying `#aicore.kernel` (name, core type,
+/// lanes, strategy, arguments as kind/role/type, `aicore.memory`).
+MLIR_CAPI_EXPORTED void ptoattnDescribeModule(MlirOperation module, MlirStringCallback callback,
+                                               void *userData);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,6 +45,41 @@ int64_t mlir::ptoattn::target::getUsableBytes(Buffer buffer) {
   llvm_unreachable("unknown buffer");
 }
 
+int64_t TargetInfo::getUsableBytes(Buffer buffer) const {
+  return mlir::ptoattn::target::getUsableBytes(buffer);
+}
+
+llvm::ArrayRef<TargetInfo> mlir::ptoattn::target::getTargets() {
+  static const TargetInfo targets[] = {
+      {"910B1", 24}, {"910B2", 24}, {"910B3", 20}, {"910B4", 20}};
+  return targets;
+}
+
+const TargetInfo *mlir::ptoattn::target::lookupTarget(llvm::StringRef chip) {
+  for (const TargetInfo &info : getTargets())
+    if (info.chip == chip)
+      return &info;
+  return nullptr;
+}
+
+const TargetInfo &mlir::ptoattn::target::getDefaultTarget() { return getTargets().front(); }
+
+std::string mlir::ptoattn::target::formatTargetNames() {
+  std::string text;
+  llvm::ArrayRef<TargetInfo> targets = getTargets();
+  for (auto [i, info] : llvm::enumerate(targets)) {
+    if (i != 0)
+      text += i + 1 == targets.size() ? " or " : ", ";
+    text += info.chip;
+  }
+  return text;
+}
+
+llvm::ArrayRef<llvm::StringRef> mlir::ptoattn::target::getStrategyNames() {
+  static const llvm::StringRef names[] = {"spmd", "per-tile"};
+  return names;
+}
+
 llvm::ArrayRef<int64_t> mlir::ptoattn::target::getSupportedBlockSizes() {
   static const int64_t sizes[] = {16, 32, 64, 128, 256};
   return sizes;
@@ -55,9 +90,9 @@ llvm::ArrayRef<int64_t> mlir::ptoattn::target::getSupportedQueryTiles() {
   return tiles;
 }
 
-int64_t mlir::ptoattn::target::chooseQueryTile(int64_t groupSize, int64_t requested) {
-  if (requested != 0)
-    return requested;
+int64_t mlir::ptoattn::target::chooseQueryTile(int64_t groupSize, QueryTileOption requested) {
+  if (requested != QueryTileOption::Auto)
+    return static_cast<int64_t>(requested);
   for (int64_t tile : getSupportedQueryTiles())
     if (tile >= groupSize)
       return tile;
@@ -72,13 +107,6 @@ std::string mlir::ptoattn::target::formatChoices(llvm::ArrayRef<int64_t> values)
     text += std::to_string(v);
   }
   return text;
-}
-
-std::string mlir::ptoattn::target::checkQueryTileOption(int64_t requested) {
-  if (requested == 0 || llvm::is_contained(getSupportedQueryTiles(), requested))
-    return "";
-  return "q-tile " + std::to_string(requested) + " is not supported: must be 0 (automatic), " +
-         formatChoices(getSupportedQueryTiles());
 }
 
 int64_t mlir::ptoattn::target::getQueryTilesPerGroup(int64_t groupSize, int64_t queryTile) {

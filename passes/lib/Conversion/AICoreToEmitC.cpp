@@ -37,12 +37,6 @@ using namespace mlir;
 using namespace mlir::ptoattn;
 using namespace mlir::ptoattn::aicore_to_emitc;
 
-/// Attributes of a kernel function (set by attn-assign-cores).
-static constexpr StringLiteral kCoreTypeAttr = "ptoattn.core_type";
-static constexpr StringLiteral kKernelArgsAttr = "ptoattn.kernel_args";
-static constexpr StringLiteral kLanesAttr = "ptoattn.lanes";
-/// Set on the declaration left behind: the id of the emitc.file holding the body.
-static constexpr StringLiteral kEmitCFileAttr = "ptoattn.emitc_file";
 /// The C++ entry every kernel file defines (simpler's kernel ABI).
 static constexpr StringLiteral kEntryName = "kernel_entry";
 
@@ -50,9 +44,9 @@ static constexpr StringLiteral kEntryName = "kernel_entry";
 // Kernel files
 //===----------------------------------------------------------------------===//
 
-/// Whether `func` is a kernel produced by attn-assign-cores.
+/// Whether `func` is a kernel (it carries `#aicore.kernel`) with a body.
 static bool isKernel(func::FuncOp func) {
-  return func->hasAttr(kCoreTypeAttr) && func->hasAttr(kKernelArgsAttr) && !func.isExternal();
+  return ac::getKernelAttr(func) && !func.isExternal();
 }
 
 /// Rejects kernels this lowering cannot print, with a diagnostic on the op.
@@ -62,9 +56,6 @@ static LogicalResult checkKernel(func::FuncOp func) {
                           "through aicore ops)");
   if (!func.getBody().hasOneBlock())
     return func.emitError("kernel body must be a single block");
-  auto args = dyn_cast<ArrayAttr>(func->getAttr(kKernelArgsAttr));
-  if (!args || !llvm::all_of(args, [](Attribute a) { return isa<StringAttr>(a); }))
-    return func.emitError() << kKernelArgsAttr << " must be an array of strings";
   WalkResult walk = func.walk([&](Operation *op) {
     if (auto tile = dyn_cast<ac::TileOp>(op); tile && !tile.getOffset()) {
       tile.emitError("tile has no on-chip offset: run aicore-plan-memory first");
@@ -84,11 +75,6 @@ static LogicalResult checkKernel(func::FuncOp func) {
   return failure(walk.wasInterrupted());
 }
 
-/// Whether a `ptoattn.kernel_args` entry names a tensor ("in x", "out y", "inout z").
-static bool isTensorArg(StringRef entry) {
-  return entry.starts_with("in ") || entry.starts_with("out ") || entry.starts_with("inout ");
-}
-
 /// Moves the body of `func` into `emitc.file "<name>"` + `kernel_entry`,
 /// decodes the tensor arguments at entry, and leaves `func` a declaration.
 static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries) {
@@ -96,24 +82,24 @@ static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries) {
   Location loc = func.getLoc();
   OpBuilder b(func);
   StringRef name = func.getSymName();
-  auto coreType = cast<StringAttr>(func->getAttr(kCoreTypeAttr));
-  auto kernelArgs = cast<ArrayAttr>(func->getAttr(kKernelArgsAttr));
+  ac::KernelAttr kernel = ac::getKernelAttr(func);
+  SmallVector<ac::KernelArgAttr> kernelArgs = kernel.getArguments();
 
+  // The file carries no attribute: the converted module stays readable by
+  // upstream tools that do not know the aicore dialect.
   auto file = emitc::FileOp::create(b, loc, name);
-  file->setAttr(kCoreTypeAttr, coreType);
   b.setInsertionPointToStart(&file.getBodyRegion().front());
-  int64_t lanes = 1;
-  if (auto lanesAttr = dyn_cast_if_present<IntegerAttr>(func->getAttr(kLanesAttr)))
-    lanes = lanesAttr.getInt();
+  int64_t lanes = kernel.getLanes();
   emitc::VerbatimOp::create(
       b, loc,
       llvm::formatv("// {0}: {1} kernel ({2} lane{3}), emitted by ptoattn convert-aicore-to-emitc", name,
-                    coreType.getValue().upper(), lanes, lanes == 1 ? "" : "s")
+                    StringRef(ac::stringifyCoreType(kernel.getCore())).upper(), lanes,
+                    lanes == 1 ? "" : "s")
           .str());
   emitc::VerbatimOp::create(
       b, loc,
       "// args: " + llvm::join(llvm::map_range(kernelArgs,
-                                               [](Attribute a) { return cast<StringAttr>(a).getValue(); }),
+                                               [](ac::KernelArgAttr a) { return a.describe(); }),
                                ", "));
   // Same includes, in the same order, as simpler's hand-written kernels.
   emitc::IncludeOp::create(b, loc, "cstdint", /*is_standard_include=*/true);
@@ -134,11 +120,10 @@ static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries) {
   KernelEntry &entry = entries[entryFunc.getOperation()];
   entry.args = body->getArgument(0);
   auto descType = emitc::PointerType::get(opaque(ctx, "__gm__ ChipTensor"));
-  for (auto [slot, attr] : llvm::enumerate(kernelArgs)) {
-    StringRef what = cast<StringAttr>(attr).getValue();
-    if (!isTensorArg(what))
+  for (auto [slot, arg] : llvm::enumerate(kernelArgs)) {
+    if (!arg.isTensor())
       break;
-    emitc::VerbatimOp::create(b, loc, llvm::formatv("// args[{0}]: {1}", slot, what).str());
+    emitc::VerbatimOp::create(b, loc, llvm::formatv("// args[{0}]: {1}", slot, arg.describe()).str());
     Value var = emitc::VariableOp::create(b, loc, emitc::LValueType::get(descType),
                                           emitc::OpaqueAttr::get(ctx, ""));
     Value raw = argSlot(b, loc, entry.args, slot);
@@ -156,13 +141,13 @@ static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries) {
   body->getOperations().splice(body->end(), oldBody.getOperations());
   // The C++ translation prints every top-level function, even with
   // --file-id: drop the kernel unless something (orch.submit) still names it,
-  // in which case a private declaration keeps that reference valid.
+  // in which case a private declaration (still carrying its #aicore.kernel)
+  // keeps that reference valid; its body is the emitc.file of the same name.
   if (SymbolTable::symbolKnownUseEmpty(func, func->getParentOp())) {
     func.erase();
   } else {
     func.getBody().getBlocks().clear();
     func.setPrivate();
-    func->setAttr(kEmitCFileAttr, b.getStringAttr(name));
   }
   return entryFunc;
 }
@@ -184,6 +169,11 @@ struct ConvertAICoreToEmitCPass
       ok &= succeeded(checkKernel(func));
     if (!ok)
       return signalPassFailure();
+
+    // Once the kernels are C++, nothing needs the chip any more; dropping it
+    // keeps the module readable by upstream mlir-translate.
+    if (!kernels.empty())
+      module->removeAttr(ac::AICoreDialect::kTargetAttrName);
 
     KernelEntries entries;
     SmallVector<Operation *> files;

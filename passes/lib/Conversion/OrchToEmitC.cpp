@@ -18,6 +18,7 @@
 
 #include "OrchToEmitC/OrchEmitter.h"
 #include "ptoattn/Dialect/Orch/IR/Orch.h"
+#include "ptoattn/Target/A2A3.h"
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -37,7 +38,7 @@ using namespace mlir::ptoattn;
 /// The emitc.file id the orchestration source is emitted under.
 static constexpr llvm::StringLiteral kFileId = "orchestration";
 /// Rings of the runtime; a scope at depth d uses ring min(d, kNumRings - 1).
-static constexpr int64_t kNumRings = 4;
+static constexpr int64_t kNumRings = target::kNumRings;
 
 namespace {
 

@@ -131,7 +131,7 @@ LogicalResult mlir::ptoattn::aicore::sync::collectAccesses(Operation *op,
 }
 
 bool mlir::ptoattn::aicore::sync::isKernel(func::FuncOp func) {
-  if (func->hasAttr("ptoattn.core_type"))
+  if (getKernelAttr(func))
     return true;
   bool hasAICore = false;
   func.walk([&](Operation *op) {
@@ -142,8 +142,8 @@ bool mlir::ptoattn::aicore::sync::isKernel(func::FuncOp func) {
 }
 
 Pipe mlir::ptoattn::aicore::sync::getDrainPipe(func::FuncOp func) {
-  if (auto core = func->getAttrOfType<StringAttr>("ptoattn.core_type"))
-    return core.getValue() == "aic" ? Pipe::Fix : Pipe::MTE3;
+  if (KernelAttr kernel = getKernelAttr(func))
+    return kernel.getCore() == CoreType::AIC ? Pipe::Fix : Pipe::MTE3;
   bool cube = false;
   func.walk([&](Operation *op) {
     if (std::optional<Pipe> pipe = getPipe(op))

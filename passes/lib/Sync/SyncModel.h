@@ -74,12 +74,12 @@ bool isSyncOp(Operation *op);
 /// diagnostic when no pipe is known for it.
 LogicalResult collectAccesses(Operation *op, SmallVectorImpl<Access> &accesses);
 
-/// Whether `func` is a kernel: it carries `ptoattn.core_type` or contains
+/// Whether `func` is a kernel: it carries `#aicore.kernel` or contains
 /// aicore operations.
 bool isKernel(func::FuncOp func);
 
 /// The store pipe `aicore.pipe_sync` drains: FIX on a cube (AIC) kernel,
-/// MTE3 on a vector (AIV) kernel. The core comes from `ptoattn.core_type`,
+/// MTE3 on a vector (AIV) kernel. The core comes from `#aicore.kernel`,
 /// else from whether any instruction runs on a cube pipe.
 Pipe getDrainPipe(func::FuncOp func);
 

@@ -345,10 +345,10 @@ func.func @online_update_row_count(%m: tensor<8xf32>, %o: tensor<16x128xf32>, %f
 
 // A stage's kernel must be a func.func of the stage's core type.
 
-func.func private @vector_kernel() attributes {ptoattn.core_type = "aiv"}
+func.func private @vector_kernel() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @qk_matmul_on_a_vector_kernel(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>) {
-  // expected-error @+1 {{kernel @vector_kernel must have ptoattn.core_type = "aic", got aiv}}
+  // expected-error @+1 {{kernel @vector_kernel must be an #aicore.kernel on core aic, got aiv}}
   %s = attn.qk_matmul %q, %k kernel @vector_kernel : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
   return
 }
@@ -366,7 +366,7 @@ func.func @pv_matmul_kernel_missing(%p: tensor<16x128xbf16>, %v: tensor<128x128x
 func.func private @untyped_kernel()
 
 func.func @softmax_kernel_without_core_type(%s: tensor<16x128xf32>, %n: index, %scale: f32) {
-  // expected-error @+1 {{kernel @untyped_kernel must have ptoattn.core_type = "aiv", got none}}
+  // expected-error @+1 {{kernel @untyped_kernel must be an #aicore.kernel on core aiv, got none}}
   %p, %m, %l = attn.softmax_prepare %s valid_cols(%n) scale(%scale) kernel @untyped_kernel
       : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
   return

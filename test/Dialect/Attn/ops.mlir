@@ -93,10 +93,10 @@ func.func @one_kv_step(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>, %v: te
 //       CHECK:   attn.softmax_prepare %{{.*}} valid_cols(%arg3) scale(%arg4) kernel @sm :
 //       CHECK:   attn.pv_matmul %{{.*}}, %arg2 kernel @pv :
 //       CHECK:   attn.online_update block({{.*}}) acc({{.*}}) first(%arg8) last(%arg9) kernel @up :
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sm() attributes {ptoattn.core_type = "aiv"}
-func.func private @pv() attributes {ptoattn.core_type = "aic"}
-func.func private @up() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func @stages_with_kernels(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>, %v: tensor<128x128xbf16>,
                                %n: index, %scale: f32, %m: tensor<16xf32>, %l: tensor<16xf32>,
                                %o: tensor<16x128xf32>, %first: i1, %last: i1) -> tensor<16x128xf32> {

@@ -380,8 +380,8 @@ func.func @read_result_type(%t: !orch.tensor<4xi32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @aic_without_aic_slot(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op kind 'aic' requires the 'aic' kernel slot (rt_submit_aic_task)}}
@@ -391,8 +391,8 @@ func.func @aic_without_aic_slot(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @aic_with_aiv_slot(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op kind 'aic' takes only the 'aic' kernel slot, but 'aiv1' is set; use kind 'mix' for several kernels}}
@@ -402,8 +402,8 @@ func.func @aic_with_aiv_slot(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @aiv_with_aic_slot(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op kind 'aiv' must not fill the 'aic' kernel slot; use kind 'mix' for AIC + AIV}}
@@ -413,8 +413,8 @@ func.func @aiv_with_aic_slot(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @aiv_with_two_lanes(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op kind 'aiv' takes exactly one of the 'aiv0'/'aiv1' kernel slots (rt_submit_aiv_task), got 2; use kind 'mix' for both lanes}}
@@ -424,8 +424,8 @@ func.func @aiv_with_two_lanes(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @aiv_without_kernel(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op kind 'aiv' takes exactly one of the 'aiv0'/'aiv1' kernel slots (rt_submit_aiv_task), got 0; use kind 'mix' for both lanes}}
@@ -435,8 +435,8 @@ func.func @aiv_without_kernel(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @mix_with_one_slot(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op kind 'mix' needs at least two filled kernel slots of 'aic', 'aiv0', 'aiv1', got 1; a single kernel is an 'aic' or 'aiv' task}}
@@ -446,8 +446,8 @@ func.func @mix_with_one_slot(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @zero_blocks(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op block count must be in [1, 32767] (set_block_num takes a positive int16), got 0}}
@@ -457,8 +457,8 @@ func.func @zero_blocks(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @too_many_blocks(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op block count must be in [1, 32767] (set_block_num takes a positive int16), got 40000}}
@@ -468,8 +468,8 @@ func.func @too_many_blocks(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @zero_blocks_from_constant() {
   %c0 = arith.constant 0 : index
@@ -480,8 +480,8 @@ func.func @zero_blocks_from_constant() {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @mix_blocks_overflow() {
   // expected-error @+1 {{'orch.submit' op block count must be in [1, 10922] for a task with 3 kernel slots (the runtime counts block count x slots subtasks in an int16), got 10923}}
@@ -491,8 +491,8 @@ func.func @mix_blocks_overflow() {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @blocks_twice(%n: index) {
   // expected-error @+1 {{'orch.submit' op block count is given both as a value and as the static_block_num attribute; give one}}
@@ -502,8 +502,8 @@ func.func @blocks_twice(%n: index) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @directions_count(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op expects one direction per tensor argument: 2 tensor(s), 1 direction(s)}}
@@ -513,8 +513,8 @@ func.func @directions_count(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @too_many_tensors(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op takes at most 32 tensor arguments (CORE_MAX_TENSOR_ARGS), got 33}}
@@ -524,8 +524,8 @@ func.func @too_many_tensors(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @too_many_scalars(%t: !orch.tensor<16x128xf32>, %s: i64) {
   // expected-error @+1 {{'orch.submit' op takes at most 16 scalars (CORE_MAX_SCALAR_ARGS), got 17}}
@@ -535,8 +535,8 @@ func.func @too_many_scalars(%t: !orch.tensor<16x128xf32>, %s: i64) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @scalar_type(%t: !orch.tensor<16x128xf32>, %i: i32, %d: f64) {
   // expected-error @+1 {{'orch.submit' op scalar #1 has type 'f64'; scalars must be i64, i32 or f32 (add_scalar passes 64 raw bits, an f32 as its bits)}}
@@ -546,8 +546,8 @@ func.func @scalar_type(%t: !orch.tensor<16x128xf32>, %i: i32, %d: f64) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @write_of_input(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op tensor argument #1 ('out') may overlap tensor argument #0 ('in'): a task must not write a tensor it reads, because the runtime does not track write-after-read; pass it once as 'inout' or write a separate buffer}}
@@ -557,8 +557,8 @@ func.func @write_of_input(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @inout_of_input(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op tensor argument #1 ('inout') may overlap tensor argument #0 ('in'): a task must not write a tensor it reads, because the runtime does not track write-after-read; pass it once as 'inout' or write a separate buffer}}
@@ -568,8 +568,8 @@ func.func @inout_of_input(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @overlapping_static_views() {
   orch.scope {
@@ -584,8 +584,8 @@ func.func @overlapping_static_views() {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @dynamic_view_of_written_tensor(%r: index) {
   orch.scope {
@@ -599,8 +599,8 @@ func.func @dynamic_view_of_written_tensor(%r: index) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @same_external_argument() {
   %a = orch.external 5 : !orch.tensor<64x128xf32>
@@ -612,8 +612,8 @@ func.func @same_external_argument() {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @unknown_kernel(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{'orch.submit' op 'aic' kernel @missing does not resolve to a func.func in the enclosing module}}
@@ -623,8 +623,8 @@ func.func @unknown_kernel(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 memref.global "private" @buf : memref<4xf32>
 
 func.func @kernel_not_a_function(%t: !orch.tensor<16x128xf32>) {
@@ -635,42 +635,37 @@ func.func @kernel_not_a_function(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @aic_slot_with_aiv_kernel(%t: !orch.tensor<16x128xf32>) {
-  // expected-error @+1 {{'orch.submit' op 'aic' kernel @sf must have ptoattn.core_type = "aic", got "aiv"}}
+  // expected-error @+1 {{'orch.submit' op 'aic' kernel @sf must be an #aicore.kernel on core aic, got aiv}}
   orch.submit mix(aic = @sf, aiv0 = @sf) args()
   return
 }
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @aiv_slot_with_aic_kernel(%t: !orch.tensor<16x128xf32>) {
-  // expected-error @+1 {{'orch.submit' op 'aiv1' kernel @qk must have ptoattn.core_type = "aiv", got "aic"}}
+  // expected-error @+1 {{'orch.submit' op 'aiv1' kernel @qk must be an #aicore.kernel on core aiv, got aic}}
   orch.submit mix(aiv0 = @sf, aiv1 = @qk) args()
   return
 }
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
-func.func private @odd() attributes {ptoattn.core_type = 1}
-
-func.func @core_type_not_a_string(%t: !orch.tensor<16x128xf32>) {
-  // expected-error @+1 {{'orch.submit' op 'aiv0' kernel @odd must have ptoattn.core_type = "aiv", got 1 : i64}}
-  orch.submit aiv(aiv0 = @odd) args()
-  return
-}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+// expected-error @+1 {{'aicore.kernel' must be an #aicore.kernel<...> attribute, got 1 : i64}}
+func.func private @odd() attributes {aicore.kernel = 1}
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @unknown_task_kind(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{unknown task kind 'cube'; expected 'aic', 'aiv' or 'mix'}}
@@ -680,8 +675,8 @@ func.func @unknown_task_kind(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @unknown_kernel_slot(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{unknown kernel slot 'aiv2'; expected 'aic', 'aiv0' or 'aiv1'}}
@@ -691,8 +686,8 @@ func.func @unknown_kernel_slot(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @kernel_slot_twice(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{kernel slot 'aiv0' given twice}}
@@ -702,8 +697,8 @@ func.func @kernel_slot_twice(%t: !orch.tensor<16x128xf32>) {
 
 // -----
 
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 func.func @unknown_direction(%t: !orch.tensor<16x128xf32>) {
   // expected-error @+1 {{unknown tensor argument direction 'read'; expected 'in', 'out' or 'inout'}}

@@ -116,9 +116,9 @@ func.func @wait() {
 
 // Every task kind and slot shape the runtime accepts, block counts as a
 // constant, a value or the default, and every direction and scalar type.
-func.func private @qk() attributes {ptoattn.core_type = "aic"}
-func.func private @sf() attributes {ptoattn.core_type = "aiv"}
-func.func private @up() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func private @untyped()
 
 // CHECK-LABEL: func.func @submit_shapes
@@ -151,7 +151,7 @@ func.func @submit_shapes(%nb: index, %f: f32, %i: i64, %k: i32) {
 
 // Reading one part of a buffer and writing a provably disjoint part is not a
 // write-after-read hazard; neither is reading one tensor twice.
-func.func private @k() attributes {ptoattn.core_type = "aiv"}
+func.func private @k() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 // CHECK-LABEL: func.func @disjoint_read_and_write
 //       CHECK:   orch.submit aiv(aiv0 = @k) args(in %{{.*}} : !orch.tensor<16x128xf32>, out %{{.*}} : !orch.tensor<16x128xf32>, in %{{.*}} : !orch.tensor<16x128xf32>, out %{{.*}} : !orch.tensor<0x128xf32>)
@@ -178,10 +178,10 @@ func.func @disjoint_read_and_write() {
 // are padded to 16 f32 so the two lanes never share a 64-byte line. The ring
 // numbers are what attn-orchestrate would record (heap: buffers rounded up to
 // 1 KiB; slots: one alloc task plus the submissions of the scope itself).
-func.func private @qk_matmul() attributes {ptoattn.core_type = "aic"}
-func.func private @softmax_prepare() attributes {ptoattn.core_type = "aiv"}
-func.func private @pv_matmul() attributes {ptoattn.core_type = "aic"}
-func.func private @online_update() attributes {ptoattn.core_type = "aiv"}
+func.func private @qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @softmax_prepare() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @pv_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
 // CHECK-LABEL: func.func @paged_attention_spmd
 //  CHECK-SAME:   orch.entry = #orch.entry<tensors = 6, scalars = 1>

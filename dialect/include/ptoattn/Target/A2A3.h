@@ -51,8 +51,55 @@ inline constexpr int64_t kCubeMaxDim = 4095;
 inline constexpr int64_t kRowScalarColumns = 8;
 /// Vector lanes (AIV cores) per cluster; vector stages split rows across them.
 inline constexpr int64_t kVectorLanes = 2;
-/// Clusters on 910B1/B2 (20 on B3/B4).
-inline constexpr int64_t kClusters = 24;
+/// Hardware event ids (EVENT_ID0..7) per pipe pair for set_flag/wait_flag.
+inline constexpr int64_t kNumEventIds = 8;
+/// Box (fractal) bytes of L1/L0A/L0B/UB tiles; L0C (Acc) boxes are twice that.
+inline constexpr int64_t kBoxBytes = 512;
+inline constexpr int64_t kAccBoxBytes = 1024;
+
+/// simpler's tensormap_and_ringbuffer runtime: rings per orchestration (a
+/// scope at depth d allocates from ring min(d, kNumRings - 1)), the alignment
+/// of each runtime-allocated output in a ring's heap, and the per-ring
+/// defaults (PTO2_RING_TASK_WINDOW, PTO2_RING_HEAP, PTO2_RING_DEP_POOL).
+inline constexpr int64_t kNumRings = 4;
+inline constexpr int64_t kHeapAlignBytes = 1024;
+inline constexpr int64_t kDefaultRingTaskWindow = 16384;
+inline constexpr int64_t kDefaultRingHeapBytes = 256 * 1024 * 1024;
+inline constexpr int64_t kDefaultRingDepPool = 16384;
+
+/// One chip of the a2a3 family. The chips share the core micro-architecture
+/// (every limit above); they differ in how many clusters run blocks at once.
+struct TargetInfo {
+  /// "910B1", "910B2", "910B3", "910B4".
+  llvm::StringRef chip;
+  /// Clusters (1 AIC + 2 AIV each): 24 on 910B1/B2, 20 on 910B3/B4.
+  int64_t clusters;
+
+  int64_t cubeMaxDim = kCubeMaxDim;
+  int64_t cubeFractal = kCubeFractal;
+  int64_t tileAlignBytes = kTileAlignBytes;
+  int64_t boxBytes = kBoxBytes;
+  int64_t accBoxBytes = kAccBoxBytes;
+  int64_t gmLineBytes = kGmLineBytes;
+  int64_t vectorLanes = kVectorLanes;
+  int64_t numEventIds = kNumEventIds;
+  int64_t numRings = kNumRings;
+  int64_t heapAlignBytes = kHeapAlignBytes;
+
+  /// Bytes a kernel may use in `buffer` (see getUsableBytes).
+  int64_t getUsableBytes(Buffer buffer) const;
+  /// AIV cores of the chip (both lanes of every cluster).
+  int64_t getVectorCores() const { return clusters * vectorLanes; }
+};
+
+/// Every supported chip, in name order.
+llvm::ArrayRef<TargetInfo> getTargets();
+/// The chip named `chip`, or null.
+const TargetInfo *lookupTarget(llvm::StringRef chip);
+/// The chip a module without `aicore.target` is compiled for (910B1).
+const TargetInfo &getDefaultTarget();
+/// "910B1, 910B2, 910B3 or 910B4" for diagnostics.
+std::string formatTargetNames();
 
 /// Head dimensions: multiples of the cube fractal up to this bound.
 inline constexpr int64_t kMaxHeadDim = 256;
@@ -61,6 +108,8 @@ inline constexpr int64_t kMaxHeadDim = 256;
 llvm::ArrayRef<int64_t> getSupportedBlockSizes();
 /// Query-tile row counts the pipeline supports.
 llvm::ArrayRef<int64_t> getSupportedQueryTiles();
+/// Orchestration strategies, by their option spelling ("spmd", "per-tile").
+llvm::ArrayRef<llvm::StringRef> getStrategyNames();
 
 /// Static sizes of a paged-attention problem that determine tile shapes.
 struct AttentionShape {
@@ -76,17 +125,17 @@ struct AttentionShape {
   int64_t getGroupSize() const { return numHeads / numKvHeads; }
 };
 
+/// The `q-tile` pass option: automatic or one of getSupportedQueryTiles().
+enum class QueryTileOption : int64_t { Auto = 0, Rows16 = 16, Rows32 = 32, Rows64 = 64 };
+
 /// Query-tile rows for `groupSize` heads sharing one KV head. A nonzero
 /// `requested` value wins; otherwise the smallest supported tile holding the
 /// whole group, or the largest tile when no tile does.
-int64_t chooseQueryTile(int64_t groupSize, int64_t requested = 0);
+int64_t chooseQueryTile(int64_t groupSize, QueryTileOption requested = QueryTileOption::Auto);
 
 /// Prints `values` as "16, 32 or 64" for diagnostics.
 std::string formatChoices(llvm::ArrayRef<int64_t> values);
 
-/// Empty if `requested` is a valid `q-tile` pass option (0 = automatic), else
-/// the diagnostic naming the option and its allowed values.
-std::string checkQueryTileOption(int64_t requested);
 
 /// Number of query tiles covering one KV-head group.
 int64_t getQueryTilesPerGroup(int64_t groupSize, int64_t queryTile);

@@ -21,7 +21,7 @@ using namespace mlir::ptoattn::aicore::checks;
 //===----------------------------------------------------------------------===//
 
 /// The cube's largest M, K or N.
-static constexpr int64_t kCubeMaxExtent = 4095;
+static constexpr int64_t kCubeMaxExtent = ::mlir::ptoattn::target::kCubeMaxDim;
 
 /// TMATMUL and TMATMUL_ACC: acc (M x N) <- left (M x K) x right (K x N).
 static LogicalResult verifyMatmul(Operation *op, Value leftValue, Value rightValue,

@@ -23,6 +23,7 @@ using namespace mlir::ptoattn::aicore;
 
 void AICoreDialect::initialize() {
   registerTypes();
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "ptoattn/Dialect/AICore/IR/AICoreOps.cpp.inc"

@@ -246,8 +246,9 @@ static LogicalResult verifyAccStore(Operation *op, const NamedTile &src, GmViewT
                              << dstType;
   if (dst.getLayout() == GmLayout::DN)
     return op->emitOpError() << "dst layout must be nd or nz for a store from acc, got dn";
-  if (src.type.getCols() > 4095)
-    return op->emitOpError() << "src cols must be at most 4095 for a store from acc, got "
+  if (src.type.getCols() > target::kCubeMaxDim)
+    return op->emitOpError() << "src cols must be at most " << target::kCubeMaxDim
+                             << " for a store from acc, got "
                              << src.type.getCols();
   if (dst.getLayout() == GmLayout::ND && src.type.getRows() > 8192)
     return op->emitOpError() << "src rows must be at most 8192 for an nd store from acc, got "

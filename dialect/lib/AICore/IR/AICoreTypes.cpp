@@ -295,8 +295,10 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!isSupportedElementType(elementType))
     return emitError() << "tile element type must be " << kSupportedElementTypes << ", got "
                        << elementType;
-  if (fractal != 512 && fractal != 1024)
-    return emitError() << "tile fractal (box bytes) must be 512 or 1024, got " << fractal;
+  namespace tgt = ::mlir::ptoattn::target;
+  if (fractal != tgt::kBoxBytes && fractal != tgt::kAccBoxBytes)
+    return emitError() << "tile fractal (box bytes) must be " << tgt::kBoxBytes << " or "
+                       << tgt::kAccBoxBytes << ", got " << fractal;
 
   // Cube tiles are emitted as the PTO-ISA aliases (TileLeft, TileRight,
   // TileAcc), which fix the layout; a different layout here would silently

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
+#include "ptoattn/Dialect/AICore/IR/AICore.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -229,8 +230,8 @@ LogicalResult OnlineUpdateOp::verify() {
   return verifyRowVector(*this, "row_max", getRowMax().getType(), out);
 }
 
-/// A stage's `kernel`, if set, must name a func.func whose `ptoattn.core_type`
-/// is the stage's core.
+/// A stage's `kernel`, if set, must name a func.func whose `#aicore.kernel`
+/// runs on the stage's core.
 static LogicalResult verifyStageKernel(Operation *op, FlatSymbolRefAttr kernel,
                                        StringRef coreType, SymbolTableCollection &symbols) {
   if (!kernel)
@@ -238,11 +239,11 @@ static LogicalResult verifyStageKernel(Operation *op, FlatSymbolRefAttr kernel,
   auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
   if (!callee)
     return op->emitOpError() << "kernel " << kernel << " does not name a func.func";
-  auto actual = callee->getAttrOfType<StringAttr>("ptoattn.core_type");
-  if (!actual || actual.getValue() != coreType)
-    return op->emitOpError() << "kernel " << kernel << " must have ptoattn.core_type = \""
-                             << coreType << "\", got "
-                             << (actual ? actual.getValue() : StringRef("none"));
+  ptoattn::aicore::KernelAttr actual = ptoattn::aicore::getKernelAttr(callee);
+  StringRef actualCore = actual ? ptoattn::aicore::stringifyCoreType(actual.getCore()) : "none";
+  if (actualCore != coreType)
+    return op->emitOpError() << "kernel " << kernel << " must be an #aicore.kernel on core "
+                             << coreType << ", got " << actualCore;
   return success();
 }
 

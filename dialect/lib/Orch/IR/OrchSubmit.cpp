@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ptoattn/Dialect/Orch/IR/Orch.h"
+#include "ptoattn/Dialect/AICore/IR/AICore.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
@@ -264,14 +265,14 @@ LogicalResult SubmitOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
       return emitOpError() << "'" << slot.name << "' kernel " << slot.kernel
                            << " must be a func.func, got '" << callee->getName()
                            << "'";
-    Attribute coreType = callee->getAttr(OrchDialect::kCoreTypeAttrName);
-    if (!coreType)
+    ptoattn::aicore::KernelAttr contract = ptoattn::aicore::getKernelAttr(callee);
+    if (!contract)
       continue;
-    auto coreTypeStr = dyn_cast<StringAttr>(coreType);
-    if (!coreTypeStr || coreTypeStr.getValue() != slot.coreType)
+    StringRef core = ptoattn::aicore::stringifyCoreType(contract.getCore());
+    if (core != slot.coreType)
       return emitOpError() << "'" << slot.name << "' kernel " << slot.kernel
-                           << " must have " << OrchDialect::kCoreTypeAttrName
-                           << " = \"" << slot.coreType << "\", got " << coreType;
+                           << " must be an #aicore.kernel on core " << slot.coreType
+                           << ", got " << core;
   }
   return success();
 }

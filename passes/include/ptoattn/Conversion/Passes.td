@@ -75,8 +75,8 @@ def ConvertOrchToEmitC : Pass<"convert-orch-to-emitc", "ModuleOp"> {
 def ConvertAICoreToEmitC : Pass<"convert-aicore-to-emitc", "ModuleOp"> {
   let summary = "Lower aicore kernels to EmitC, one emitc.file per kernel";
   let description = [{
-    Turns every kernel function (a `func.func` carrying `ptoattn.core_type`,
-    `ptoattn.kernel_args` and `ptoattn.lanes`) whose tiles have on-chip
+    Turns every kernel function (a `func.func` carrying its
+    `#aicore.kernel` contract) whose tiles have on-chip
     offsets (`aicore-plan-memory`) and whose pipes are synchronised
     (`aicore-insert-sync`) into an `emitc.file "<kernel symbol>"` that
     `mlir-translate --mlir-to-cpp --file-id=<kernel symbol>` prints as one
@@ -85,8 +85,9 @@ def ConvertAICoreToEmitC : Pass<"convert-aicore-to-emitc", "ModuleOp"> {
     `extern "C" __aicore__ void kernel_entry(__gm__ int64_t* args)`.
     The `func.func` is erased, unless a symbol use (an `orch.submit` not yet
     lowered) still names it: then it stays as a private declaration with its
-    attributes plus `ptoattn.emitc_file` (run convert-orch-to-emitc first to get
-    a module the translation prints cleanly). Other functions are left alone.
+    `#aicore.kernel` (run convert-orch-to-emitc first to get a module the
+    translation prints cleanly). The module's `aicore.target` is dropped: the
+    converted module carries no ptoattn attribute upstream tools cannot read. Other functions are left alone.
 
     Op by op: tensor arguments are decoded at entry in `add_*` order
     (`reinterpret_cast<__gm__ ChipTensor*>(args[i])`); `aicore.tensor_ptr`
@@ -107,8 +108,8 @@ def ConvertAICoreToEmitC : Pass<"convert-aicore-to-emitc", "ModuleOp"> {
 
     Before:
     ```mlir
-    func.func @qk() attributes {ptoattn.core_type = "aic", ptoattn.lanes = 1 : i64,
-                                ptoattn.kernel_args = ["in q", "out s"]} {
+    func.func @qk() attributes {aicore.kernel = #aicore.kernel<core = aic,
+        args = [#aicore.arg<in "q" : bf16>, #aicore.arg<out "s" : f32>]>} {
       %c0 = arith.constant 0 : index
       %p = aicore.tensor_ptr 0 : !aicore.gm_ptr<bf16>
       %g = aicore.gm_view %p[%c0] : !aicore.gm_ptr<bf16> -> !aicore.gm<1x1x1x16x128xbf16>

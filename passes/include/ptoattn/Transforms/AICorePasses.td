@@ -14,7 +14,7 @@ include "mlir/Pass/PassBase.td"
 def AICorePlanMemory : Pass<"aicore-plan-memory", "func::FuncOp"> {
   let summary = "Assign every on-chip tile a byte offset in its buffer (TASSIGN addresses)";
   let description = [{
-    For every kernel (a `func.func` with a `ptoattn.core_type` attribute),
+    For every kernel (a `func.func` with an `aicore.kernel` attribute),
     gives each `aicore.tile` without an `offset` the byte address of its
     storage in the buffer of its location: `mat` in L1, `left` in L0A,
     `right` in L0B, `acc` in L0C, `vec` in UB (below the UB scratch at
@@ -30,14 +30,14 @@ def AICorePlanMemory : Pass<"aicore-plan-memory", "func::FuncOp"> {
     deterministic; running the pass twice changes nothing.
 
     Each kernel records its high-water mark per buffer in
-    `ptoattn.memory = {L1 = ..., UB = ...}` (bytes, only buffers it uses).
+    `aicore.memory = {L1 = ..., UB = ...}` (bytes, only buffers it uses).
     A kernel whose live tiles do not fit is an error naming the kernel, the
     buffer, the bytes needed and available, and the largest tiles live at the
-    peak. Functions without `ptoattn.core_type` are left alone.
+    peak. Functions without `aicore.kernel` are left alone.
 
     Before:
     ```mlir
-    func.func @k() attributes {ptoattn.core_type = "aiv"} {
+    func.func @k() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
       %a = aicore.tile : !aicore.tile<vec, 16x128xf32>
       %b = aicore.tile : !aicore.tile<vec, 16x8xf32>
       aicore.texp ins(%a : !aicore.tile<vec, 16x128xf32>) outs(%a : !aicore.tile<vec, 16x128xf32>)
@@ -46,7 +46,7 @@ def AICorePlanMemory : Pass<"aicore-plan-memory", "func::FuncOp"> {
     ```
     After:
     ```mlir
-    func.func @k() attributes {ptoattn.core_type = "aiv", ptoattn.memory = {UB = 8704 : i64}} {
+    func.func @k() attributes {aicore.kernel = #aicore.kernel<core = aiv>, aicore.memory = {UB = 8704 : i64}} {
       %a = aicore.tile offset 0 : !aicore.tile<vec, 16x128xf32>
       %b = aicore.tile offset 8192 : !aicore.tile<vec, 16x8xf32>
       ...

@@ -24,6 +24,8 @@
 #ifndef PTOATTN_TRANSFORMS_KERNELABI_H
 #define PTOATTN_TRANSFORMS_KERNELABI_H
 
+#include "ptoattn/Dialect/AICore/IR/AICore.h"
+
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -35,22 +37,18 @@
 
 namespace mlir::ptoattn::abi {
 
-enum class Strategy { Spmd, PerTile };
+/// The strategy and the core type are the aicore dialect's enums: they are
+/// recorded in each kernel's `#aicore.kernel`.
+using Strategy = aicore::Strategy;
+using CoreType = aicore::CoreType;
 enum class Stage { QKMatmul, SoftmaxPrepare, PVMatmul, OnlineUpdate };
-enum class CoreType { AIC, AIV };
 enum class Direction { In, Out, InOut };
 enum class ScalarKind { I64, F32Bits };
 
-/// "spmd" / "per-tile".
+/// "spmd" / "per-tile" (the option spelling).
 llvm::StringRef getStrategyName(Strategy strategy);
-std::optional<Strategy> parseStrategy(llvm::StringRef name);
-/// The `strategy` pass option's value; an error on `op` naming the allowed values
-/// otherwise.
-mlir::FailureOr<Strategy> parseStrategyOption(mlir::Operation *op, llvm::StringRef name);
 /// "qk_matmul", "softmax_prepare", "pv_matmul", "online_update".
 llvm::StringRef getStageName(Stage stage);
-/// "aic" / "aiv" (the `ptoattn.core_type` attribute value).
-llvm::StringRef getCoreTypeName(CoreType core);
 
 /// The logical tensors the pipeline moves between stages. The enumerator is the
 /// tensor's identity; the strategy decides whether a kernel sees all of it or
@@ -109,6 +107,11 @@ struct KernelSignature {
 
 /// The signature of `stage`'s kernel under `strategy`.
 KernelSignature getKernelSignature(Stage stage, Strategy strategy);
+
+/// The typed `#aicore.kernel` contract of a kernel with signature `sig`,
+/// built for `strategy`; `element` is the query/cache/probability type.
+aicore::KernelAttr getKernelAttr(mlir::MLIRContext *ctx, const KernelSignature &sig,
+                                 Strategy strategy, mlir::Type element);
 
 /// All four stages in execution order.
 llvm::ArrayRef<Stage> getStages();

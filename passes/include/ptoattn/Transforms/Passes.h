@@ -14,6 +14,7 @@
 #include "mlir/Pass/Pass.h"
 #include "ptoattn/Dialect/AICore/IR/AICore.h"
 #include "ptoattn/Dialect/Orch/IR/Orch.h"
+#include "ptoattn/Transforms/PassOptions.h"
 
 namespace mlir::ptoattn {
 

@@ -9,6 +9,9 @@
 #ifndef PTOATTN_TRANSFORMS_PASSES_TD
 #define PTOATTN_TRANSFORMS_PASSES_TD
 
+// The allowed values of the enum options (PTOATTN_*_VALUES) are defined in
+// ptoattn/Transforms/PassOptions.h, shared with the pipeline's options.
+
 include "mlir/Pass/PassBase.td"
 
 def AttnCheckTarget : Pass<"attn-check-target"> {
@@ -42,9 +45,11 @@ def AttnCheckTarget : Pass<"attn-check-target"> {
     ```
   }];
   let options = [
-    Option<"queryTile", "q-tile", "int64_t", /*default=*/"0",
+    Option<"queryTile", "q-tile", "::mlir::ptoattn::target::QueryTileOption",
+           /*default=*/"::mlir::ptoattn::target::QueryTileOption::Auto",
            "Query-tile rows: 16, 32 or 64; 0 chooses the smallest tile that "
-           "holds one KV-head group (as attn-tile does)">,
+           "holds one KV-head group (as attn-tile does)",
+           "PTOATTN_QUERY_TILE_VALUES">,
   ];
 }
 
@@ -91,9 +96,11 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"queryTile", "q-tile", "int64_t", /*default=*/"0",
+    Option<"queryTile", "q-tile", "::mlir::ptoattn::target::QueryTileOption",
+           /*default=*/"::mlir::ptoattn::target::QueryTileOption::Auto",
            "Query-tile rows: 16, 32 or 64; 0 chooses the smallest tile that "
-           "holds one KV-head group (64 with several tiles when none does)">,
+           "holds one KV-head group (64 with several tiles when none does)",
+           "PTOATTN_QUERY_TILE_VALUES">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
@@ -107,17 +114,19 @@ def AttnAssignCores : Pass<"attn-assign-cores", "ModuleOp"> {
     each stage op name its kernel:
 
     * `qk_matmul` and `pv_matmul` run on the cube core
-      (`ptoattn.core_type = "aic"`, one lane): TLOAD of the operands into L1
+      (`#aicore.kernel<core = aic>`, one lane): TLOAD of the operands into L1
       (the query rows into a zero-padded NZ tile, K through a DN view, which
       gives K^T), TMOV to L0A/L0B, TMATMUL into L0C, TSTORE;
     * `softmax_prepare` and `online_update` run on the two vector cores of a
-      cluster (`ptoattn.core_type = "aiv"`, `ptoattn.lanes = 2`): lane
+      cluster (`#aicore.kernel<core = aiv, lanes = 2>`): lane
       `get_sub_block_id` takes half of the query tile's rows (8 + 8 for a
       16-row tile); its per-row scalars sit in a GM slot of its own, padded
       to 64 bytes, so the lanes never share a line.
 
-    Kernel arguments follow `KernelABI.h` for the chosen `strategy` (recorded
-    as `ptoattn.strategy` and `ptoattn.kernel_args` on each kernel):
+    Kernel arguments follow `KernelABI.h` for the chosen `strategy`; both are
+    recorded in each kernel's `#aicore.kernel` (`strategy`, and `args` as
+    typed entries `#aicore.arg<in "query" : bf16>`), where attn-orchestrate
+    reads the strategy:
     under `spmd` a kernel derives its tile from `get_block_idx`, reads the
     block table and the context length itself and does nothing for a KV step
     past its sequence's end; under `per-tile` it works on the views and
@@ -130,8 +139,11 @@ def AttnAssignCores : Pass<"attn-assign-cores", "ModuleOp"> {
     rows is rejected: per-row scalars are padded to 8 fp32 columns.
   }];
   let options = [
-    Option<"strategy", "strategy", "std::string", /*default=*/"\"spmd\"",
-           "Orchestration strategy the kernels are addressed for: spmd or per-tile">,
+    Option<"strategy", "strategy", "::mlir::ptoattn::aicore::Strategy",
+           /*default=*/"::mlir::ptoattn::aicore::Strategy::Spmd",
+           "Orchestration strategy the kernels are addressed for (recorded in "
+           "each kernel's #aicore.kernel; attn-orchestrate reads it there)",
+           "PTOATTN_STRATEGY_VALUES">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect",
@@ -181,13 +193,14 @@ def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
     before submitting its own, so the orchestration never fills the heap.
   }];
   let options = [
-    Option<"strategy", "strategy", "std::string", /*default=*/"\"spmd\"",
-           "Orchestration strategy: spmd or per-tile">,
-    Option<"ringTaskWindow", "ring-task-window", "int64_t", /*default=*/"16384",
+    Option<"ringTaskWindow", "ring-task-window", "int64_t",
+           /*default=*/"::mlir::ptoattn::target::kDefaultRingTaskWindow",
            "Task-window slots per ring (PTO2_RING_TASK_WINDOW)">,
-    Option<"ringHeap", "ring-heap", "int64_t", /*default=*/"268435456",
+    Option<"ringHeap", "ring-heap", "int64_t",
+           /*default=*/"::mlir::ptoattn::target::kDefaultRingHeapBytes",
            "Heap bytes per ring (PTO2_RING_HEAP)">,
-    Option<"ringDepPool", "ring-dep-pool", "int64_t", /*default=*/"16384",
+    Option<"ringDepPool", "ring-dep-pool", "int64_t",
+           /*default=*/"::mlir::ptoattn::target::kDefaultRingDepPool",
            "Dependency-list entries per ring (PTO2_RING_DEP_POOL)">,
     Option<"maxBatch", "max-batch", "int64_t", /*default=*/"0",
            "Largest batch to size rings for when the batch is dynamic (spmd)">,

@@ -9,6 +9,8 @@
 #ifndef PTOATTN_TRANSFORMS_PIPELINES_H
 #define PTOATTN_TRANSFORMS_PIPELINES_H
 
+#include "ptoattn/Transforms/PassOptions.h"
+
 #include "mlir/Pass/PassOptions.h"
 
 #include <string>
@@ -21,20 +23,21 @@ namespace mlir::ptoattn {
 
 /// Options of `ptoattn-pipeline`; each forwards to the passes that take it.
 struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
-  Option<int64_t> queryTile{*this, "q-tile",
-                            llvm::cl::desc("Query-tile rows: 16, 32 or 64; 0 = automatic"),
-                            llvm::cl::init(0)};
-  Option<std::string> strategy{*this, "strategy",
-                               llvm::cl::desc("Orchestration strategy: spmd or per-tile"),
-                               llvm::cl::init("spmd")};
+  Option<target::QueryTileOption> queryTile{
+      *this, "q-tile", llvm::cl::desc("Query-tile rows: 16, 32 or 64; 0 = automatic"),
+      llvm::cl::init(target::QueryTileOption::Auto), PTOATTN_QUERY_TILE_VALUES};
+  Option<aicore::Strategy> strategy{*this, "strategy",
+                                    llvm::cl::desc("Orchestration strategy: spmd or per-tile"),
+                                    llvm::cl::init(aicore::Strategy::Spmd),
+                                    PTOATTN_STRATEGY_VALUES};
   Option<int64_t> ringTaskWindow{*this, "ring-task-window",
                                  llvm::cl::desc("Task-window slots per ring"),
-                                 llvm::cl::init(16384)};
+                                 llvm::cl::init(target::kDefaultRingTaskWindow)};
   Option<int64_t> ringHeap{*this, "ring-heap", llvm::cl::desc("Heap bytes per ring"),
-                           llvm::cl::init(268435456)};
+                           llvm::cl::init(target::kDefaultRingHeapBytes)};
   Option<int64_t> ringDepPool{*this, "ring-dep-pool",
                               llvm::cl::desc("Dependency-list entries per ring"),
-                              llvm::cl::init(16384)};
+                              llvm::cl::init(target::kDefaultRingDepPool)};
   Option<int64_t> maxBatch{*this, "max-batch",
                            llvm::cl::desc("Batch to size spmd rings for when it is dynamic"),
                            llvm::cl::init(0)};

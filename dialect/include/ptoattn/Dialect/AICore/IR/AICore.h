@@ -15,6 +15,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
+#include "ptoattn/Target/A2A3.h"
+
 #include "ptoattn/Dialect/AICore/IR/AICoreDialect.h.inc"
 #include "ptoattn/Dialect/AICore/IR/AICoreEnums.h.inc"
 
@@ -26,6 +28,20 @@ bool isSupportedElementType(Type type);
 
 /// Bytes of one element of a supported element type.
 int64_t getElementBytes(Type type);
+
+} // namespace mlir::ptoattn::aicore
+
+#define GET_ATTRDEF_CLASSES
+#include "ptoattn/Dialect/AICore/IR/AICoreAttrs.h.inc"
+
+namespace mlir::ptoattn::aicore {
+
+/// The target `op` is compiled for: the `aicore.target` of its nearest module
+/// (or `op` itself), else the default chip.
+const target::TargetInfo &getTargetInfo(Operation *op);
+
+/// The `aicore.kernel` contract of `op`, if it carries one.
+KernelAttr getKernelAttr(Operation *op);
 
 } // namespace mlir::ptoattn::aicore
 

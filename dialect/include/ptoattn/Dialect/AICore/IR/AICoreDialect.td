@@ -25,9 +25,19 @@ def AICore_Dialect : Dialect {
     the PTO-ISA C++ API, and declare which operands they read and write.
   }];
   let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
+  // Verifies `aicore.kernel` and `aicore.target` wherever they are attached.
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Registers the types; lives next to their storage classes.
     void registerTypes();
+    /// Registers the attributes (AICoreAttrs.cpp).
+    void registerAttributes();
+
+    /// Discardable attribute names the dialect owns.
+    static constexpr ::llvm::StringLiteral kKernelAttrName = "aicore.kernel";
+    static constexpr ::llvm::StringLiteral kTargetAttrName = "aicore.target";
+    static constexpr ::llvm::StringLiteral kMemoryAttrName = "aicore.memory";
   }];
 }
 

@@ -120,4 +120,36 @@ def AICore_EventAttr : I32EnumAttr<"Event", "a hardware event id (EVENT_ID0..7)"
   let cppNamespace = "::mlir::ptoattn::aicore";
 }
 
+//===----------------------------------------------------------------------===//
+// Kernel contract
+//===----------------------------------------------------------------------===//
+
+def AICore_CoreType : I32EnumAttr<"CoreType", "core a kernel runs on", [
+      I32EnumAttrCase<"AIC", 0, "aic">, // the cube core of a cluster
+      I32EnumAttrCase<"AIV", 1, "aiv">  // a vector core (lane) of a cluster
+    ]> {
+  let cppNamespace = "::mlir::ptoattn::aicore";
+  let genSpecializedAttr = 0;
+}
+
+def AICore_ArgKind : I32EnumAttr<"ArgKind",
+    "how a kernel receives one argument (its CoreTaskArgs method)", [
+      I32EnumAttrCase<"In", 0, "in">,       // add_input
+      I32EnumAttrCase<"Out", 1, "out">,     // add_output
+      I32EnumAttrCase<"InOut", 2, "inout">, // add_inout
+      I32EnumAttrCase<"Scalar", 3, "scalar"> // add_scalar (raw 64 bits)
+    ]> {
+  let cppNamespace = "::mlir::ptoattn::aicore";
+  let genSpecializedAttr = 0;
+}
+
+def AICore_Strategy : I32EnumAttr<"Strategy",
+    "how the orchestration addresses a kernel's tiles", [
+      I32EnumAttrCase<"Spmd", 0, "spmd">,        // one task covers every tile
+      I32EnumAttrCase<"PerTile", 1, "per_tile">  // one task per tile, paging by views
+    ]> {
+  let cppNamespace = "::mlir::ptoattn::aicore";
+  let genSpecializedAttr = 0;
+}
+
 #endif // PTOATTN_DIALECT_AICORE_IR_AICOREENUMS_TD

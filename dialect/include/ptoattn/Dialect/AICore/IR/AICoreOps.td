@@ -15,6 +15,7 @@
 
 include "ptoattn/Dialect/AICore/IR/AICoreDialect.td"
 include "ptoattn/Dialect/AICore/IR/AICoreEnums.td"
+include "ptoattn/Dialect/AICore/IR/AICoreAttrs.td"
 include "ptoattn/Dialect/AICore/IR/AICoreTypes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ViewLikeInterface.td"

@@ -100,7 +100,7 @@ def Attn_PagedAttentionOp : Attn_Op<"paged_attention", [Pure]> {
 def Attn_FloatTile : RankedTensorOf<[BF16, F16, F32], [HasStaticShapePred]>;
 
 /// A tile stage: after attn-assign-cores it names the kernel function that
-/// runs it, whose `ptoattn.core_type` must match the stage's core.
+/// runs it, whose `#aicore.kernel` core must match the stage's.
 class Attn_StageOp<string mnemonic, string coreType, list<Trait> traits = []>
     : Attn_Op<mnemonic, !listconcat(traits, [Pure,
         DeclareOpInterfaceMethods<SymbolUserOpInterface>])> {
@@ -122,7 +122,7 @@ def Attn_QKMatmulOp : Attn_StageOp<"qk_matmul", "aic"> {
 
     After `attn-assign-cores`, `kernel @name` names the kernel function that
     runs this stage; the verifier checks it is a `func.func` whose
-    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    `#aicore.kernel` core matches the stage (`aic` for the matmuls, `aiv` for
     the vector stages).
 
     ```mlir
@@ -158,7 +158,7 @@ def Attn_SoftmaxPrepareOp : Attn_StageOp<"softmax_prepare", "aiv"> {
 
     After `attn-assign-cores`, `kernel @name` names the kernel function that
     runs this stage; the verifier checks it is a `func.func` whose
-    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    `#aicore.kernel` core matches the stage (`aic` for the matmuls, `aiv` for
     the vector stages).
 
     ```mlir
@@ -187,7 +187,7 @@ def Attn_PVMatmulOp : Attn_StageOp<"pv_matmul", "aic"> {
 
     After `attn-assign-cores`, `kernel @name` names the kernel function that
     runs this stage; the verifier checks it is a `func.func` whose
-    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    `#aicore.kernel` core matches the stage (`aic` for the matmuls, `aiv` for
     the vector stages).
 
     ```mlir
@@ -228,7 +228,7 @@ def Attn_OnlineUpdateOp : Attn_StageOp<"online_update", "aiv", [
 
     After `attn-assign-cores`, `kernel @name` names the kernel function that
     runs this stage; the verifier checks it is a `func.func` whose
-    `ptoattn.core_type` matches the stage (`aic` for the matmuls, `aiv` for
+    `#aicore.kernel` core matches the stage (`aic` for the matmuls, `aiv` for
     the vector stages).
 
     ```mlir

@@ -45,9 +45,6 @@ def Orch_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kEntryAttrName = "orch.entry";
     /// Name of the func.func attribute holding the implicit scope's ring needs.
     static constexpr ::llvm::StringLiteral kRingAttrName = "orch.ring";
-    /// Name of the string attribute on kernel func.func ops that names their
-    /// core type ("aic" or "aiv"); set by the core-assignment pass.
-    static constexpr ::llvm::StringLiteral kCoreTypeAttrName = "ptoattn.core_type";
 
   private:
     void registerAttributes();

@@ -314,8 +314,8 @@ def Orch_SubmitOp : Orch_Op<"submit", [
     An empty slot is `INVALID_KERNEL_ID`. A MIX task may leave `aic` empty and
     name the same AIV kernel in `aiv0` and `aiv1`: both lanes of a cluster then
     run it, with `get_sub_block_id` 0 and 1. Each slot names a `func.func` in
-    the enclosing module; if that function has a `ptoattn.core_type` string
-    attribute it must be `"aic"` for the `aic` slot and `"aiv"` for AIV slots.
+    the enclosing module; if that function has an `aicore.kernel` contract,
+    its core must be `aic` for the `aic` slot and `aiv` for AIV slots.
     The emitter numbers kernels (`func_id`) by symbol.
 
     `blocks` is the SPMD block count (`launch_spec.set_block_num(n)`), a
