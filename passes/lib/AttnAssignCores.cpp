@@ -1,9 +1,11 @@
 //===- AttnAssignCores.cpp - outline tile stages into core kernels ----------===//
 //
-// Creates the four kernel functions of a tiled paged attention in the aicore
-// dialect (two cube kernels, two dual-lane vector kernels) and points each
-// stage op at its kernel. The kernel bodies live in AssignCores/; this file
-// decides names, attributes and legality.
+// Lowers each stage op of a tiled paged attention (attn-tile's loop nest, found
+// by TiledAttention.h) to its kernel function in the aicore dialect: one
+// rewrite pattern per stage op outlines the kernel next to the function and
+// points the op at it. Cube stages become AIC kernels; the two vector stages
+// become kernels both AIV lanes of a cluster run. The kernel bodies (the
+// recipes) live in AssignCores/; each pattern hangs one of them on its op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +14,9 @@
 #include "AssignCores/KernelBuilder.h"
 #include "ptoattn/Transforms/TiledAttention.h"
 
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::ptoattn {
 #define GEN_PASS_DEF_ATTNASSIGNCORES
@@ -36,57 +40,84 @@ static LogicalResult checkLaneSplit(const TiledAttention &ta) {
          << target::formatChoices(target::getSupportedQueryTiles()) << ")";
 }
 
-/// Creates `stage`'s kernel before `ta.func` and returns its symbol.
-static FlatSymbolRefAttr createKernel(SymbolTable &symbols, const TiledAttention &ta,
-                                      const KernelShape &shape, abi::Stage stage) {
-  func::FuncOp func = ta.func;
-  OpBuilder b(func);
-  Location loc = ta.getStage(stage)->getLoc();
-  abi::KernelSignature sig = abi::getKernelSignature(stage, shape.strategy);
-  auto kernel = func::FuncOp::create(
-      b, loc, (func.getName() + "_" + abi::getStageName(stage)).str(),
-      b.getFunctionType({}, {}));
-  kernel->setAttr(aicore::AICoreDialect::kKernelAttrName,
-                  abi::getKernelAttr(b.getContext(), sig, shape.strategy, ta.element));
-  symbols.insert(kernel); // renames on a clash
-
-  b.setInsertionPointToStart(kernel.addEntryBlock());
-  KernelBuilder kb(b, loc, shape, stage);
-  switch (stage) {
-  case abi::Stage::QKMatmul:
-    buildQKMatmulKernel(kb);
-    break;
-  case abi::Stage::SoftmaxPrepare:
-    buildSoftmaxPrepareKernel(kb);
-    break;
-  case abi::Stage::PVMatmul:
-    buildPVMatmulKernel(kb);
-    break;
-  case abi::Stage::OnlineUpdate:
-    buildOnlineUpdateKernel(kb);
-    break;
-  }
-  func::ReturnOp::create(b, loc);
-  return FlatSymbolRefAttr::get(kernel);
-}
-
 namespace {
+
+/// What the stage patterns know about the nest a stage op belongs to.
+struct NestKernels {
+  const TiledAttention *ta;
+  KernelShape shape;
+};
+
+/// Nests by their KV loop (the parent of every stage op).
+using NestMap = DenseMap<Operation *, NestKernels>;
+
+/// Outlines the kernel of one stage op: a `func.func` named
+/// `<function>_<stage>` before the nest's function, carrying its
+/// `#aicore.kernel` contract, with the body `buildBody` makes; the op then
+/// names it in `kernel`.
+template <typename StageOp>
+struct OutlineStagePattern : public OpRewritePattern<StageOp> {
+  using BodyBuilder = void (*)(KernelBuilder &);
+
+  OutlineStagePattern(MLIRContext *ctx, const NestMap &nests, SymbolTable &symbols,
+                      abi::Stage stage, BodyBuilder buildBody)
+      : OpRewritePattern<StageOp>(ctx), nests(nests), symbols(symbols), stage(stage),
+        buildBody(buildBody) {}
+
+  LogicalResult matchAndRewrite(StageOp op, PatternRewriter &rewriter) const override {
+    auto it = nests.find(op->getParentOp());
+    if (op.getKernelAttr() || it == nests.end())
+      return failure();
+    const NestKernels &nest = it->second;
+    func::FuncOp func = nest.ta->func;
+    Location loc = op.getLoc();
+    abi::KernelSignature sig = abi::getKernelSignature(stage, nest.shape.strategy);
+
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(func);
+    auto kernel = func::FuncOp::create(
+        rewriter, loc, (func.getName() + "_" + abi::getStageName(stage)).str(),
+        rewriter.getFunctionType({}, {}));
+    kernel->setAttr(aicore::AICoreDialect::kKernelAttrName,
+                    abi::getKernelAttr(rewriter.getContext(), sig, nest.shape.strategy,
+                                       nest.ta->element));
+    symbols.insert(kernel); // renames on a clash
+    rewriter.setInsertionPointToStart(kernel.addEntryBlock());
+    KernelBuilder kb(rewriter, loc, nest.shape, stage);
+    buildBody(kb);
+    func::ReturnOp::create(rewriter, loc);
+
+    rewriter.modifyOpInPlace(op, [&] { op.setKernelAttr(FlatSymbolRefAttr::get(kernel)); });
+    return success();
+  }
+
+  const NestMap &nests;
+  SymbolTable &symbols;
+  abi::Stage stage;
+  BodyBuilder buildBody;
+};
 
 struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssignCoresPass> {
   using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
     SymbolTable symbols(module);
+
+    // Find every nest first: outlining inserts functions into the module.
+    SmallVector<TiledAttention> nests;
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     for (func::FuncOp func : funcs) {
-      FailureOr<std::optional<TiledAttention>> matched =
-          matchTiledAttention(func, "attn-assign-cores");
-      if (failed(matched))
+      FailureOr<SmallVector<TiledAttention>> found =
+          findTiledAttentions(func, "attn-assign-cores");
+      if (failed(found))
         return signalPassFailure();
-      if (!*matched)
-        continue;
-      const TiledAttention &ta = **matched;
+      llvm::append_range(nests, *found);
+    }
+
+    NestMap byLoop;
+    for (const TiledAttention &ta : nests) {
       for (abi::Stage stage : abi::getStages())
         if (ta.getStage(stage)->hasAttr("kernel")) {
           ta.getStage(stage)->emitOpError() << "already runs on a kernel; attn-assign-cores "
@@ -95,11 +126,25 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
         }
       if (failed(checkLaneSplit(ta)))
         return signalPassFailure();
-
-      KernelShape shape{ta.geo, ta.element, strategy};
-      for (abi::Stage stage : abi::getStages())
-        ta.getStage(stage)->setAttr("kernel", createKernel(symbols, ta, shape, stage));
+      byLoop[ta.kvLoop] = {&ta, KernelShape{ta.geo, ta.element, strategy}};
     }
+    if (byLoop.empty())
+      return;
+
+    RewritePatternSet patterns(ctx);
+    patterns.add<OutlineStagePattern<attn::QKMatmulOp>>(ctx, byLoop, symbols,
+                                                        abi::Stage::QKMatmul,
+                                                        buildQKMatmulKernel);
+    patterns.add<OutlineStagePattern<attn::SoftmaxPrepareOp>>(
+        ctx, byLoop, symbols, abi::Stage::SoftmaxPrepare, buildSoftmaxPrepareKernel);
+    patterns.add<OutlineStagePattern<attn::PVMatmulOp>>(ctx, byLoop, symbols,
+                                                        abi::Stage::PVMatmul,
+                                                        buildPVMatmulKernel);
+    patterns.add<OutlineStagePattern<attn::OnlineUpdateOp>>(
+        ctx, byLoop, symbols, abi::Stage::OnlineUpdate, buildOnlineUpdateKernel);
+    // One walk in program order: each stage op is outlined once, new kernels
+    // are not visited, and nothing is folded.
+    walkAndApplyPatterns(module, FrozenRewritePatternSet(std::move(patterns)));
   }
 };
 

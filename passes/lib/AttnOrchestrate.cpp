@@ -1,7 +1,8 @@
 //===- AttnOrchestrate.cpp - ring-buffer orchestration of paged attention ----===//
 //
-// Turns a tiled paged-attention function whose stages name their kernels into
-// an `orch` function for simpler's tensormap_and_ringbuffer runtime: external
+// Turns each tiled paged-attention nest (found by structure, TiledAttention.h)
+// whose stages name their kernels into an `orch` function for simpler's
+// tensormap_and_ringbuffer runtime: external
 // tensors for the target arguments, scopes, runtime-allocated intermediates,
 // task submissions in kernel-argument order (from KernelABI.h), SPMD block
 // counts, MIX tasks for the two-lane vector stages, and the ring needs of every
@@ -608,57 +609,66 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    RingLimits limits{ringTaskWindow, ringHeap, ringDepPool};
 
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
+    SymbolTable symbols(module);
     for (func::FuncOp func : funcs) {
-      FailureOr<std::optional<TiledAttention>> matched =
-          matchTiledAttention(func, "attn-orchestrate");
-      if (failed(matched))
+      FailureOr<SmallVector<TiledAttention>> found =
+          findTiledAttentions(func, "attn-orchestrate");
+      if (failed(found))
         return signalPassFailure();
-      if (!*matched)
+      if (found->empty())
         continue;
-      const TiledAttention &ta = **matched;
-      FailureOr<std::array<FlatSymbolRefAttr, 4>> kernels = getStageKernels(ta);
-      if (failed(kernels))
-        return signalPassFailure();
-      FailureOr<abi::Strategy> parsed = getKernelStrategy(ta, *kernels);
-      if (failed(parsed))
-        return signalPassFailure();
-
-      int64_t accountedBatch = ta.queryType.getDimSize(0);
-      if (ta.queryType.isDynamicDim(0)) {
-        if (*parsed == abi::Strategy::Spmd && maxBatch <= 0) {
-          func.emitError() << "batch is dynamic: pass max-batch=N to attn-orchestrate so the "
-                              "spmd ring needs can be checked";
+      for (const TiledAttention &ta : *found)
+        if (failed(orchestrate(ta, symbols)))
           return signalPassFailure();
-        }
-        accountedBatch = std::max<int64_t>(maxBatch, 1);
-      }
-
-      OpBuilder b(func);
-      Location loc = func.getLoc();
-      auto orchFunc = func::FuncOp::create(b, loc, (func.getName() + "_orchestration").str(),
-                                           b.getFunctionType({}, {}));
-      orchFunc->setAttr("orch.entry",
-                        orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
-      b.setInsertionPointToStart(orchFunc.addEntryBlock());
-      OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch, ringHeap);
-      builder.build();
-      func::ReturnOp::create(b, loc);
-      // A scope's dep_entries: what its ring's dependency pool needs while it runs.
-      for (auto &[scope, usage] : builder.scopes) {
-        bool step = builder.stepScopes.contains(scope);
-        usage.depEntries = dependencyPoolNeed(usage.tasks, step ? maxKvBlocks : 1,
-                                              step ? builder.tilesInSequence : 1);
-        scope.setRingAttr(orch::RingAttr::get(&getContext(), usage.slots, usage.heapBytes,
-                                              usage.depEntries));
-      }
-
-      if (failed(checkRings(func, builder.scopes, limits)))
-        return signalPassFailure();
-      func.erase();
+      // Every nest of the function now runs from its orchestration.
+      symbols.erase(func);
     }
+  }
+
+  /// Builds `ta`'s orchestration function before its function.
+  LogicalResult orchestrate(const TiledAttention &ta, SymbolTable &symbols) {
+    func::FuncOp func = ta.func;
+    RingLimits limits{ringTaskWindow, ringHeap, ringDepPool};
+    FailureOr<std::array<FlatSymbolRefAttr, 4>> kernels = getStageKernels(ta);
+    if (failed(kernels))
+      return failure();
+    FailureOr<abi::Strategy> parsed = getKernelStrategy(ta, *kernels);
+    if (failed(parsed))
+      return failure();
+
+    int64_t accountedBatch = ta.queryType.getDimSize(0);
+    if (ta.queryType.isDynamicDim(0)) {
+      if (*parsed == abi::Strategy::Spmd && maxBatch <= 0) {
+        func.emitError() << "batch is dynamic: pass max-batch=N to attn-orchestrate so the "
+                            "spmd ring needs can be checked";
+        return failure();
+      }
+      accountedBatch = std::max<int64_t>(maxBatch, 1);
+    }
+
+    OpBuilder b(func);
+    Location loc = func.getLoc();
+    auto orchFunc = func::FuncOp::create(b, loc, (func.getName() + "_orchestration").str(),
+                                         b.getFunctionType({}, {}));
+    symbols.insert(orchFunc); // renames when a function holds several nests
+    orchFunc->setAttr("orch.entry",
+                      orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
+    b.setInsertionPointToStart(orchFunc.addEntryBlock());
+    OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch, ringHeap);
+    builder.build();
+    func::ReturnOp::create(b, loc);
+    // A scope's dep_entries: what its ring's dependency pool needs while it runs.
+    for (auto &[scope, usage] : builder.scopes) {
+      bool step = builder.stepScopes.contains(scope);
+      usage.depEntries = dependencyPoolNeed(usage.tasks, step ? maxKvBlocks : 1,
+                                            step ? builder.tilesInSequence : 1);
+      scope.setRingAttr(orch::RingAttr::get(&getContext(), usage.slots, usage.heapBytes,
+                                            usage.depEntries));
+    }
+
+    return checkRings(func, builder.scopes, limits);
   }
 };
 

@@ -1,62 +1,173 @@
-//===- TiledAttention.cpp - finding attn-tile's output again -------------===//
+//===- TiledAttention.cpp - the tiled loop nest of one attention ----------===//
 
 #include "ptoattn/Transforms/TiledAttention.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 using namespace mlir::ptoattn;
 
-FailureOr<std::optional<TiledAttention>>
-mlir::ptoattn::matchTiledAttention(func::FuncOp func, StringRef passName) {
-  Operation *stages[4] = {};
-  unsigned found = 0;
-  bool duplicate = false;
-  auto record = [&](abi::Stage stage, Operation *op) {
-    Operation *&slot = stages[static_cast<int>(stage)];
-    duplicate |= slot != nullptr;
-    slot = op;
-    ++found;
-  };
-  func.walk([&](Operation *op) {
-    if (isa<attn::QKMatmulOp>(op))
-      record(abi::Stage::QKMatmul, op);
-    else if (isa<attn::SoftmaxPrepareOp>(op))
-      record(abi::Stage::SoftmaxPrepare, op);
-    else if (isa<attn::PVMatmulOp>(op))
-      record(abi::Stage::PVMatmul, op);
-    else if (isa<attn::OnlineUpdateOp>(op))
-      record(abi::Stage::OnlineUpdate, op);
-  });
-  if (found == 0)
-    return std::optional<TiledAttention>();
-  if (duplicate || llvm::is_contained(stages, nullptr))
-    return func.emitError() << passName
-                            << " expects one attention loop nest from attn-tile per function, "
-                               "with one of each tile stage";
+/// The tensor a tile operand is sliced from: through an optional
+/// `tensor.pad` (padding rows of a query tile) to a `tensor.extract_slice`.
+static Value getSliceSource(Value tile) {
+  if (auto pad = tile.getDefiningOp<tensor::PadOp>())
+    tile = pad.getSource();
+  if (auto slice = tile.getDefiningOp<tensor::ExtractSliceOp>())
+    return slice.getSource();
+  return {};
+}
 
-  FunctionType type = func.getFunctionType();
-  auto ranked = [&](unsigned i, int64_t rank) {
-    auto t = dyn_cast<RankedTensorType>(type.getInput(i));
-    return t && t.getRank() == rank ? t : RankedTensorType();
-  };
-  if (type.getNumInputs() != 6 || type.getNumResults() != 1 || !ranked(0, 3) ||
-      !ranked(1, 4) || !ranked(2, 4) || !ranked(3, 2) || !ranked(4, 1) ||
-      !type.getInput(5).isF32() || !isa<RankedTensorType>(type.getResult(0)))
-    return func.emitError() << passName
-                            << " expects the paged-attention signature (query, key_cache, "
-                               "value_cache, block_table, context_lens, scale) -> out";
+/// The tensor of the first `tensor.extract` of a rank-`rank` tensor that
+/// `value` is computed from (scalars read from the block table or the
+/// lengths), searching its index arithmetic.
+static Value findExtractedTensor(Value value, int64_t rank) {
+  SmallVector<Value> work = {value};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val().getDefiningOp();
+    if (!op || !seen.insert(op).second)
+      continue;
+    if (auto extract = dyn_cast<tensor::ExtractOp>(op)) {
+      if (extract.getTensor().getType().getRank() == rank)
+        return extract.getTensor();
+      continue;
+    }
+    if (isa<arith::ArithDialect>(op->getDialect()))
+      llvm::append_range(work, op->getOperands());
+  }
+  return {};
+}
 
-  TiledAttention ta;
-  ta.func = func;
-  ta.queryType = ranked(0, 3);
-  ta.cacheType = ranked(1, 4);
-  ta.tableType = ranked(3, 2);
-  ta.lensType = ranked(4, 1);
-  ta.resultType = cast<RankedTensorType>(type.getResult(0));
+/// Fills `ta` from the stage ops of `loop`; an error on the first thing that
+/// does not look like a tiled attention.
+static LogicalResult analyzeNest(TiledAttention &ta, StringRef passName) {
+  auto qk = cast<attn::QKMatmulOp>(ta.getStage(abi::Stage::QKMatmul));
+  auto softmax = cast<attn::SoftmaxPrepareOp>(ta.getStage(abi::Stage::SoftmaxPrepare));
+  auto pv = cast<attn::PVMatmulOp>(ta.getStage(abi::Stage::PVMatmul));
+  auto update = cast<attn::OnlineUpdateOp>(ta.getStage(abi::Stage::OnlineUpdate));
+  auto fail = [&](Operation *op, const Twine &what) {
+    return op->emitOpError() << passName << " expects " << what;
+  };
+
+  // The stages form one chain: S -> (P, m_i, l_i) -> O_i -> update.
+  if (softmax.getScores() != qk.getScores() || pv.getProbs() != softmax.getProbs() ||
+      update.getBlockOut() != pv.getBlockOut() || update.getBlockRowMax() != softmax.getRowMax() ||
+      update.getBlockRowSum() != softmax.getRowSum())
+    return fail(update, "the four tile stages of one KV step to feed each other "
+                        "(qk_matmul -> softmax_prepare -> pv_matmul -> online_update)");
+
+  ta.query = getSliceSource(qk.getQuery());
+  ta.keyCache = getSliceSource(qk.getKey());
+  ta.valueCache = getSliceSource(pv.getValue());
+  auto ranked = [](Value v, int64_t rank) {
+    auto type = v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+    return type && type.getRank() == rank ? type : RankedTensorType();
+  };
+  ta.queryType = ranked(ta.query, 3);
+  ta.cacheType = ranked(ta.keyCache, 4);
+  if (!ta.queryType)
+    return fail(qk, "the query tile to be sliced from a [batch, heads, head_dim] tensor");
+  if (!ta.cacheType || ranked(ta.valueCache, 4) != ta.cacheType)
+    return fail(qk, "the key and value blocks to be sliced from [blocks, block_size, "
+                    "kv_heads, head_dim] caches of one type");
+
+  // Paging: the key block's first offset is read from the block table; the
+  // valid columns (and the loop bound) from the context lengths.
+  auto keySlice = qk.getKey().getDefiningOp<tensor::ExtractSliceOp>();
+  SmallVector<OpFoldResult> offsets = keySlice.getMixedOffsets();
+  if (auto block = dyn_cast<Value>(offsets[0]))
+    ta.blockTable = findExtractedTensor(block, 2);
+  ta.contextLens = findExtractedTensor(softmax.getValidCols(), 1);
+  if (!ta.contextLens)
+    ta.contextLens = findExtractedTensor(ta.kvLoop.getUpperBound(), 1);
+  ta.tableType = ranked(ta.blockTable, 2);
+  ta.lensType = ranked(ta.contextLens, 1);
+  if (!ta.tableType)
+    return fail(qk, "the key block's index to be read from a [batch, max_blocks] block table");
+  if (!ta.lensType)
+    return fail(softmax, "the valid columns to be computed from a [batch] context-length "
+                         "tensor");
+  ta.scale = softmax.getScale();
+  if (ta.forall.getNumResults() != 1)
+    return fail(ta.forall, "the parallel loop to produce the one output tensor");
+  ta.resultType = dyn_cast<RankedTensorType>(ta.forall.getResult(0).getType());
+  if (!ta.resultType || ta.resultType.getRank() != 3)
+    return fail(ta.forall, "the parallel loop's result to be [batch, heads, head_dim]");
   ta.element = ta.queryType.getElementType();
-  llvm::copy(stages, ta.stages);
-  int64_t queryTile =
-      cast<attn::QKMatmulOp>(ta.getStage(abi::Stage::QKMatmul)).getQuery().getType().getDimSize(0);
+
+  int64_t queryTile = qk.getQuery().getType().getDimSize(0);
   ta.geo = TileGeometry::get(ta.queryType.getDimSize(1), ta.cacheType.getDimSize(2),
                              ta.queryType.getDimSize(2), ta.cacheType.getDimSize(1), queryTile);
-  return std::optional<TiledAttention>(ta);
+
+  // The iteration space is (sequence, KV head, query tile of the group).
+  SmallVector<OpFoldResult> bounds = ta.forall.getMixedUpperBound();
+  std::optional<int64_t> heads, tiles;
+  if (bounds.size() == 3) {
+    heads = getConstantIntValue(bounds[1]);
+    tiles = getConstantIntValue(bounds[2]);
+  }
+  if (!heads || !tiles || *heads != ta.geo.numKvHeads || *tiles != ta.geo.tilesPerGroup)
+    return fail(ta.forall, "a parallel loop over (sequence, " + Twine(ta.geo.numKvHeads) +
+                               " KV heads, " + Twine(ta.geo.tilesPerGroup) +
+                               " query tiles per group)");
+  return success();
+}
+
+FailureOr<SmallVector<TiledAttention>>
+mlir::ptoattn::findTiledAttentions(func::FuncOp func, StringRef passName) {
+  SmallVector<TiledAttention> nests;
+  bool ok = true;
+  func.walk([&](Operation *op) {
+    std::optional<abi::Stage> stage;
+    if (isa<attn::QKMatmulOp>(op))
+      stage = abi::Stage::QKMatmul;
+    else if (isa<attn::SoftmaxPrepareOp>(op))
+      stage = abi::Stage::SoftmaxPrepare;
+    else if (isa<attn::PVMatmulOp>(op))
+      stage = abi::Stage::PVMatmul;
+    else if (isa<attn::OnlineUpdateOp>(op))
+      stage = abi::Stage::OnlineUpdate;
+    if (!stage)
+      return;
+    auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
+    auto forall = loop ? dyn_cast<scf::ForallOp>(loop->getParentOp()) : scf::ForallOp();
+    if (!forall) {
+      op->emitOpError() << passName
+                        << " expects tile stages directly inside the KV loop (scf.for) of a "
+                           "parallel loop (scf.forall) over the query tiles";
+      ok = false;
+      return;
+    }
+    auto it = llvm::find_if(nests, [&](const TiledAttention &ta) { return ta.kvLoop == loop; });
+    if (it == nests.end()) {
+      nests.push_back(TiledAttention{});
+      it = std::prev(nests.end());
+      it->func = func;
+      it->forall = forall;
+      it->kvLoop = loop;
+    }
+    Operation *&slot = it->stages[static_cast<int>(*stage)];
+    if (slot) {
+      op->emitOpError() << passName << " expects one " << abi::getStageName(*stage)
+                        << " per KV loop";
+      ok = false;
+      return;
+    }
+    slot = op;
+  });
+  if (!ok)
+    return failure();
+  for (TiledAttention &ta : nests) {
+    for (abi::Stage stage : abi::getStages())
+      if (!ta.getStage(stage))
+        return ta.kvLoop.emitOpError()
+               << passName << " expects one of each tile stage in the KV loop; "
+               << abi::getStageName(stage) << " is missing";
+    if (failed(analyzeNest(ta, passName)))
+      return failure();
+  }
+  return nests;
 }

@@ -17,8 +17,12 @@ from ptoattn import _ptoattn
 if "ptoattn.dialects" not in _mlir.globals.dialect_search_modules:
     _mlir.globals.append_dialect_search_prefix("ptoattn.dialects")
 
-__all__ = ["register_dialects", "translate_to_cpp", "extension_version"]
+__all__ = ["describe_module", "describe_target", "register_dialects", "translate_to_cpp",
+           "extension_version"]
 
 register_dialects = _ptoattn.register_dialects
 translate_to_cpp = _ptoattn.translate_to_cpp
+# Typed facts read by C++ (JSON): the target description and a module's kernels and chip.
+describe_target = _ptoattn.describe_target
+describe_module = _ptoattn.describe_module
 extension_version: str = _ptoattn.__version__

@@ -5,7 +5,7 @@
 // RUN: not ptoattn-opt %s -split-input-file -attn-assign-cores=strategy=fifo 2>&1 | FileCheck %s --check-prefix=STRATEGY
 // STRATEGY: for the --strategy option: Cannot find option named 'fifo'!
 //
-// Inputs are attn-tile output. Tiles carry no addresses yet (aicore-plan-memory) and
+// Inputs are attn-tile output and hand-written nests. Tiles carry no addresses yet (aicore-plan-memory) and
 // kernels no pipe synchronisation (aicore-insert-sync).
 
 // MQA, 16 heads on one KV head, head_dim 128, block 128 (the reference configuration).
@@ -365,41 +365,254 @@ func.func @uneven(%arg0: tensor<1x40x256xbf16>, %arg1: tensor<?x32x1x256xbf16>, 
 
 // -----
 
+// A hand-written nest, not attn-tile's text: another function name, extra unrelated
+// arguments in front and in the middle, the scale first, and a constant KV-loop bound.
+// The nest is found by its structure (loops, stage ops and their data flow), not by
+// the function's signature.
+// CHECK-LABEL: func.func @layer7_decode_qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, args = [#aicore.arg<in "query" : bf16>, #aicore.arg<in "key_cache" : bf16>, #aicore.arg<in "block_table" : i32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<out "scores" : f32>, #aicore.arg<scalar "kv_step" : i64>]>}
+//       CHECK:   aicore.get_block_idx
+// CHECK-LABEL: func.func @layer7_decode_softmax_prepare() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2
+// CHECK-LABEL: func.func @layer7_decode_pv_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic
+// CHECK-LABEL: func.func @layer7_decode_online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2
+// CHECK-LABEL: func.func @layer7_decode(%{{.*}}: f32, %{{.*}}: tensor<8xf32>
+//       CHECK:   attn.qk_matmul {{.*}} kernel @layer7_decode_qk_matmul
+//       CHECK:   attn.online_update {{.*}} kernel @layer7_decode_online_update
+// PERTILE-LABEL: func.func @layer7_decode_qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, strategy = per_tile
+func.func @layer7_decode(%scale: f32, %bias: tensor<8xf32>, %q: tensor<4x16x128xbf16>, %flag: i1,
+    %kc: tensor<?x128x1x128xbf16>, %vc: tensor<?x128x1x128xbf16>,
+    %table: tensor<4x8xi32>, %lens: tensor<4xi32>) -> tensor<4x16x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cmb = arith.constant 8 : index
+  %cbs = arith.constant 128 : index
+  %init = tensor.empty() : tensor<4x16x128xf32>
+  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+  %o0 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+  %res = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %init) -> (tensor<4x16x128xf32>) {
+    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %len_i32 = tensor.extract %lens[%b] : tensor<4xi32>
+    %len = arith.index_cast %len_i32 : i32 to index
+    %r:3 = scf.for %j = %c0 to %cmb step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %blk_i32 = tensor.extract %table[%b, %j] : tensor<4x8xi32>
+      %blk = arith.index_cast %blk_i32 : i32 to index
+      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %seen = arith.muli %j, %cbs : index
+      %rest = arith.subi %len, %seen : index
+      %valid = arith.minsi %rest, %cbs : index
+      %first = arith.cmpi eq, %j, %c0 : index
+      %last = arith.cmpi eq, %j, %cmb : index
+      %s = attn.qk_matmul %q_tile, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+      %oi = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  return %res : tensor<4x16x128xf32>
+}
+
+// -----
+
+// Two nests in one function: each gets its own kernels (renamed apart).
+// CHECK-LABEL: func.func @two_nests_qk_matmul()
+// CHECK-LABEL: func.func @two_nests_online_update()
+// CHECK-LABEL: func.func @two_nests_qk_matmul_0()
+// CHECK-LABEL: func.func @two_nests_online_update_3()
+// CHECK-LABEL: func.func @two_nests(
+//       CHECK:   kernel @two_nests_qk_matmul
+//       CHECK:   kernel @two_nests_qk_matmul_0
+func.func @two_nests(%q: tensor<4x16x128xbf16>, %kc: tensor<?x128x1x128xbf16>, %vc: tensor<?x128x1x128xbf16>,
+    %table: tensor<4x8xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cmb = arith.constant 8 : index
+  %cbs = arith.constant 128 : index
+  %init = tensor.empty() : tensor<4x16x128xf32>
+  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+  %o0 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+  %res = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %init) -> (tensor<4x16x128xf32>) {
+    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %len_i32 = tensor.extract %lens[%b] : tensor<4xi32>
+    %len = arith.index_cast %len_i32 : i32 to index
+    %r:3 = scf.for %j = %c0 to %cmb step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %blk_i32 = tensor.extract %table[%b, %j] : tensor<4x8xi32>
+      %blk = arith.index_cast %blk_i32 : i32 to index
+      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %seen = arith.muli %j, %cbs : index
+      %rest = arith.subi %len, %seen : index
+      %valid = arith.minsi %rest, %cbs : index
+      %first = arith.cmpi eq, %j, %c0 : index
+      %last = arith.cmpi eq, %j, %cmb : index
+      %s = attn.qk_matmul %q_tile, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+      %oi = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  %res2 = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %init) -> (tensor<4x16x128xf32>) {
+    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %len_i32 = tensor.extract %lens[%b] : tensor<4xi32>
+    %len = arith.index_cast %len_i32 : i32 to index
+    %r:3 = scf.for %j = %c0 to %cmb step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %blk_i32 = tensor.extract %table[%b, %j] : tensor<4x8xi32>
+      %blk = arith.index_cast %blk_i32 : i32 to index
+      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %valid = arith.minsi %len, %cbs : index
+      %first = arith.cmpi eq, %j, %c0 : index
+      %s = attn.qk_matmul %q_tile, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+      %oi = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%first) : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  return %res : tensor<4x16x128xf32>
+}
+
+// -----
+
 // A query tile whose lanes would not hold a multiple of 8 rows (per-row scalars are 8-float columns).
-func.func @lane_split_24_rows(%q: tensor<1x24x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>,
-                 %bt: tensor<1x?xi32>, %lens: tensor<1xi32>, %scale: f32) -> tensor<1x24x128xf32> {
-  %qt = tensor.empty() : tensor<24x128xbf16>
-  %kb = tensor.empty() : tensor<128x128xbf16>
-  %n = arith.constant 128 : index
-  %m0 = arith.constant dense<0.0> : tensor<24xf32>
-  %o0 = arith.constant dense<0.0> : tensor<24x128xf32>
-  %t = arith.constant true
-  %s = attn.qk_matmul %qt, %kb : tensor<24x128xbf16>, tensor<128x128xbf16> -> tensor<24x128xf32>
-  // expected-error @below {{query tile of 24 rows cannot be split across 2 AIV lanes: each lane needs a multiple of 8 rows (supported query tiles: 16, 32 or 64)}}
-  %p, %mi, %li = attn.softmax_prepare %s valid_cols(%n) scale(%scale) : tensor<24x128xf32> -> tensor<24x128xbf16>, tensor<24xf32>, tensor<24xf32>
-  %oi = attn.pv_matmul %p, %kb : tensor<24x128xbf16>, tensor<128x128xbf16> -> tensor<24x128xf32>
-  %m, %l, %o = attn.online_update block(%mi, %li, %oi) acc(%m0, %m0, %o0) first(%t) last(%t) : tensor<24xf32>, tensor<24x128xf32>
-  %r = tensor.empty() : tensor<1x24x128xf32>
-  return %r : tensor<1x24x128xf32>
+func.func @lane_split_24_rows(%q: tensor<4x24x128xbf16>, %kc: tensor<?x128x1x128xbf16>, %vc: tensor<?x128x1x128xbf16>,
+    %table: tensor<4x8xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x24x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cmb = arith.constant 8 : index
+  %cbs = arith.constant 128 : index
+  %init = tensor.empty() : tensor<4x24x128xf32>
+  %m0 = arith.constant dense<-1.000000e+30> : tensor<24xf32>
+  %l0 = arith.constant dense<0.000000e+00> : tensor<24xf32>
+  %o0 = arith.constant dense<0.000000e+00> : tensor<24x128xf32>
+  %res = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %init) -> (tensor<4x24x128xf32>) {
+    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 24, 128] [1, 1, 1] : tensor<4x24x128xbf16> to tensor<24x128xbf16>
+    %len_i32 = tensor.extract %lens[%b] : tensor<4xi32>
+    %len = arith.index_cast %len_i32 : i32 to index
+    %r:3 = scf.for %j = %c0 to %cmb step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<24xf32>, tensor<24xf32>, tensor<24x128xf32>) {
+      %blk_i32 = tensor.extract %table[%b, %j] : tensor<4x8xi32>
+      %blk = arith.index_cast %blk_i32 : i32 to index
+      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %seen = arith.muli %j, %cbs : index
+      %rest = arith.subi %len, %seen : index
+      %valid = arith.minsi %rest, %cbs : index
+      %first = arith.cmpi eq, %j, %c0 : index
+      %last = arith.cmpi eq, %j, %cmb : index
+      %s = attn.qk_matmul %q_tile, %k : tensor<24x128xbf16>, tensor<128x128xbf16> -> tensor<24x128xf32>
+      // expected-error @below {{query tile of 24 rows cannot be split across 2 AIV lanes: each lane needs a multiple of 8 rows (supported query tiles: 16, 32 or 64)}}
+      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) : tensor<24x128xf32> -> tensor<24x128xbf16>, tensor<24xf32>, tensor<24xf32>
+      %oi = attn.pv_matmul %p, %v : tensor<24x128xbf16>, tensor<128x128xbf16> -> tensor<24x128xf32>
+      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) : tensor<24xf32>, tensor<24x128xf32>
+      scf.yield %u#0, %u#1, %u#2 : tensor<24xf32>, tensor<24xf32>, tensor<24x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 24, 128] [1, 1, 1] : tensor<24x128xf32> into tensor<4x24x128xf32>
+    }
+  }
+  return %res : tensor<4x24x128xf32>
 }
 
 // -----
 
 // Core assignment runs once.
 func.func private @taken() attributes {aicore.kernel = #aicore.kernel<core = aic>}
-func.func @already_assigned(%q: tensor<1x16x128xbf16>, %k: tensor<?x128x1x128xbf16>, %v: tensor<?x128x1x128xbf16>,
-                 %bt: tensor<1x?xi32>, %lens: tensor<1xi32>, %scale: f32) -> tensor<1x16x128xf32> {
-  %qt = tensor.empty() : tensor<16x128xbf16>
-  %kb = tensor.empty() : tensor<128x128xbf16>
-  %n = arith.constant 128 : index
-  %m0 = arith.constant dense<0.0> : tensor<16xf32>
-  %o0 = arith.constant dense<0.0> : tensor<16x128xf32>
-  %t = arith.constant true
-  // expected-error @below {{already runs on a kernel; attn-assign-cores runs once per tiled function}}
-  %s = attn.qk_matmul %qt, %kb kernel @taken : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
-  %p, %mi, %li = attn.softmax_prepare %s valid_cols(%n) scale(%scale) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
-  %oi = attn.pv_matmul %p, %kb : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
-  %m, %l, %o = attn.online_update block(%mi, %li, %oi) acc(%m0, %m0, %o0) first(%t) last(%t) : tensor<16xf32>, tensor<16x128xf32>
-  %r = tensor.empty() : tensor<1x16x128xf32>
-  return %r : tensor<1x16x128xf32>
+func.func @already_assigned(%q: tensor<4x16x128xbf16>, %kc: tensor<?x128x1x128xbf16>, %vc: tensor<?x128x1x128xbf16>,
+    %table: tensor<4x8xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cmb = arith.constant 8 : index
+  %cbs = arith.constant 128 : index
+  %init = tensor.empty() : tensor<4x16x128xf32>
+  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+  %o0 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+  %res = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %init) -> (tensor<4x16x128xf32>) {
+    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %len_i32 = tensor.extract %lens[%b] : tensor<4xi32>
+    %len = arith.index_cast %len_i32 : i32 to index
+    %r:3 = scf.for %j = %c0 to %cmb step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %blk_i32 = tensor.extract %table[%b, %j] : tensor<4x8xi32>
+      %blk = arith.index_cast %blk_i32 : i32 to index
+      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %seen = arith.muli %j, %cbs : index
+      %rest = arith.subi %len, %seen : index
+      %valid = arith.minsi %rest, %cbs : index
+      %first = arith.cmpi eq, %j, %c0 : index
+      %last = arith.cmpi eq, %j, %cmb : index
+      // expected-error @below {{already runs on a kernel; attn-assign-cores runs once per tiled function}}
+      %s = attn.qk_matmul %q_tile, %k kernel @taken : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+      %oi = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  return %res : tensor<4x16x128xf32>
 }
+
+// -----
+
+// A stage op outside a tiled nest is not lowered silently.
+func.func @loose_stage(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>) -> tensor<16x128xf32> {
+  // expected-error @below {{attn-assign-cores expects tile stages directly inside the KV loop (scf.for) of a parallel loop (scf.forall) over the query tiles}}
+  %s = attn.qk_matmul %q, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+  return %s : tensor<16x128xf32>
+}
+// -----
+
+// Stages that do not feed each other are not one attention step.
+func.func @broken_chain(%q: tensor<4x16x128xbf16>, %kc: tensor<?x128x1x128xbf16>, %vc: tensor<?x128x1x128xbf16>,
+    %table: tensor<4x8xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cmb = arith.constant 8 : index
+  %cbs = arith.constant 128 : index
+  %init = tensor.empty() : tensor<4x16x128xf32>
+  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+  %o0 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+  %res = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %init) -> (tensor<4x16x128xf32>) {
+    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %len_i32 = tensor.extract %lens[%b] : tensor<4xi32>
+    %len = arith.index_cast %len_i32 : i32 to index
+    %r:3 = scf.for %j = %c0 to %cmb step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %blk_i32 = tensor.extract %table[%b, %j] : tensor<4x8xi32>
+      %blk = arith.index_cast %blk_i32 : i32 to index
+      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %seen = arith.muli %j, %cbs : index
+      %rest = arith.subi %len, %seen : index
+      %valid = arith.minsi %rest, %cbs : index
+      %first = arith.cmpi eq, %j, %c0 : index
+      %last = arith.cmpi eq, %j, %cmb : index
+      %s = attn.qk_matmul %q_tile, %k : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+      %oi = attn.pv_matmul %p, %v : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      // expected-error @below {{attn-assign-cores expects the four tile stages of one KV step to feed each other (qk_matmul -> softmax_prepare -> pv_matmul -> online_update)}}
+      %u:3 = attn.online_update block(%li, %mi, %oi) acc(%m, %l, %o) first(%first) last(%last) : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  return %res : tensor<4x16x128xf32>
+}
+

@@ -463,3 +463,59 @@ func.func @strategy_mismatch(%arg0: tensor<1x16x128xbf16>, %arg1: tensor<?x128x1
   }
   return %1 : tensor<1x16x128xf32>
 }
+
+// -----
+
+// A hand-written nest (another name, extra arguments, constant KV bound): the
+// orchestration takes the target's six tensors and scale by role, whatever the
+// function's signature; the types come from the tensors the stages slice.
+// SPMD-LABEL: func.func @layer7_decode_orchestration() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>}
+//       SPMD:   orch.external 0 : !orch.tensor<4x16x128xbf16>
+//       SPMD:   orch.external 3 : !orch.tensor<4x8xi32>
+//       SPMD:   orch.external 5 : !orch.tensor<4x16x128xf32>
+//       SPMD:   orch.arg_scalar 0 : f32
+//       SPMD:   orch.submit aic(aic = @layer7_decode_qk) blocks(4)
+//   SPMD-NOT:   func.func @layer7_decode(
+// PERTILE-LABEL: func.func @layer7_decode_orchestration()
+//       PERTILE:   orch.submit aic(aic = @layer7_decode_qk)
+func.func private @layer7_decode_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @layer7_decode_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func private @layer7_decode_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+func.func private @layer7_decode_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func @layer7_decode(%scale: f32, %bias: tensor<8xf32>, %q: tensor<4x16x128xbf16>, %flag: i1,
+    %kc: tensor<?x128x1x128xbf16>, %vc: tensor<?x128x1x128xbf16>,
+    %table: tensor<4x8xi32>, %lens: tensor<4xi32>) -> tensor<4x16x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cmb = arith.constant 8 : index
+  %cbs = arith.constant 128 : index
+  %init = tensor.empty() : tensor<4x16x128xf32>
+  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+  %o0 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+  %res = scf.forall (%b, %g, %t) in (4, 1, 1) shared_outs(%acc = %init) -> (tensor<4x16x128xf32>) {
+    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %len_i32 = tensor.extract %lens[%b] : tensor<4xi32>
+    %len = arith.index_cast %len_i32 : i32 to index
+    %r:3 = scf.for %j = %c0 to %cmb step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+      %blk_i32 = tensor.extract %table[%b, %j] : tensor<4x8xi32>
+      %blk = arith.index_cast %blk_i32 : i32 to index
+      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+      %seen = arith.muli %j, %cbs : index
+      %rest = arith.subi %len, %seen : index
+      %valid = arith.minsi %rest, %cbs : index
+      %first = arith.cmpi eq, %j, %c0 : index
+      %last = arith.cmpi eq, %j, %cmb : index
+      %s = attn.qk_matmul %q_tile, %k kernel @layer7_decode_qk : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) kernel @layer7_decode_sm : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+      %oi = attn.pv_matmul %p, %v kernel @layer7_decode_pv : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) kernel @layer7_decode_up : tensor<16xf32>, tensor<16x128xf32>
+      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  return %res : tensor<4x16x128xf32>
+}

@@ -109,9 +109,11 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
 def AttnAssignCores : Pass<"attn-assign-cores", "ModuleOp"> {
   let summary = "Outline the tile stages into AIC and dual-lane AIV kernels";
   let description = [{
-    For each tiled paged-attention function (the output of `attn-tile`),
-    creates one kernel function per stage in the `aicore` dialect and makes
-    each stage op name its kernel:
+    For each tiled paged-attention nest (an `scf.forall` over the query tiles
+    holding an `scf.for` over KV steps with the four stage ops, as `attn-tile`
+    makes it; found by structure, never by the function's signature), one
+    rewrite pattern per stage op outlines its kernel function in the `aicore`
+    dialect and makes the op name it:
 
     * `qk_matmul` and `pv_matmul` run on the cube core
       (`#aicore.kernel<core = aic>`, one lane): TLOAD of the operands into L1
@@ -153,14 +155,15 @@ def AttnAssignCores : Pass<"attn-assign-cores", "ModuleOp"> {
 def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
   let summary = "Build the ring-buffer orchestration of the tiled paged attention";
   let description = [{
-    Replaces each tiled paged-attention function (the output of `attn-tile`
-    whose stage ops name their kernels, from `attn-assign-cores`) with an
+    Builds, for each tiled paged-attention nest (found by structure, as
+    attn-assign-cores finds it) whose stage ops name their kernels, an
     orchestration function in the `orch` dialect for simpler's
     `tensormap_and_ringbuffer` runtime, taking the target's arguments
     `query, key_cache, value_cache, block_table, context_lens, out` and the
-    scalar `scale`.
+    scalar `scale` (the tensors the stages read, by role); the function that
+    held the nests is then removed.
 
-    Strategies (`strategy` option, must match the kernels'):
+    Strategies (read from the kernels' `#aicore.kernel`, which must agree):
 
     * `spmd`: the number of KV steps is `max(1, max_b ceil(len_b / block))`
       (blocking reads of `context_lens`). Per step, in its own scope, fresh

@@ -1,9 +1,12 @@
-//===- TiledAttention.h - finding attn-tile's output again ----------*- C++ -*-===//
+//===- TiledAttention.h - the tiled loop nest of one attention --*- C++ -*-===//
 //
-// The passes after attn-tile (core assignment, orchestration) work on one
-// tiled paged-attention function at a time: its signature gives the problem's
-// static sizes and its four tile-stage ops give the query tile. This is the
-// one place that recognises that shape.
+// The passes after attn-tile (core assignment, orchestration) consume the
+// tiled loop nest, not a function signature: an `scf.forall` over (sequence,
+// KV head, query tile) whose body runs an `scf.for` over KV steps holding the
+// four stage ops, chained by their data flow. The tensors the nest reads are
+// found through the stage operands (the values their tiles are sliced or
+// extracted from), so a function may have other arguments, another name,
+// constant bounds or several nests; each nest is lowered on its own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,32 +18,47 @@
 #include "ptoattn/Transforms/TileGeometry.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 namespace mlir::ptoattn {
 
-/// A function produced by attn-tile from one attn.paged_attention.
+/// One tiled paged attention: the loop nest, its stage ops and the tensors it
+/// reads.
 struct TiledAttention {
+  /// The function holding the nest (kernels and the orchestration are named
+  /// after it).
   func::FuncOp func;
+  /// The parallel loop over (sequence, KV head, query tile).
+  scf::ForallOp forall;
+  /// The loop over KV steps inside it.
+  scf::ForOp kvLoop;
+  /// The stage ops, indexed by abi::Stage.
+  Operation *stages[4];
+
+  /// The tensors the stages' tiles come from: the query [batch, heads,
+  /// head_dim], the caches [blocks, block_size, kv_heads, head_dim], the
+  /// block table [batch, max_blocks], the context lengths [batch], and the
+  /// softmax scale.
+  Value query, keyCache, valueCache, blockTable, contextLens, scale;
   RankedTensorType queryType;
   RankedTensorType cacheType;
   RankedTensorType tableType;
   RankedTensorType lensType;
+  /// The nest's result [batch, heads, head_dim] f32.
   RankedTensorType resultType;
   /// Element type of query, caches and probabilities.
   Type element;
   TileGeometry geo;
-  /// The stage ops, indexed by abi::Stage.
-  Operation *stages[4];
 
   Operation *getStage(abi::Stage stage) const { return stages[static_cast<int>(stage)]; }
 };
 
-/// Recognises `func`. Returns std::nullopt for a function without tile stages
-/// (nothing to do) and emits an error for one that has stages but not exactly
-/// one of each or not the paged-attention signature
-/// (query, key_cache, value_cache, block_table, context_lens, scale) -> out.
-FailureOr<std::optional<TiledAttention>> matchTiledAttention(func::FuncOp func,
-                                                             StringRef passName);
+/// Every tiled attention nest in `func`, in program order (none for a
+/// function without tile stages). Emits an error naming `passName` for stage
+/// ops outside such a nest, a nest without exactly one of each stage, stages
+/// that do not feed each other, or tensors whose origin cannot be traced.
+FailureOr<SmallVector<TiledAttention>> findTiledAttentions(func::FuncOp func,
+                                                           StringRef passName);
 
 } // namespace mlir::ptoattn
 
