@@ -162,19 +162,21 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     if args.input is not None and args.input.suffix == ".mlir":
         # A dynamic batch is the op's own; --batch dynamic --max-batch N gives its maximum.
         _, batch = _resolve_batch(args.batch, args.max_batch)
-        result = compiler.compile_mlir(args.input, args.output, options, batch=batch,
-                                       max_blocks=args.max_blocks,
-                                       context_lens=args.context_lens,
-                                       inspect=_inspection(args))
+        # One output directory per function holding an attention (out/ itself for one).
+        results = compiler.compile_mlir_functions(args.input, args.output, options, batch=batch,
+                                                  max_blocks=args.max_blocks,
+                                                  context_lens=args.context_lens,
+                                                  inspect=_inspection(args))
     else:
         config, dynamic = _config_from_args(args)
-        result = compiler.compile(config, args.output, options, context_lens=args.context_lens,
-                                  inspect=_inspection(args), dynamic_batch=dynamic)
-    if args.timing:
-        for name, seconds in result.pass_timings.items():
-            print(f"{seconds * 1e3:9.2f} ms  {name}")
-    print(f"wrote {result.out_dir} ({len(result.kernels)} kernels, orchestration, scene test, "
-          f"manifest) in {time.perf_counter() - start:.2f} s")
+        results = [compiler.compile(config, args.output, options, context_lens=args.context_lens,
+                                    inspect=_inspection(args), dynamic_batch=dynamic)]
+    for result in results:
+        if args.timing:
+            for name, seconds in result.pass_timings.items():
+                print(f"{seconds * 1e3:9.2f} ms  {name}")
+        print(f"wrote {result.out_dir} ({len(result.kernels)} kernels, orchestration, scene "
+              f"test, manifest) in {time.perf_counter() - start:.2f} s")
     return 0
 
 

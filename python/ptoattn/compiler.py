@@ -30,7 +30,7 @@ from ptoattn.scene_test import KernelEntry, SceneTest, render_scene_test
 from ptoattn.target import TargetInfo
 
 __all__ = ["CompileError", "CompileResult", "Inspection", "KernelFile", "compile", "compile_mlir",
-           "pipeline_string", "run_pipeline"]
+           "compile_mlir_functions", "pipeline_string", "run_pipeline"]
 
 logger = logging.getLogger(__name__)
 
@@ -422,16 +422,77 @@ def compile_mlir(
     The configuration is read from the op's types; a dynamic batch or block-table width must
     be given (``batch``, ``max_blocks``) so the scene test and the rings can be sized.
     """
+    path = Path(path)
+    return _compile_parsed(_parse_file(path), str(path), out_dir, options, batch=batch,
+                           max_blocks=max_blocks, context_lens=context_lens, inspect=inspect)
+
+
+def _parse_file(path: Path) -> ir.Module:
+    """The module of an .mlir file; CompileError with the parser's diagnostics."""
     from ptoattn.ir import create_context
 
-    path = Path(path)
-    context = create_context()
     try:
-        module = ir.Module.parse(path.read_text(), context)
+        return ir.Module.parse(path.read_text(), create_context())
     except ir.MLIRError as err:
         raise CompileError(_format_diagnostics(err), "parse", None) from None
-    return _compile_parsed(module, str(path), out_dir, options, batch=batch,
-                           max_blocks=max_blocks, context_lens=context_lens, inspect=inspect)
+
+
+def compile_mlir_functions(
+    path: str | Path,
+    out_dir: str | Path,
+    options: CompileOptions | None = None,
+    *,
+    batch: int | None = None,
+    max_blocks: int | None = None,
+    context_lens: list[int] | None = None,
+    inspect: Inspection | None = None,
+) -> list[CompileResult]:
+    """Compiles every function of an .mlir file that holds an ``attn.paged_attention``.
+
+    One such function compiles into ``out_dir`` itself (as ``compile_mlir``); several (say an
+    MQA and a GQA layer) compile independently, each into ``out_dir/<function>/`` with its own
+    kernels, orchestration, scene test and manifest. ``batch``/``max_blocks`` fill the dynamic
+    dimensions of every function.
+    """
+    path = Path(path)
+    module = _parse_file(path)
+    names = _attention_functions(module)
+    if len(names) <= 1:
+        return [_compile_parsed(module, str(path), out_dir, options, batch=batch,
+                                max_blocks=max_blocks, context_lens=context_lens,
+                                inspect=inspect)]
+    results = []
+    for name in names:
+        # The function alone in a module of its own: its lowering cannot see the others.
+        single = ir.Module.parse(str(module), module.context)
+        for op in list(single.body.operations):
+            if op.operation.name == "func.func" and \
+                    ir.StringAttr(op.operation.attributes["sym_name"]).value != name:
+                op.operation.erase()
+        results.append(_compile_parsed(single, f"{path}:@{name}", Path(out_dir) / name, options,
+                                       batch=batch, max_blocks=max_blocks,
+                                       context_lens=context_lens, inspect=inspect))
+    return results
+
+
+def _attention_functions(module: ir.Module) -> list[str]:
+    """Names of the top-level functions holding an attn.paged_attention, in order."""
+    names = []
+    for op in module.body.operations:
+        if op.operation.name != "func.func":
+            continue
+        found = []
+
+        def visit(inner: ir.Operation) -> ir.WalkResult:
+            if inner.name == "attn.paged_attention":
+                found.append(inner)
+                return ir.WalkResult.INTERRUPT
+            return ir.WalkResult.ADVANCE
+
+        op.operation.walk(visit)
+        if found:
+            names.append(ir.StringAttr(op.operation.attributes["sym_name"]).value)
+    return names
 
 
 def _compile_parsed(module: ir.Module, path: str, out_dir: str | Path,

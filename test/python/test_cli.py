@@ -214,3 +214,20 @@ def test_target_selects_the_chip(tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert capsys.readouterr().err.strip() == (
         "ptoattn compile: error: target '910C' is not supported: must be 910B1, 910B2, 910B3 "
         "or 910B4")
+
+
+def test_two_functions_one_directory_each(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    # An MQA and a GQA layer in one module: one output directory per function, each its own
+    # kernel family and orchestration, and both match the reference on the simulator.
+    example = Path(__file__).resolve().parents[2] / "examples" / "two_layers.mlir"
+    out = tmp_path / "out"
+    assert main(["compile", str(example), "-o", str(out)]) == 0
+    assert capsys.readouterr().out.count("wrote") == 2
+    for name, heads in (("mqa_layer", 16), ("gqa_layer", 32)):
+        manifest = json.loads((out / name / "manifest.json").read_text())
+        assert manifest["name"] == name and manifest["config"]["num_heads"] == heads
+        assert {k["name"] for k in manifest["kernels"]} == {
+            f"{name}_{stage}" for stage in ("qk_matmul", "softmax_prepare", "pv_matmul",
+                                            "online_update")}
+        assert main(["run", str(out / name)]) == 0
+        assert capsys.readouterr().out.startswith("PASS: match")

@@ -44,8 +44,8 @@ def test_configuration_lowers_deterministically(strategy: str, heads: int, kv_he
     first = _lower(config, options)
     assert first == _lower(config, options)
     assert " attn." not in first  # no attn op survives
-    assert first.count('aicore.kernel = #aicore.kernel<core = aic>') == 2
-    assert first.count('aicore.kernel = #aicore.kernel<core = aiv>') == 2
+    assert first.count('aicore.kernel = #aicore.kernel<core = aic,') == 2
+    assert first.count('aicore.kernel = #aicore.kernel<core = aiv, lanes = 2,') == 2
     assert first.count("orch.submit") == 4
     assert "#orch.entry<tensors = 6, scalars = 1>" in first
     if strategy == "spmd":
