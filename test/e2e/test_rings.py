@@ -57,6 +57,7 @@ def test_dependency_pool_need_bounds_per_tile(tmp_path: Path) -> None:
     # The stated need covers every length the table allows; these lengths need 64: the pool
     # only reclaims after 64 ring-2 tasks retired, and the scope open then started at 60.
     assert need >= 64
+    assert _run(tmp_path, dep_pool=64).passed
     with pytest.raises(SimError, match="dependency pool"):
         _run(tmp_path, dep_pool=63)
 
