@@ -82,10 +82,29 @@ void ptoattnDescribeModule(MlirOperation module, MlirStringCallback callback, vo
         {"arguments", std::move(args)},
         {"memory", std::move(memory)}});
   });
+  namespace orch = mlir::ptoattn::orch;
+  llvm::json::Array orchestrations;
+  unwrap(module)->walk([&](mlir::func::FuncOp func) {
+    if (!func->hasAttr(orch::OrchDialect::kEntryAttrName))
+      return;
+    llvm::json::Object ids;
+    for (auto [name, id] : orch::getKernelIds(func))
+      ids[name] = id;
+    llvm::json::Array rings;
+    for (orch::RingAttr ring :
+         orch::getRingRequirements(func, mlir::ptoattn::target::kNumRings))
+      rings.push_back(llvm::json::Object{{"task_slots", ring.getTaskSlots()},
+                                         {"heap_bytes", ring.getHeapBytes()},
+                                         {"dep_entries", ring.getDepEntries()}});
+    orchestrations.push_back(llvm::json::Object{{"name", func.getSymName()},
+                                                {"kernel_ids", std::move(ids)},
+                                                {"ring_requirements", std::move(rings)}});
+  });
   const mlir::ptoattn::target::TargetInfo &info = ac::getTargetInfo(unwrap(module));
   llvm::json::Object description{
       {"target", llvm::json::Object{{"chip", info.chip}, {"clusters", info.clusters}}},
-      {"kernels", std::move(kernels)}};
+      {"kernels", std::move(kernels)},
+      {"orchestrations", std::move(orchestrations)}};
   mlir::detail::CallbackOstream stream(callback, userData);
   stream << llvm::json::Value(std::move(description));
 }

@@ -267,14 +267,13 @@ def _emit_files(module: ir.Module, out_dir: Path, name: str, header: list[str],
     return written
 
 
-def _ring_requirements(module: ir.Module) -> tuple[dict, ...]:
-    rings = ir.ArrayAttr(module.operation.attributes["ptoattn.ring_requirements"])
-    return tuple({n.name: ir.IntegerAttr(n.attr).value for n in ir.DictAttr(r)} for r in rings)
+def _orchestration_facts(module: ir.Module) -> tuple[dict[str, int], tuple[dict, ...]]:
+    """The kernel ids (by first use) and per-ring requirements of the lowered module's one
+    orchestration, as C++ computes them for the emitter (``describe_module``)."""
+    from ptoattn._extension import describe_module
 
-
-def _kernel_ids(module: ir.Module) -> dict[str, int]:
-    return {n.name: ir.IntegerAttr(n.attr).value
-            for n in ir.DictAttr(module.operation.attributes["ptoattn.kernel_ids"])}
+    (entry,) = json.loads(describe_module(module.operation))["orchestrations"]
+    return dict(entry["kernel_ids"]), tuple(entry["ring_requirements"])
 
 
 def compile(  # noqa: A001  (the API the issue names)
@@ -346,14 +345,13 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         _run_stage(module, lowering, inspect, timings, step)
         (out_dir / "lowered.mlir").write_text(str(module))
         kernels = _kernel_infos(module)
+        ids, rings = _orchestration_facts(module)
         _run_stage(module, emission, inspect, timings, step)
     except CompileError as err:
         # The named pipeline on the saved input reproduces the error in one command.
         raise CompileError(err.diagnostics, pipeline_string(options), out_dir / "input.mlir"
                            ) from None
 
-    ids = _kernel_ids(module)
-    rings = _ring_requirements(module)
     header = _header(config, options, input_hash)
     start = time.perf_counter()
     paths = _emit_files(module, out_dir, name, header, kernels)

@@ -18,7 +18,7 @@
 // HEAP: error: scope 1 needs {{[0-9]+}} heap bytes but a ring holds 4096; raise ring-heap (PTO2_RING_HEAP)
 
 // GQA 32/8: groups of 4 heads in 16-row tiles, 2 sequences x 8 KV heads = 16 SPMD blocks.
-// EMITC-LABEL: module attributes {ptoattn.kernel_ids = {gqa_32_over_8_online_update = 3 : i64, gqa_32_over_8_pv_matmul = 2 : i64, gqa_32_over_8_qk_matmul = 0 : i64, gqa_32_over_8_softmax_prepare = 1 : i64}
+// EMITC-LABEL: module {
 //  EMITC-NEXT:   emitc.file "gqa_32_over_8_qk_matmul" {
 //       EMITC:   emitc.file "gqa_32_over_8_softmax_prepare" {
 //       EMITC:   emitc.file "gqa_32_over_8_pv_matmul" {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import json
 from pathlib import Path
 
 import pytest
@@ -22,13 +23,20 @@ from emission_support import CONFIGS, REPO, STAGES, lower, syntax_check, transla
 from ptoattn.ir import create_context
 
 def _orchestration_module(text: str) -> tuple[str, dict[str, int]]:
-    """The emitc.file of the lowered module, alone in a module, and the kernel ids."""
+    """The orchestration's emitc.file, alone in a module, and the kernel ids (read, as the
+    driver reads them, from the lowered module before conversion)."""
+    from mlir.passmanager import PassManager
+
+    from ptoattn._extension import describe_module
+
     with create_context(), ir.Location.unknown():
         module = ir.Module.parse(text)
-        ids = {n.name: ir.IntegerAttr(n.attr).value
-               for n in ir.DictAttr(module.operation.attributes["ptoattn.kernel_ids"])}
-        rings = ir.ArrayAttr(module.operation.attributes["ptoattn.ring_requirements"])
-        assert len(rings) == 4
+        (entry,) = json.loads(describe_module(module.operation))["orchestrations"]
+        ids = entry["kernel_ids"]
+        assert len(entry["ring_requirements"]) == 4
+        PassManager.parse("builtin.module(convert-orch-to-emitc)").run(module.operation)
+        # Nothing but builtin attributes: upstream mlir-translate reads the module.
+        assert not [a.name for a in module.operation.attributes if "." in a.name]
         files = [op for op in module.body.operations if op.operation.name == "emitc.file"]
         assert len(files) == 1
         alone = ir.Module.create()
@@ -51,7 +59,7 @@ def _compile(cpp: str, tmp_path: Path) -> None:
                          CONFIGS, ids=[c[0] for c in CONFIGS])
 def test_orchestration_compiles(strategy: str, name: str, batch: int, heads: int, kv_heads: int,
                                 head_dim: int, block: int, dynamic: bool, tmp_path: Path) -> None:
-    lowered = lower(name, batch, heads, kv_heads, head_dim, block, dynamic, strategy, tmp_path, "--convert-orch-to-emitc")
+    lowered = lower(name, batch, heads, kv_heads, head_dim, block, dynamic, strategy, tmp_path)
     emitc_text, ids = _orchestration_module(lowered)
     cpp = _translate(emitc_text, tmp_path)
     _compile(cpp, tmp_path)
@@ -83,7 +91,7 @@ def test_orchestration_compiles(strategy: str, name: str, batch: int, heads: int
 
 def test_scalars_follow_tensors(tmp_path: Path) -> None:
     """Within each task every add_scalar comes after the last add_input/add_output/add_inout."""
-    lowered = lower("mqa", 4, 16, 1, 128, 128, False, "spmd", tmp_path, "--convert-orch-to-emitc")
+    lowered = lower("mqa", 4, 16, 1, 128, 128, False, "spmd", tmp_path)
     cpp = _translate(_orchestration_module(lowered)[0], tmp_path)
     for task in cpp.split("CoreTaskArgs ")[1:]:
         lines = [ln.strip() for ln in task.splitlines()]
@@ -151,12 +159,7 @@ def test_sample_kernels_run_with_emitted_orchestration(tmp_path: Path) -> None:
     sim = pytest.importorskip("ptoattn.sim")
     from ptoattn.reference import make_inputs, paged_attention
 
-    source = tmp_path / "orch.mlir"
-    source.write_text(SAMPLE_ABI_ORCHESTRATION)
-    proc = subprocess.run([str(tools.ptoattn_opt_path()), str(source), "--convert-orch-to-emitc"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    emitc_text, ids = _orchestration_module(proc.stdout)
+    emitc_text, ids = _orchestration_module(SAMPLE_ABI_ORCHESTRATION)
     # The sample scene test's func_ids.
     assert ids == {"qk_matmul": 0, "softmax_prepare": 1, "pv_matmul": 2, "online_update": 3}
     cpp = _translate(emitc_text, tmp_path)
@@ -175,3 +178,25 @@ def test_sample_kernels_run_with_emitted_orchestration(tmp_path: Path) -> None:
     cmp = sim.compare(res.outputs["out"], ref, rtol=1e-3, atol=1e-3)
     assert cmp.ok, str(cmp)
     assert res.report.ok and not res.report.errors, res.report.summary()
+
+
+def test_ring_requirements_per_ring_and_kernel_ids_by_first_use() -> None:
+    # What the driver reads before conversion (describe_module): per ring the largest needs
+    # of its scopes (depth d -> ring min(d, 3); the entry's orch.ring is ring 0).
+    from ptoattn._extension import describe_module
+
+    chunks = (REPO / "test" / "Conversion" / "convert-orch-to-emitc.mlir").read_text().split(
+        "// -----")
+    expected = [
+        ({"qk": 0, "sf": 1}, [(0, 0, 0), (1, 1024, 0), (3, 2048, 4), (0, 0, 0)]),
+        ({"qk": 0, "up": 1}, [(0, 0, 0)] * 4),
+        ({"cube": 0, "lane0": 1, "lane1": 2}, [(2, 1024, 1), (0, 0, 0), (0, 0, 0), (0, 0, 0)]),
+        ({}, [(0, 0, 0), (1, 0, 0), (1, 0, 0), (7, 3072, 2)]),
+    ]
+    with create_context(), ir.Location.unknown():
+        for chunk, (ids, rings) in zip(chunks, expected):
+            (entry,) = json.loads(describe_module(ir.Module.parse(chunk).operation))[
+                "orchestrations"]
+            assert entry["kernel_ids"] == ids
+            assert [(r["task_slots"], r["heap_bytes"], r["dep_entries"])
+                    for r in entry["ring_requirements"]] == rings

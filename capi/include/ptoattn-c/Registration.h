@@ -43,7 +43,9 @@ MLIR_CAPI_EXPORTED void ptoattnDescribeTarget(MlirStringCallback callback, void 
 /// Streams, as JSON, what the typed attributes of `module` say: `target`, the
 /// chip (`aicore.target`, or the default) and its clusters, and `kernels`, the
 /// contract of every func.func carrying `#aicore.kernel` (name, core type,
-/// lanes, strategy, arguments as kind/role/type, `aicore.memory`).
+/// lanes, strategy, arguments as kind/role/type, `aicore.memory`), and
+/// `orchestrations`, per `orch.entry` function its kernel ids (by first use)
+/// and ring requirements (per ring, the largest scope needs).
 MLIR_CAPI_EXPORTED void ptoattnDescribeModule(MlirOperation module, MlirStringCallback callback,
                                                void *userData);
 

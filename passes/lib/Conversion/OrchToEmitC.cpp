@@ -18,7 +18,6 @@
 
 #include "OrchToEmitC/OrchEmitter.h"
 #include "ptoattn/Dialect/Orch/IR/Orch.h"
-#include "ptoattn/Target/A2A3.h"
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -37,20 +36,8 @@ using namespace mlir::ptoattn;
 
 /// The emitc.file id the orchestration source is emitted under.
 static constexpr llvm::StringLiteral kFileId = "orchestration";
-/// Rings of the runtime; a scope at depth d uses ring min(d, kNumRings - 1).
-static constexpr int64_t kNumRings = target::kNumRings;
 
 namespace {
-
-/// Per-ring maxima of the scopes' ring needs.
-struct RingNeeds {
-  int64_t slots = 0, heap = 0, deps = 0;
-  void merge(orch::RingAttr ring) {
-    slots = std::max(slots, ring.getTaskSlots());
-    heap = std::max(heap, ring.getHeapBytes());
-    deps = std::max(deps, ring.getDepEntries());
-  }
-};
 
 struct ConvertOrchToEmitCPass
     : public mlir::ptoattn::impl::ConvertOrchToEmitCBase<ConvertOrchToEmitCPass> {
@@ -82,22 +69,8 @@ void ConvertOrchToEmitCPass::runOnOperation() {
     return signalPassFailure();
   }
 
-  // Kernel ids by first use; ring maxima by scope depth.
-  llvm::MapVector<StringRef, int64_t> kernelIds;
-  std::array<RingNeeds, kNumRings> rings;
-  if (auto ring = entry->getAttrOfType<orch::RingAttr>("orch.ring")) rings[0].merge(ring);
-  entry.walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (auto submit = dyn_cast<orch::SubmitOp>(op)) {
-      for (FlatSymbolRefAttr k :
-           {submit.getAicKernelAttr(), submit.getAiv0KernelAttr(), submit.getAiv1KernelAttr()})
-        if (k) kernelIds.insert({k.getValue(), static_cast<int64_t>(kernelIds.size())});
-    } else if (auto scope = dyn_cast<orch::ScopeOp>(op)) {
-      int64_t depth = 0;
-      for (Operation *p = scope; p != entry; p = p->getParentOp())
-        if (isa<orch::ScopeOp>(p)) ++depth;
-      if (auto ring = scope.getRingAttr()) rings[std::min(depth, kNumRings - 1)].merge(ring);
-    }
-  });
+  // Kernel ids by first use (the same numbering the driver reads for the manifest).
+  llvm::MapVector<StringRef, int64_t> kernelIds = orch::getKernelIds(entry);
 
   OpBuilder b(ctx);
   Location loc = entry.getLoc();
@@ -157,17 +130,5 @@ void ConvertOrchToEmitCPass::runOnOperation() {
   }
   emitc::ReturnOp::create(b, loc, Value());
 
-  SmallVector<NamedAttribute> ids;
-  for (auto [name, id] : kernelIds) ids.push_back(b.getNamedAttr(name, b.getI64IntegerAttr(id)));
-  module->setAttr("ptoattn.kernel_ids", b.getDictionaryAttr(ids));
-  SmallVector<Attribute> ringAttrs;
-  for (const RingNeeds &r : rings)
-    // Plain integers, not #orch.ring: the converted module must stay readable by
-    // upstream tools (mlir-translate) that do not know the orch dialect.
-    ringAttrs.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("task_slots", b.getI64IntegerAttr(r.slots)),
-         b.getNamedAttr("heap_bytes", b.getI64IntegerAttr(r.heap)),
-         b.getNamedAttr("dep_entries", b.getI64IntegerAttr(r.deps))}));
-  module->setAttr("ptoattn.ring_requirements", b.getArrayAttr(ringAttrs));
   entry.erase();
 }

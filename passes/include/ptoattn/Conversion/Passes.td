@@ -35,11 +35,10 @@ def ConvertOrchToEmitC : Pass<"convert-orch-to-emitc", "ModuleOp"> {
     `emitc.if` and EmitC arithmetic, `index` being `int64_t`.
 
     Kernel ids number the kernel symbols by first use in the orchestration
-    (walk order, slots aic, aiv0, aiv1). The pass records them on the module as
-    `ptoattn.kernel_ids = {sym = id, ...}` and the per-ring maxima of the scope
-    ring needs (ring = min(depth, 3), the entry body being depth 0) as
-    `ptoattn.ring_requirements = [#orch.ring<...> x 4]`, for the driver. The
-    kernels themselves are left untouched.
+    (walk order, slots aic, aiv0, aiv1; `orch::getKernelIds`). The module gets
+    no attribute: the driver reads the ids and the per-ring maxima of the
+    scope ring needs (`orch::getRingRequirements`) from the `orch` IR before
+    this pass. The kernels themselves are left untouched.
 
     Before:
     ```mlir
