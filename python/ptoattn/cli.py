@@ -2,7 +2,8 @@
 
 A thin layer over the Python API: every flag maps to one field of PagedAttentionConfig,
 CompileOptions or the run options. Exit codes: 0 success, 1 a user error (one line on stderr)
-or a mismatch against the reference, 2 a usage error (argparse).
+or a mismatch against the reference, 2 a usage error (argparse), 141 (128 + SIGPIPE, quietly)
+when the reader of stdout went away.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sys
 import time
 import tomllib
@@ -241,7 +244,14 @@ def main(argv: list[str] | None = None) -> int:
 
     commands = {"compile": _cmd_compile, "run": _cmd_run, "check": _cmd_check}
     try:
-        return commands[args.command](args)
+        status = commands[args.command](args)
+        sys.stdout.flush()  # a reader gone early (`| head`) shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        # End quietly with the status of a tool killed by SIGPIPE; stdout goes to devnull so
+        # the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except PTOAttnError as err:
         # One line per error (a compile may violate several limits); the notes and the
         # replay command with --verbose.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +77,19 @@ def test_usage_errors_exit_2() -> None:
     proc = subprocess.run([sys.executable, "-m", "ptoattn.cli", "compile", "--q-tile", "x"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "invalid int value" in proc.stderr
+
+
+def test_closed_stdout_ends_quietly(tmp_path: Path) -> None:
+    # `ptoattn run DIR | head -1`: the reader is gone before the output is written.
+    assert main(["compile", *REFERENCE_FLAGS, "-o", str(tmp_path / "out")]) == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "ptoattn.cli", "run", str(tmp_path / "out"),
+                               "--model-only"], stdout=write_end, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (128 + signal.SIGPIPE, "")
 
 
 def test_npz_inputs_with_float32_tensors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
