@@ -67,10 +67,6 @@ std::string Runtime::kernel_name(const int32_t k[3]) const {
 }
 
 void Runtime::add_finding(int sev, const std::string &check, Invocation *inv, const std::string &msg) {
-    std::lock_guard<std::mutex> lk(findings_mu_);
-    const int c = ++finding_counts_[check];
-    if (sev == pto::sim::SEV_FATAL) kernel_failed_ = true;
-    if (c > cfg_.max_findings_per_check) return;
     Finding f;
     f.severity = sev;
     f.check = check;
@@ -81,6 +77,14 @@ void Runtime::add_finding(int sev, const std::string &check, Invocation *inv, co
         f.lane = inv->lane;
     }
     f.message = msg;
+    add_finding(std::move(f));
+}
+
+void Runtime::add_finding(Finding f) {
+    std::lock_guard<std::mutex> lk(findings_mu_);
+    const int c = ++finding_counts_[f.check];
+    if (f.severity == pto::sim::SEV_FATAL) kernel_failed_ = true;
+    if (c > cfg_.max_findings_per_check) return;
     findings_.push_back(std::move(f));
 }
 

@@ -149,8 +149,10 @@ bool Runtime::dep_wire(std::unique_lock<std::mutex> &lk, Ring &r, int ring, Task
     return true;
 }
 
-void Runtime::note_heap_stall(Ring &r, int ring, uint64_t need) {
+void Runtime::note_heap_stall(Ring &r, int ring, uint64_t need, const int32_t kernel[3]) {
     if (r.heap_stalls++ > 0) return;
+    r.first_heap_stall_task = static_cast<int64_t>(records_.size());  // the seq this submission gets
+    r.first_heap_stall_kernel = kernel_name(kernel);
     std::ostringstream os;
     os << "a request of " << need << " bytes found " << r.heap_used << " of " << r.heap_size << " bytes held by "
        << r.live.size() << " tasks";
@@ -167,13 +169,18 @@ void Runtime::report_heap_stalls() {
     for (int i = 0; i < kMaxRings; i++) {
         const Ring &r = rings_[i];
         if (r.heap_stalls == 0) continue;
-        add_finding(pto::sim::SEV_WARNING, "heap_stall", nullptr,
-                    "the orchestration found ring " + std::to_string(i) + "'s heap full " +
-                        std::to_string(r.heap_stalls) +
-                        " time(s) and waited for the ring's head to retire; first: " + r.first_heap_stall +
-                        ". simpler's runtime aborts such a wait (\"Task Allocator Deadlock - Heap Exhausted\") when "
-                        "the head does not retire within 500 ms (PTO2_ALLOC_DEADLOCK_TIMEOUT_CYCLES), as a2a3sim does "
-                        "on long runs: bound how far the orchestration runs ahead or raise ring_heap");
+        Finding f;
+        f.severity = pto::sim::SEV_WARNING;
+        f.check = "heap_stall";
+        f.task = r.first_heap_stall_task;
+        f.kernel = r.first_heap_stall_kernel;
+        f.message = "the orchestration found ring " + std::to_string(i) + "'s heap full " +
+                    std::to_string(r.heap_stalls) +
+                    " time(s) and waited for the ring's head to retire; first: " + r.first_heap_stall +
+                    ". simpler's runtime aborts such a wait (\"Task Allocator Deadlock - Heap Exhausted\") when "
+                    "the head does not retire within 500 ms (PTO2_ALLOC_DEADLOCK_TIMEOUT_CYCLES), as a2a3sim does "
+                    "on long runs: bound how far the orchestration runs ahead or raise ring_heap";
+        add_finding(std::move(f));
     }
 }
 
@@ -270,7 +277,7 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
     if (!wait_for(lk, "task window", ring, 1, [&] { return R.next_local - R.last_alive < R.window - 1; }))
         return TaskOutputTensors{};
     uint64_t heap_off = 0;
-    if (!heap_fit(R, total, heap_off)) note_heap_stall(R, ring, total);
+    if (!heap_fit(R, total, heap_off)) note_heap_stall(R, ring, total, kid);
     if (!wait_for(lk, "heap", ring, total, [&] { return heap_fit(R, total, heap_off); })) return TaskOutputTensors{};
 
     // Dependencies: creator edges (retain) and TensorMap overlap edges (wait only).

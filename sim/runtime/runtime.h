@@ -121,6 +121,8 @@ struct Ring {
     std::vector<uint64_t> dep_mark;  // per window slot; alloc tasks leave the slot's old mark
     uint64_t heap_stalls = 0;        // submissions that found the heap full
     std::string first_heap_stall;
+    int64_t first_heap_stall_task = -1;  // the submission that found it full
+    std::string first_heap_stall_kernel;
     // high-water marks for the report
     uint32_t hw_tasks = 0, hw_dep = 0;
     uint64_t hw_heap = 0;
@@ -204,6 +206,7 @@ public:
     // ---- kernel-side hooks ----
     bool on_gm_access(Invocation *inv, const void *addr, uint64_t bytes, bool is_write, const char *op);
     void add_finding(int sev, const std::string &check, Invocation *inv, const std::string &msg);
+    void add_finding(Finding f);
 
     RtHandle api_;  // handed to the orchestration .so
     Config cfg_;
@@ -228,7 +231,7 @@ private:
     // Dependency pool (simpler's ensure_space / reclaim / dep_pool_mark) and heap stalls.
     void dep_reclaim(Ring &r);
     bool dep_wire(std::unique_lock<std::mutex> &lk, Ring &r, int ring, Task *t, const std::vector<Task *> &live);
-    void note_heap_stall(Ring &r, int ring, uint64_t need);
+    void note_heap_stall(Ring &r, int ring, uint64_t need, const int32_t kernel[3]);
     void report_heap_stalls();
     bool may_start_unit() const;
     bool orch_waiting_ = false;  // run_ahead: workers start units only while this is set

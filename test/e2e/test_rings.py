@@ -69,6 +69,11 @@ def test_full_heap_is_reported_and_bounded_run_ahead_avoids_it(tmp_path: Path) -
     stalls = outcome.report.by_check("heap_stall")
     assert stalls and stalls[0].severity == "warning", outcome.report_text()
     assert "ring 2's heap full" in stalls[0].message and "Heap Exhausted" in stalls[0].message
+    # Located at the submission that found the heap full, as the other orchestration findings are.
+    stall = stalls[0]
+    assert 0 <= stall.task < outcome.report.tasks_submitted
+    assert stall.kernel == "<alloc>" or all(k in outcome.report.kernels for k in stall.kernel.split("+"))
+    assert str(stall).startswith(f"[warning] heap_stall: task {stall.task} ({stall.kernel}) the orchestration")
     _compile(tmp_path / "bounded", "spmd", ring_heap=200_000)
     outcome = _run(tmp_path / "bounded", heap_size=200_000)
     assert outcome.passed and not outcome.report.by_check("heap_stall"), outcome.report_text()
