@@ -2,6 +2,9 @@
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline="strategy=per-tile to-emitc=false" -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
 // The same string through -pass-pipeline (what Python's PassManager.parse runs).
 // RUN: ptoattn-opt %s -split-input-file -pass-pipeline='builtin.module(ptoattn-pipeline{q-tile=64 to-emitc=false})' -verify-diagnostics | FileCheck %s --check-prefix=TILE64
+// The pipeline's enum options reject a bad value with the allowed values, as the passes' do.
+// RUN: not ptoattn-opt %s -split-input-file --ptoattn-pipeline="strategy=fifo" 2>&1 | FileCheck %s --check-prefix=BADSTRATEGY
+// BADSTRATEGY: for the --strategy option: strategy fifo is not supported: must be spmd or per-tile
 // The output verifies after a round trip, and is deterministic: two runs give identical text.
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.first
 // RUN: ptoattn-opt %s -split-input-file --ptoattn-pipeline -verify-diagnostics > %t.second

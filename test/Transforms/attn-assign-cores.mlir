@@ -3,7 +3,7 @@
 // The kernels verify after a round trip (every aicore verifier runs on real output).
 // RUN: ptoattn-opt %s -split-input-file -attn-assign-cores -verify-diagnostics | ptoattn-opt -split-input-file > /dev/null
 // RUN: not ptoattn-opt %s -split-input-file -attn-assign-cores=strategy=fifo 2>&1 | FileCheck %s --check-prefix=STRATEGY
-// STRATEGY: for the --strategy option: Cannot find option named 'fifo'!
+// STRATEGY: for the --strategy option: strategy fifo is not supported: must be spmd or per-tile
 //
 // Inputs are attn-tile output and hand-written nests. Tiles carry no addresses yet (aicore-plan-memory) and
 // kernels no pipe synchronisation (aicore-insert-sync).

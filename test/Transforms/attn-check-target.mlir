@@ -3,7 +3,7 @@
 // RUN: ptoattn-opt %s -split-input-file -attn-check-target=q-tile=64 -verify-diagnostics | FileCheck %s
 // An unsupported q-tile is rejected on every operation, naming the option and its values.
 // RUN: not ptoattn-opt %s -split-input-file -attn-check-target=q-tile=24 2>&1 | FileCheck %s --check-prefix=QTILE
-// QTILE: for the --q-tile option: Cannot find option named '24'!
+// QTILE: for the --q-tile option: q-tile 24 is not supported: must be 0, 16, 32 or 64
 
 // Supported configurations pass unchanged. MQA, the reference configuration:
 // CHECK-LABEL: func.func @mqa_16_heads

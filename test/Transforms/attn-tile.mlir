@@ -4,7 +4,7 @@
 // RUN: ptoattn-opt %s -split-input-file -attn-tile | ptoattn-opt -split-input-file -verify-diagnostics
 // An unsupported q-tile is rejected by the option's parser (an enum of the allowed values).
 // RUN: not ptoattn-opt %s -split-input-file -attn-tile=q-tile=48 2>&1 | FileCheck %s --check-prefix=QTILE
-// QTILE: for the --q-tile option: Cannot find option named '48'!
+// QTILE: for the --q-tile option: q-tile 48 is not supported: must be 0, 16, 32 or 64
 //
 // -verify-diagnostics on the first two RUN lines asserts that tiling emits no
 // diagnostics on supported input.
