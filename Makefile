@@ -1,6 +1,7 @@
 # ptoattn: the two commands of the README.
 #   make demo   install everything, then run the main job
-#   make test   install everything, then run every test (pytest, which runs lit)
+#   make test   install everything, then run every test (pytest, which runs lit once over test/)
+#   make test-sanitize   the same with the simulator built with ASan+UBSan (PTOATTN_SIM_SANITIZE=1)
 #
 # Everything is installed into .venv from the package registries; nothing on the machine
 # besides Python 3.11, g++ and cmake is assumed.
@@ -16,7 +17,14 @@ SOURCES := pyproject.toml CMakeLists.txt $(shell find capi dialect passes tools 
              -type f \( -name '*.td' -o -name '*.h' -o -name '*.cpp' -o -name '*.py' \
              -o -name '*.hpp' -o -name 'CMakeLists.txt' \) 2>/dev/null)
 
-.PHONY: install test demo clean
+# PTOATTN_SIM_SANITIZE=1 make test: the simulator's runtime, kernels and orchestrations are
+# built with ASan+UBSan and dlopen()ed into pytest, so the ASan runtime must be loaded first.
+ifeq ($(PTOATTN_SIM_SANITIZE),1)
+TEST_ENV := LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so)" \
+            ASAN_OPTIONS=detect_leaks=0$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
+endif
+
+.PHONY: install test test-sanitize demo clean
 
 install: $(STAMP)
 
@@ -29,7 +37,10 @@ $(STAMP): $(PY) $(SOURCES)
 	@touch $@
 
 test: install
-	$(PY) -m pytest
+	$(TEST_ENV) $(PY) -m pytest
+
+test-sanitize:
+	$(MAKE) test PTOATTN_SIM_SANITIZE=1
 
 demo: install
 	$(PY) examples/demo.py

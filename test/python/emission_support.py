@@ -11,11 +11,10 @@ import pytest
 
 from ptoattn import PagedAttentionConfig, tools
 from ptoattn.ir import build_module
+from ptoattn.sim.toolchain import BuildLock
 
 REPO = Path(__file__).resolve().parents[2]
 SIM_INCLUDE = REPO / "sim" / "include"
-# Two cores are shared by everyone building on this machine: take the build lock if it exists.
-BUILD_LOCK = Path("/tmp/ptoattn-build.lock")
 
 # (name, batch, heads, kv_heads, head_dim, block_size, dynamic batch)
 CONFIGS = [
@@ -55,13 +54,17 @@ def translate(emitc_text: str, file_id: str, tmp_path: Path) -> str:
     return proc.stdout
 
 
+# Emitted C++ is compiled warning-free, so a warning in it fails the tests instead of creeping in.
+WARNINGS = ("-Wall", "-Wextra", "-Werror")
+
+
 def syntax_check(sources: list[Path], *flags: str) -> None:
-    """`g++ -std=c++17 -fsyntax-only` against the simulator's tile and runtime headers."""
+    """`g++ -std=c++17 -fsyntax-only -Wall -Wextra -Werror` against the simulator's tile and
+    runtime headers."""
     gxx = shutil.which("g++")
     if gxx is None:
         pytest.skip("g++ is not installed")
-    cmd = [gxx, "-std=c++17", "-fsyntax-only", *flags, "-I", str(SIM_INCLUDE), *map(str, sources)]
-    if BUILD_LOCK.exists() and shutil.which("flock"):
-        cmd = ["flock", str(BUILD_LOCK), *cmd]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    cmd = [gxx, "-std=c++17", "-fsyntax-only", *WARNINGS, *flags, "-I", str(SIM_INCLUDE), *map(str, sources)]
+    with BuildLock():  # the simulator's builds take the same lock
+        proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -51,7 +51,7 @@ def _translate(emitc_text: str, tmp_path: Path) -> str:
 def _compile(cpp: str, tmp_path: Path) -> None:
     path = tmp_path / "orch.cpp"
     path.write_text(cpp)
-    syntax_check([path], "-Wall", "-Werror")
+    syntax_check([path])
 
 
 @pytest.mark.parametrize("strategy", ["spmd", "per-tile"])

@@ -28,19 +28,22 @@ class BuiltProgram:
     cached: bool
 
 
-def build(spec: CallableSpec | Path | str, *, jobs: int = toolchain.MAX_JOBS) -> BuiltProgram:
-    """Compiles the runtime, the orchestration and every kernel (content-hash cached)."""
+def build(spec: CallableSpec | Path | str, *, jobs: int = toolchain.MAX_JOBS,
+          warnings_as_errors: bool = False) -> BuiltProgram:
+    """Compiles the runtime, the orchestration and every kernel (content-hash cached); with
+    ``warnings_as_errors`` the orchestration and kernels get ``-Wall -Wextra -Werror``."""
     if not isinstance(spec, CallableSpec):
         spec = load_callable(spec)
     t0 = time.perf_counter()
+    strict = toolchain.WARNINGS_AS_ERRORS if warnings_as_errors else ()
     jobs_list = [toolchain.runtime_job(),
                  toolchain.BuildJob(f"orchestration {spec.orchestration.name}", (spec.orchestration,),
-                                    include_dirs=(spec.orchestration.parent,))]
+                                    include_dirs=(spec.orchestration.parent,), extra_flags=strict)]
     for k in spec.kernels:
         jobs_list.append(toolchain.BuildJob(
             f"kernel {k.name} ({k.source.name})", (k.source,),
             defines=("__DAV_CUBE__",) if k.core_type == "aic" else ("__DAV_VEC__",),
-            include_dirs=(k.source.parent,)))
+            include_dirs=(k.source.parent,), extra_flags=strict))
     results = toolchain.build_all(jobs_list, max_jobs=jobs)
     return BuiltProgram(
         spec=spec,

@@ -9,6 +9,7 @@ from pathlib import Path
 import ml_dtypes
 import numpy as np
 
+from ptoattn.sim import toolchain
 from ptoattn.sim.errors import SimError
 from ptoattn.sim.report import RunReport
 from ptoattn.sim.timing import SPAN_DTYPE, ModelReport, spans_from_pointer
@@ -35,6 +36,7 @@ _libs: dict[str, ctypes.CDLL] = {}
 def _lib(path: Path) -> ctypes.CDLL:
     key = str(path)
     if key not in _libs:
+        toolchain.check_sanitizer_runtime()
         lib = ctypes.CDLL(key)
         lib.ptosim_last_error.restype = ctypes.c_char_p
         lib.ptosim_create.restype = ctypes.c_void_p

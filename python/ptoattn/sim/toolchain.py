@@ -3,8 +3,9 @@
 Every build product is cached by a content hash (sources, the simulator headers, compiler
 version and flags) under ``$PTOATTN_CACHE_DIR`` (default ``~/.cache/ptoattn``). Builds run
 at most two at a time, and each g++ call holds an exclusive ``flock`` on
-``$PTOATTN_SIM_BUILD_LOCK`` (default ``/tmp/ptoattn-build.lock``; empty disables it) so that
-the machine never runs two C++ builds at once.
+``$PTOATTN_SIM_BUILD_LOCK`` (default ``build.lock`` in that cache directory, which is what
+concurrent runs share; empty disables it) so that runs sharing a cache never run two C++ builds
+at once. No lock or scratch file has a fixed name under /tmp.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from ptoattn.sim.errors import SimError
 
 CXX_FLAGS = ["-O2", "-std=c++17", "-fPIC", "-shared", "-g0"]
 MAX_JOBS = 2
+# Emitted code is built with these when $PTOATTN_SIM_WERROR=1 (the test suite sets it).
+WARNINGS_AS_ERRORS = ("-Wall", "-Wextra", "-Werror")
+# $PTOATTN_SIM_SANITIZE=1: everything built with ASan and UBSan, any UB report aborting the run.
+# The process must have libasan loaded first (LD_PRELOAD, see sanitizer_preload()).
+SANITIZE_FLAGS = ("-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
+                  "-fno-omit-frame-pointer", "-g")
 
 _PKG = Path(__file__).resolve().parent
 
@@ -57,6 +64,38 @@ def cache_dir() -> Path:
     d = Path(base) / "sim"
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def emitted_code_werror() -> bool:
+    """Whether emitted kernels and orchestrations are built with WARNINGS_AS_ERRORS."""
+    return os.environ.get("PTOATTN_SIM_WERROR") == "1"
+
+
+def sanitize() -> bool:
+    """Whether the opt-in ASan+UBSan build of the simulator is on ($PTOATTN_SIM_SANITIZE=1)."""
+    return os.environ.get("PTOATTN_SIM_SANITIZE") == "1"
+
+
+def _sanitizer_loaded() -> bool:
+    try:
+        with open("/proc/self/maps") as maps:
+            return "libasan" in maps.read()
+    except OSError:
+        return True  # cannot tell: let the loader report it
+
+
+def check_sanitizer_runtime() -> None:
+    """A sanitized library cannot be dlopen()ed into a process without the ASan runtime."""
+    if sanitize() and not _sanitizer_loaded():
+        raise SimError("PTOATTN_SIM_SANITIZE=1 needs the ASan runtime loaded first: run with "
+                       f"LD_PRELOAD={sanitizer_preload()} (or `make test-sanitize`)")
+
+
+def sanitizer_preload() -> str:
+    """The compiler's libasan, for LD_PRELOAD."""
+    out = subprocess.run([compiler(), "-print-file-name=libasan.so"], capture_output=True,
+                         text=True, check=False)
+    return out.stdout.strip() or "libasan.so"
 
 
 def compiler() -> str:
@@ -93,10 +132,13 @@ def _tree_hash(root: Path) -> str:
     return digest
 
 
-class _BuildLock:
-    def __init__(self):
-        self.path = os.environ.get("PTOATTN_SIM_BUILD_LOCK", "/tmp/ptoattn-build.lock")
-        self.fd = None
+class BuildLock:
+    """Holds the build lock (an exclusive ``flock``) for the duration of a ``with`` block."""
+
+    def __init__(self) -> None:
+        override = os.environ.get("PTOATTN_SIM_BUILD_LOCK")
+        self.path = str(cache_dir() / "build.lock") if override is None else override
+        self.fd: int | None = None
 
     def __enter__(self):
         if self.path:
@@ -122,10 +164,13 @@ class BuildJob:
     extra_flags: tuple[str, ...] = ()
     key_files: tuple[Path, ...] = ()  # hashed too (e.g. the files a unity source includes)
 
+    def flags(self) -> list[str]:
+        return [*CXX_FLAGS, *(SANITIZE_FLAGS if sanitize() else ()), *self.extra_flags]
+
     def key(self, cxx: str) -> str:
         h = hashlib.sha256()
         h.update(_compiler_version(cxx).encode())
-        h.update(" ".join(CXX_FLAGS + list(self.extra_flags) + list(self.defines)).encode())
+        h.update(" ".join(self.flags() + list(self.defines)).encode())
         h.update(_tree_hash(include_dir()).encode())
         for s in self.sources + self.key_files:
             h.update(s.name.encode())
@@ -155,10 +200,10 @@ def _build_one(job: BuildJob, cxx: str) -> BuildResult:
         return BuildResult(job, out, True, time.perf_counter() - t0)
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=out.parent)
     os.close(fd)
-    cmd = [cxx, *CXX_FLAGS, *job.extra_flags, *[f"-D{d}" for d in job.defines],
+    cmd = [cxx, *job.flags(), *[f"-D{d}" for d in job.defines],
            f"-I{include_dir()}", *[f"-I{d}" for d in job.include_dirs],
            *map(str, job.sources), "-o", tmp, "-lpthread"]
-    with _BuildLock():
+    with BuildLock():
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         os.unlink(tmp)
