@@ -24,6 +24,29 @@ const char *tag_name(TensorArgType t) {
     default: return "no_dep";
     }
 }
+
+// The runtime-allocated outputs of a task share one packed buffer on its ring's heap: each
+// output's offset in it, and the buffer's size.
+uint64_t pack_outputs(const CoreTaskArgs &args, std::vector<uint64_t> &out_off) {
+    uint64_t total = 0;
+    for (int i = 0; i < args.tensor_count(); i++) {
+        if (args.tag(i) != TensorArgType::OUTPUT) continue;
+        out_off[i] = total;
+        total += align_up(args.tensor(i).create_info().buffer_size_bytes(), kPackedAlign);
+    }
+    return total;
+}
+
+// TensorMap entries a task adds: one per INOUT or OUTPUT_EXISTING argument with automatic deps.
+int tensormap_entries(const CoreTaskArgs &args) {
+    int need = 0;
+    for (int i = 0; i < args.tensor_count(); i++) {
+        const TensorArgType tag = args.tag(i);
+        if ((tag == TensorArgType::INOUT || tag == TensorArgType::OUTPUT_EXISTING) && !args.tensor(i).ref().manual_dep)
+            need++;
+    }
+    return need;
+}
 }  // namespace
 
 int Runtime::current_ring() const {
@@ -204,14 +227,12 @@ void Runtime::find_producers(const ChipTensor &t, bool input_lookup, bool inout,
     }
 }
 
-TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &args, bool alloc_only) {
-    if (fatal_) return TaskOutputTensors{};
-    const std::string where = " (submitted in the scope at " + site_file_ + ":" + std::to_string(site_line_) + ")";
+bool Runtime::validate_submission(const int32_t kid[3], const CoreTaskArgs &args, bool alloc_only,
+                                  const std::string &where) {
     if (args.has_error) {
         fatal(std::string("invalid task arguments: ") + (args.error_msg ? args.error_msg : "?") + where);
-        return TaskOutputTensors{};
+        return false;
     }
-    const int32_t kid[3] = {mk.aic_kernel_id, mk.aiv0_kernel_id, mk.aiv1_kernel_id};
     if (!alloc_only) {
         bool any = false;
         for (int s = 0; s < 3; s++) {
@@ -220,22 +241,22 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
             auto it = kernels_.find(kid[s]);
             if (it == kernels_.end()) {
                 fatal("task names kernel id " + std::to_string(kid[s]) + ", which was not loaded" + where);
-                return TaskOutputTensors{};
+                return false;
             }
             const int want = s == 0 ? pto::sim::CORE_AIC : pto::sim::CORE_AIV;
             if (it->second.core != want) {
                 fatal("kernel " + it->second.name + " is an " + (it->second.core ? "AIV" : "AIC") +
                       " kernel but was submitted in the " + (s == 0 ? "AIC" : s == 1 ? "AIV0" : "AIV1") + " slot" + where);
-                return TaskOutputTensors{};
+                return false;
             }
         }
         if (!any) {
             fatal("task submitted with no kernel in any slot" + where);
-            return TaskOutputTensors{};
+            return false;
         }
         if (args.launch_spec.block_num() < 1) {
             fatal("launch_spec.block_num() is " + std::to_string(args.launch_spec.block_num()) + "; it must be >= 1" + where);
-            return TaskOutputTensors{};
+            return false;
         }
     }
     const int n = args.tensor_count();
@@ -245,52 +266,46 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
         const uint64_t es = get_element_size(t.dtype);
         if (t.ndims == 0 || t.ndims > MAX_TENSOR_DIMS || es == 0) {
             fatal("tensor argument " + std::to_string(i) + " is not an initialised tensor" + where);
-            return TaskOutputTensors{};
+            return false;
         }
         if (t.extent_elem() > 0 && (t.start_offset + t.extent_elem()) * es > t.buffer.size) {
             fatal("tensor argument " + std::to_string(i) + " (" + tag_name(args.tag(i)) + ", " + describe_tensor(t) +
                   ") is a view reaching past the end of its " + std::to_string(t.buffer.size) + "-byte buffer" + where);
-            return TaskOutputTensors{};
+            return false;
         }
     }
+    return true;
+}
 
-    const int ring = current_ring();
-    Ring &R = rings_[ring];
-    std::vector<uint64_t> out_off(n, 0);
-    uint64_t total = 0;
-    for (int i = 0; i < n; i++) {
-        if (args.tag(i) != TensorArgType::OUTPUT) continue;
-        out_off[i] = total;
-        total += align_up(args.tensor(i).create_info().buffer_size_bytes(), kPackedAlign);
-    }
+bool Runtime::reserve_ring(std::unique_lock<std::mutex> &lk, Ring &R, int ring, uint64_t total,
+                           const int32_t kid[3], const std::string &where, uint64_t &heap_off) {
     if (total > R.heap_size) {
         fatal("a task's outputs need " + std::to_string(total) + " bytes but ring " + std::to_string(ring) +
               "'s heap holds " + std::to_string(R.heap_size) + where);
-        return TaskOutputTensors{};
+        return false;
     }
     if (R.window < 2) {
         fatal("ring " + std::to_string(ring) + " task window must be at least 2");
-        return TaskOutputTensors{};
+        return false;
     }
-
-    std::unique_lock<std::mutex> lk(mu_);
+    lk.lock();
     if (!wait_for(lk, "task window", ring, 1, [&] { return R.next_local - R.last_alive < R.window - 1; }))
-        return TaskOutputTensors{};
-    uint64_t heap_off = 0;
+        return false;
     if (!heap_fit(R, total, heap_off)) note_heap_stall(R, ring, total, kid);
-    if (!wait_for(lk, "heap", ring, total, [&] { return heap_fit(R, total, heap_off); })) return TaskOutputTensors{};
+    return wait_for(lk, "heap", ring, total, [&] { return heap_fit(R, total, heap_off); });
+}
 
-    // Dependencies: creator edges (retain) and TensorMap overlap edges (wait only).
-    const bool manual = !scopes_.empty() && scopes_.back().mode == PTO2ScopeMode::MANUAL;
-    std::vector<uint32_t> creator, modifier;
+Runtime::Fanin Runtime::collect_fanin(const CoreTaskArgs &args, bool manual) {
+    Fanin f;
+    std::vector<uint32_t> modifier;
+    const int n = args.tensor_count();
     for (int i = 0; i < n && !manual; i++) {
         const TensorArgType tag = args.tag(i);
         if (tag == TensorArgType::OUTPUT) continue;
         const ChipTensor &t = args.tensor(i).ref();
-        std::vector<uint32_t> seqs;
         if (t.owner_task_id.is_valid()) {
             const uint32_t r = t.owner_task_id.ring(), l = t.owner_task_id.local();
-            if (r < kMaxRings && l < seq_of_[r].size()) creator.push_back(seq_of_[r][l]);
+            if (r < kMaxRings && l < seq_of_[r].size()) f.creator.push_back(seq_of_[r][l]);
         }
         if ((tag == TensorArgType::INPUT || tag == TensorArgType::INOUT) && !t.manual_dep) {
             ChipTensor no_owner = t;
@@ -301,50 +316,37 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
     for (uint32_t i = 0; i < args.explicit_dep_count(); i++) {
         const PTO2TaskId d = args.explicit_dep(i);
         if (d.is_valid() && d.ring() < kMaxRings && d.local() < seq_of_[d.ring()].size())
-            creator.push_back(seq_of_[d.ring()][d.local()]);
+            f.creator.push_back(seq_of_[d.ring()][d.local()]);
     }
-    std::vector<uint32_t> all(creator);
-    all.insert(all.end(), modifier.begin(), modifier.end());
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    std::sort(creator.begin(), creator.end());
-    creator.erase(std::unique(creator.begin(), creator.end()), creator.end());
+    f.all = f.creator;
+    f.all.insert(f.all.end(), modifier.begin(), modifier.end());
+    std::sort(f.all.begin(), f.all.end());
+    f.all.erase(std::unique(f.all.begin(), f.all.end()), f.all.end());
+    std::sort(f.creator.begin(), f.creator.end());
+    f.creator.erase(std::unique(f.creator.begin(), f.creator.end()), f.creator.end());
+    return f;
+}
 
-    // Fanin edges go to producers not yet consumed; like simpler's submit->wire pin, each is
-    // held until this task is wired so it cannot retire in between.
+std::vector<Task *> Runtime::pin_producers(const std::vector<uint32_t> &seqs) {
     std::vector<Task *> live;
-    for (uint32_t s : all) {
+    for (uint32_t s : seqs) {
         Task *p = live_task(s);
         if (p && p->state != TaskState::CONSUMED) {
             p->fanout_refs++;
             live.push_back(p);
         }
     }
-    auto unpin = [&] {
-        for (Task *p : live) {
-            p->fanout_refs--;
-            try_consume(p);
-        }
-    };
-    int tmap_need = 0;
-    for (int i = 0; i < n && !manual; i++) {
-        const TensorArgType tag = args.tag(i);
-        if ((tag == TensorArgType::INOUT || tag == TensorArgType::OUTPUT_EXISTING) && !args.tensor(i).ref().manual_dep)
-            tmap_need++;
-    }
-    if (!wait_for(lk, "TensorMap pool", ring, tmap_need, [&] { return tmap_live_ + tmap_need <= cfg_.tensormap_pool; })) {
-        unpin();
-        return TaskOutputTensors{};
-    }
-    // The waits may have let the heap move on; the fit computed last is still valid because
-    // only retirement (which frees space) ran meanwhile.
-    if (!heap_fit(R, total, heap_off)) {
-        unpin();
-        fatal("internal: heap fit lost while waiting");
-        return TaskOutputTensors{};
-    }
+    return live;
+}
 
-    // Allocate the slot.
+void Runtime::unpin_producers(const std::vector<Task *> &live) {
+    for (Task *p : live) {
+        p->fanout_refs--;
+        try_consume(p);
+    }
+}
+
+Task *Runtime::allocate_slot(Ring &R, int ring, const int32_t kid[3], int block_num) {
     if (R.slots.empty()) R.slots.resize(R.window);
     const uint32_t local = R.next_local++;
     auto &slot = R.slots[local % R.window];
@@ -355,49 +357,50 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
     t->id = PTO2TaskId::make(ring, local);
     t->ring = ring;
     std::copy(kid, kid + 3, t->kernel);
-    t->block_num = alloc_only ? 1 : args.launch_spec.block_num();
+    t->block_num = block_num;
     seq_of_[ring].push_back(t->seq);
     task_by_seq_live_.push_back(t);
+    return t;
+}
 
-    if (total > 0) {
-        if (!R.heap) {
-            void *p = mmap(nullptr, R.heap_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-            if (p == MAP_FAILED) {
-                fatal("cannot reserve " + std::to_string(R.heap_size) + " bytes for ring " + std::to_string(ring) + "'s heap");
-                return TaskOutputTensors{};
-            }
-            R.heap = static_cast<uint8_t *>(p);
+bool Runtime::claim_heap(Ring &R, int ring, Task *t, uint64_t heap_off, uint64_t total) {
+    if (total == 0) return true;
+    if (!R.heap) {
+        void *p = mmap(nullptr, R.heap_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) {
+            fatal("cannot reserve " + std::to_string(R.heap_size) + " bytes for ring " + std::to_string(ring) + "'s heap");
+            return false;
         }
-        if (heap_off == 0 && !R.heap_regions.empty()) R.wraps++;
-        R.heap_regions.emplace_back(heap_off, heap_off + total);
-        R.heap_used += total;
-        R.hw_heap = std::max(R.hw_heap, R.heap_used);
-        t->has_heap = true;
-        t->heap_lo = heap_off;
-        t->heap_hi = heap_off + total;
+        R.heap = static_cast<uint8_t *>(p);
     }
+    if (heap_off == 0 && !R.heap_regions.empty()) R.wraps++;
+    R.heap_regions.emplace_back(heap_off, heap_off + total);
+    R.heap_used += total;
+    R.hw_heap = std::max(R.hw_heap, R.heap_used);
+    t->has_heap = true;
+    t->heap_lo = heap_off;
+    t->heap_hi = heap_off + total;
+    return true;
+}
 
-    // The slot and the heap are held while the pool makes room, as in the runtime.
-    if (!alloc_only && !dep_wire(lk, R, ring, t, live)) {
-        unpin();
-        return TaskOutputTensors{};
-    }
-
+void Runtime::record_task(Task *t, const CoreTaskArgs &args, uint8_t *outputs, const std::vector<uint64_t> &out_off,
+                          const std::vector<uint32_t> &fanin) {
     TaskRecord rec;
     rec.id = t->id;
-    std::copy(kid, kid + 3, rec.kernel);
+    std::copy(t->kernel, t->kernel + 3, rec.kernel);
     rec.block_num = t->block_num;
     rec.scope_depth = static_cast<int>(scopes_.size()) - 1;
     rec.barrier = static_cast<uint32_t>(barriers_.size() - 1);
-    rec.fanin = all;
+    rec.fanin = fanin;
 
+    const int n = args.tensor_count();
     t->tensors.resize(n);
     t->tags.resize(n);
     for (int i = 0; i < n; i++) {
         t->tags[i] = args.tag(i);
         if (args.tag(i) == TensorArgType::OUTPUT) {
             const TensorCreateInfo &ci = args.tensor(i).create_info();
-            uint8_t *addr = R.heap + heap_off + out_off[i];
+            uint8_t *addr = outputs + out_off[i];
             t->tensors[i].init_external(addr, ci.buffer_size_bytes(), ci.shapes, ci.ndims, ci.dtype, 0, ci.manual_dep);
             t->tensors[i].owner_task_id = t->id;
             if (ci.has_initial_value) {
@@ -414,12 +417,13 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
     rec.args = t->tensors;
     rec.tags = t->tags;
     records_.push_back(std::move(rec));
+}
 
-    // Wire edges to live producers.
-    for (uint32_t s : all) {
+void Runtime::wire_fanin(Task *t, const Fanin &fanin) {
+    for (uint32_t s : fanin.all) {
         Task *p = live_task(s);
         if (!p) continue;
-        const bool retain = std::binary_search(creator.begin(), creator.end(), s);
+        const bool retain = std::binary_search(fanin.creator.begin(), fanin.creator.end(), s);
         if (retain && p->state < TaskState::CONSUMED) {
             p->fanout_refs++;
             t->retained.push_back(p);
@@ -429,8 +433,10 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
             t->fanin_remaining++;
         }
     }
-    unpin();
+}
 
+void Runtime::register_in_tensormap(Task *t, bool manual) {
+    const int n = static_cast<int>(t->tags.size());
     for (int i = 0; i < n && !manual; i++) {
         const TensorArgType tag = t->tags[i];
         if ((tag == TensorArgType::INOUT || tag == TensorArgType::OUTPUT_EXISTING) && !t->tensors[i].manual_dep) {
@@ -440,12 +446,58 @@ TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &ar
         }
     }
     hw_tmap_ = std::max(hw_tmap_, tmap_live_);
+}
+
+TaskOutputTensors Runtime::submit(const MixedKernels &mk, const CoreTaskArgs &args, bool alloc_only) {
+    if (fatal_) return TaskOutputTensors{};
+    const std::string where = " (submitted in the scope at " + site_file_ + ":" + std::to_string(site_line_) + ")";
+    const int32_t kid[3] = {mk.aic_kernel_id, mk.aiv0_kernel_id, mk.aiv1_kernel_id};
+    if (!validate_submission(kid, args, alloc_only, where)) return TaskOutputTensors{};
+
+    const int n = args.tensor_count();
+    std::vector<uint64_t> out_off(n, 0);
+    const uint64_t total = pack_outputs(args, out_off);
+    const int ring = current_ring();
+    Ring &R = rings_[ring];
+    std::unique_lock<std::mutex> lk(mu_, std::defer_lock);
+    uint64_t heap_off = 0;
+    if (!reserve_ring(lk, R, ring, total, kid, where, heap_off)) return TaskOutputTensors{};
+
+    // Dependencies: creator edges (retain) and TensorMap overlap edges (wait only). Fanin edges
+    // go to producers not yet consumed; like simpler's submit->wire pin, each is held until this
+    // task is wired so it cannot retire in between.
+    const bool manual = !scopes_.empty() && scopes_.back().mode == PTO2ScopeMode::MANUAL;
+    const Fanin fanin = collect_fanin(args, manual);
+    const std::vector<Task *> live = pin_producers(fanin.all);
+    const int tmap_need = manual ? 0 : tensormap_entries(args);
+    if (!wait_for(lk, "TensorMap pool", ring, tmap_need, [&] { return tmap_live_ + tmap_need <= cfg_.tensormap_pool; })) {
+        unpin_producers(live);
+        return TaskOutputTensors{};
+    }
+    // The waits may have let the heap move on; the fit computed last is still valid because
+    // only retirement (which frees space) ran meanwhile.
+    if (!heap_fit(R, total, heap_off)) {
+        unpin_producers(live);
+        fatal("internal: heap fit lost while waiting");
+        return TaskOutputTensors{};
+    }
+
+    Task *t = allocate_slot(R, ring, kid, alloc_only ? 1 : args.launch_spec.block_num());
+    if (!claim_heap(R, ring, t, heap_off, total)) return TaskOutputTensors{};
+    // The slot and the heap are held while the pool makes room, as in the runtime.
+    if (!alloc_only && !dep_wire(lk, R, ring, t, live)) {
+        unpin_producers(live);
+        return TaskOutputTensors{};
+    }
+    record_task(t, args, R.heap + heap_off, out_off, fanin.all);
+    wire_fanin(t, fanin);
+    unpin_producers(live);
+    register_in_tensormap(t, manual);
 
     t->fanout_refs += 1;  // the owning scope's reference
     scopes_.back().tasks.push_back(t);
     R.live.push_back(t);
     R.hw_tasks = std::max<uint32_t>(R.hw_tasks, R.next_local - R.last_alive);
-
     if (alloc_only) {
         t->state = TaskState::COMPLETED;
     } else if (t->fanin_remaining == 0) {

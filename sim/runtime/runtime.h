@@ -224,6 +224,25 @@ private:
     Task *pick_ready();
     bool wait_for(std::unique_lock<std::mutex> &lk, const char *what, int ring, uint64_t need,
                   const std::function<bool()> &ok);
+    // submit(), by concern: checking the arguments, reserving the ring's window and heap,
+    // deriving the fanin, taking the slot and heap, recording and wiring the task.
+    struct Fanin {
+        std::vector<uint32_t> creator;  // sorted: producers retained until this task completes
+        std::vector<uint32_t> all;      // sorted: creator and TensorMap-overlap producers
+    };
+    bool validate_submission(const int32_t kid[3], const CoreTaskArgs &args, bool alloc_only,
+                             const std::string &where);
+    bool reserve_ring(std::unique_lock<std::mutex> &lk, Ring &r, int ring, uint64_t total, const int32_t kid[3],
+                      const std::string &where, uint64_t &heap_off);
+    Fanin collect_fanin(const CoreTaskArgs &args, bool manual);
+    std::vector<Task *> pin_producers(const std::vector<uint32_t> &seqs);
+    void unpin_producers(const std::vector<Task *> &live);
+    Task *allocate_slot(Ring &r, int ring, const int32_t kid[3], int block_num);
+    bool claim_heap(Ring &r, int ring, Task *t, uint64_t heap_off, uint64_t total);
+    void record_task(Task *t, const CoreTaskArgs &args, uint8_t *outputs, const std::vector<uint64_t> &out_off,
+                     const std::vector<uint32_t> &fanin);
+    void wire_fanin(Task *t, const Fanin &fanin);
+    void register_in_tensormap(Task *t, bool manual);
     void find_producers(const ChipTensor &t, bool input_lookup, bool inout, std::vector<uint32_t> &seqs);
     Task *live_task(uint32_t seq) const;
     bool heap_fit(const Ring &r, uint64_t need, uint64_t &off) const;
