@@ -53,7 +53,7 @@ def _lib(path: Path) -> ctypes.CDLL:
         lib.ptosim_spans.restype = ctypes.c_void_p
         lib.ptosim_spans.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64)]
         lib.ptosim_model_graph.restype = ctypes.c_void_p
-        lib.ptosim_model_graph.argtypes = [ctypes.c_char_p, ctypes.c_int] + [ctypes.c_void_p] * 6
+        lib.ptosim_model_graph.argtypes = [ctypes.c_char_p, ctypes.c_int, *[ctypes.c_void_p] * 6]
         lib.ptosim_model_summary.restype = ctypes.c_void_p
         lib.ptosim_model_summary.argtypes = [ctypes.c_void_p]
         lib.ptosim_model_spans.restype = ctypes.c_void_p
@@ -87,7 +87,7 @@ class NativeRuntime:
             raise SimError(self._lib.ptosim_last_error().decode())
 
     def close(self) -> None:
-        if self._h:
+        if getattr(self, "_h", None):  # not set when __init__ failed
             self._lib.ptosim_destroy(self._h)
             self._h = None
 

@@ -30,7 +30,7 @@ WARNINGS_AS_ERRORS = ("-Wall", "-Wextra", "-Werror")
 # $PTOATTN_SIM_SANITIZE=1: everything built with ASan and UBSan, any UB report aborting the run.
 # The process must have libasan loaded first (LD_PRELOAD, see sanitizer_preload()).
 SANITIZE_FLAGS = ("-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
-                  "-fno-omit-frame-pointer", "-g")
+                  "-fno-omit-frame-pointer", "-g1")
 
 _PKG = Path(__file__).resolve().parent
 
