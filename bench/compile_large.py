@@ -14,7 +14,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 FLAGS = ["--batch", "256", "--num-heads", "16", "--kv-heads", "1", "--head-dim", "128",

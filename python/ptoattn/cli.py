@@ -17,6 +17,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 __all__ = ["main"]
 
@@ -141,7 +142,7 @@ def _config_from_args(args: argparse.Namespace):
     return PagedAttentionConfig(**values), dynamic
 
 
-def _resolve_batch(batch: object, max_batch: object) -> tuple[bool, object]:
+def _resolve_batch(batch: Any, max_batch: Any) -> tuple[bool, int | None]:
     """(dynamic?, the batch the configuration is sized for) from batch / max_batch."""
     from ptoattn.errors import ConfigError
 

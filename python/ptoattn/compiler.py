@@ -14,16 +14,16 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from mlir import ir
 from mlir.passmanager import PassManager
 
 from ptoattn import __version__
 from ptoattn.config import PagedAttentionConfig, default_context_lens
-from ptoattn.errors import PTOAttnError
-from ptoattn.errors import ConfigError
+from ptoattn.errors import ConfigError, PTOAttnError
 from ptoattn.options import RUNTIME_RING_DEFAULTS, CompileOptions
 from ptoattn.pipeline import Pipeline
 from ptoattn.scene_test import KernelEntry, SceneTest, render_scene_test
@@ -287,7 +287,7 @@ def compile(  # noqa: A001  (the API the issue names)
     batch: int | None = None,
     max_blocks: int | None = None,
     dynamic_batch: bool = False,
-    **option_fields: object,
+    **option_fields: Any,
 ) -> CompileResult:
     """Compiles a configuration, a module or an .mlir file into ``out_dir``.
 
@@ -483,7 +483,7 @@ def _attention_functions(module: ir.Module) -> list[str]:
 
         def visit(inner: ir.Operation) -> ir.WalkResult:
             if inner.name == "attn.paged_attention":
-                found.append(inner)
+                found.append(inner)  # noqa: B023 (walk() calls visit within this iteration)
                 return ir.WalkResult.INTERRUPT
             return ir.WalkResult.ADVANCE
 

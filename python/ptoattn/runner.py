@@ -15,6 +15,7 @@ import math
 import warnings
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ml_dtypes
 import numpy as np
@@ -22,6 +23,9 @@ import numpy as np
 from ptoattn import reference
 from ptoattn.config import PagedAttentionConfig
 from ptoattn.errors import InputError, PTOAttnError
+
+if TYPE_CHECKING:  # the simulator is imported when a run needs it
+    from ptoattn.sim import CompareResult, RunReport
 
 __all__ = ["RunOutcome", "check", "index_array", "load_manifest", "load_inputs", "run",
            "save_output"]
@@ -189,8 +193,8 @@ class RunOutcome:
 
     output: np.ndarray
     expected: np.ndarray
-    comparison: object  # ptoattn.sim.CompareResult
-    report: object      # ptoattn.sim.RunReport
+    comparison: CompareResult | _NotCompared
+    report: RunReport
     context_lens: list[int]
 
     config: PagedAttentionConfig | None = None
@@ -215,6 +219,8 @@ class RunOutcome:
         from ptoattn.sim.timing import attention_bytes
 
         c = self.config
+        if c is None:
+            raise PTOAttnError("needed_bytes: the run carries no configuration")
         return attention_bytes(c.batch, c.num_heads, c.num_kv_heads, c.head_dim, self.context_lens,
                                2, 4)
 
@@ -257,7 +263,8 @@ class _NotCompared:
         return "modeled only: the output was not computed nor compared"
 
 
-def _model_only_inputs(config: PagedAttentionConfig, context_lens: list[int] | None):
+def _model_only_inputs(config: PagedAttentionConfig,
+                       context_lens: list[int] | None) -> reference.PagedAttentionInputs:
     """Inputs for a modeled-only run: real block table and lengths, caches left unwritten
     (the kernels read no cache byte when they skip their arithmetic)."""
     bs = config.block_size

@@ -9,11 +9,12 @@ duration is its busiest pipe. ``calibration_table()`` is what ``bench/calibrate.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ptoattn.sim.timing import GraphTask, _cost_constant, model_graph
 
-_C = {}
+_C: dict[str, float] = {}
 
 
 def _k(name: str) -> float:
@@ -47,7 +48,7 @@ class _Kernel:
         self.pipes: dict[str, float] = {}
         self.bytes = 0.0
 
-    def add(self, pipe: str, cycles: float, gm_bytes: float = 0.0) -> "_Kernel":
+    def add(self, pipe: str, cycles: float, gm_bytes: float = 0.0) -> _Kernel:
         self.pipes[pipe] = self.pipes.get(pipe, 0.0) + cycles
         self.bytes += gm_bytes
         return self
@@ -168,7 +169,8 @@ class CalibrationRow:
         return (self.modeled_us - mid) / mid
 
 
-CASES = (
+# (configuration, how it ran, measured range in us, its task graph, model overrides)
+CASES: tuple[tuple[str, str, tuple[float, float], Callable[[], list[GraphTask]], dict[str, float]], ...] = (
     ("C1: batch 256, 16/1 heads, hd 128, block 128, ctx 8192", "unroll (64-block groups, 1024 tasks)",
      (1143.0, 1178.0), lambda: unroll_graph(), {}),
     ("C1", "SPMD MIX kernel (24 blocks)", (1627.6, 1627.6), lambda: mix_graph(256, 16, 128, 128, 8192), {}),

@@ -36,7 +36,9 @@ def _value(node: ast.AST):
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Dict):
-        return {_value(k): _value(v) for k, v in zip(node.keys, node.values)}
+        if any(k is None for k in node.keys):
+            raise ValueError("a ** entry in a dict is not a literal")
+        return {_value(k): _value(v) for k, v in zip(node.keys, node.values) if k is not None}
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_value(e) for e in node.elts]
     return ast.literal_eval(node)

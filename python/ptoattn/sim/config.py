@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence, Union
 
 from ptoattn.sim.errors import SimError
 
@@ -15,7 +15,7 @@ DEFAULT_TENSORMAP_POOL = 65536          # PTO2_TENSORMAP_POOL_SIZE
 CHECK_GROUPS = ("bounds", "races", "lines", "sync")
 SCHEDULES = ("fifo", "lifo", "random")
 
-PerRing = Union[int, Sequence[int]]
+PerRing = int | Sequence[int]
 
 # Constants of the task-level timing model a run may override (timeline.cpp ModelParams::set);
 # the defaults live in sim/include/pto/sim/cost_a2a3.hpp.
@@ -75,7 +75,7 @@ class SimConfig:
     dep_pool: PerRing = DEFAULT_DEP_POOL
     tensormap_pool: int = DEFAULT_TENSORMAP_POOL
     clusters: int = 24
-    checks: Union[str, Iterable[str]] = "all"
+    checks: str | Iterable[str] = "all"
     poison: bool = False
     schedule: str = "fifo"
     seed: int = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 try:  # the simulator must also work in a checkout without the lead's package pieces
     from ptoattn.errors import PTOAttnError as _Base
 except Exception:  # pragma: no cover - fallback for a stripped-down install
-    _Base = Exception
+    _Base = Exception  # type: ignore[misc,assignment]
 
 __all__ = ["SimError"]
 

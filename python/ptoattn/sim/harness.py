@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import ml_dtypes
 import numpy as np
@@ -79,7 +79,7 @@ def run(program: BuiltProgram | CallableSpec | Path | str, tensors: Sequence[tup
             rt.load_kernel(k.func_id, k.name, k.core_type, program.kernel_libs[k.func_id])
         arrays = [(n, _device_view(n, a)) for n, a in tensors]
         report = rt.run(arrays, list(scalars))
-        for (n, a), (_, d) in zip(tensors, arrays):
+        for (_, a), (_, d) in zip(tensors, arrays):
             if d is not a:
                 np.copyto(a, d)  # results land in the caller's arrays
     finally:

@@ -71,7 +71,7 @@ class RunReport:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "RunReport":
+    def from_json(cls, d: dict[str, Any]) -> RunReport:
         return cls(
             ok=bool(d["ok"]),
             fatal=d.get("fatal"),

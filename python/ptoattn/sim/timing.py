@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ctypes
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class ModelReport:
     kernel_names: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def from_native(cls, summary: dict, spans: np.ndarray, kernel_names: dict[int, str]) -> "ModelReport":
+    def from_native(cls, summary: dict, spans: np.ndarray, kernel_names: dict[int, str]) -> ModelReport:
         return cls(float(summary["makespan_us"]), float(summary["hbm_bytes"]), summary["bound"],
                    {k: float(v) for k, v in summary["lower_bounds_us"].items()}, spans, kernel_names)
 
@@ -255,7 +256,8 @@ def model_graph(tasks: Sequence[GraphTask], kernel_names: dict[int, str] | None 
         lanes = [lane for lane, k in enumerate(t.kernels) if k is not None]
         for b in range(blocks[i]):
             items = per_block if len(per_block) == len(lanes) else per_block[b * len(lanes):(b + 1) * len(lanes)]
-            cells = {lane: items[j] if j < len(items) else (0.0, 0.0) for j, lane in enumerate(lanes)}
+            cells: dict[int, tuple[Any, ...]] = {
+                lane: items[j] if j < len(items) else (0.0, 0.0) for j, lane in enumerate(lanes)}
             for lane in range(3):
                 w = cells.get(lane, (0.0, 0.0))
                 busy = dict(w[2]) if len(w) > 2 else {}
