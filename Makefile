@@ -1,6 +1,7 @@
 # ptoattn: the two commands of the README.
 #   make demo   install everything, then run the main job
 #   make test   install everything, then run every test (pytest, which runs lit once over test/)
+#   make lint   the project's checks: ruff and mypy on python/ and bench/ (pinned, from PyPI)
 #   make test-sanitize   the same with the simulator built with ASan+UBSan (PTOATTN_SIM_SANITIZE=1)
 #
 # Everything is installed into .venv from the package registries; nothing on the machine
@@ -11,6 +12,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 STAMP  := $(VENV)/.ptoattn-installed
+LINT_STAMP := $(VENV)/.ptoattn-lint-installed
+BIN    := $(VENV)/bin
+PY_CHECKED := python bench
 
 # Reinstall when anything that goes into the wheel changes.
 SOURCES := pyproject.toml CMakeLists.txt $(shell find capi dialect passes tools python sim \
@@ -24,7 +28,7 @@ TEST_ENV := LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so)" \
             ASAN_OPTIONS=detect_leaks=0$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
 endif
 
-.PHONY: install test test-sanitize demo clean
+.PHONY: install test test-sanitize lint demo clean
 
 install: $(STAMP)
 
@@ -41,6 +45,16 @@ test: install
 
 test-sanitize:
 	$(MAKE) test PTOATTN_SIM_SANITIZE=1
+
+# The checkers are the `lint` extra of pyproject.toml, installed without rebuilding ptoattn;
+# mypy also needs the installed dependencies (numpy, ...), hence `install`.
+$(LINT_STAMP): $(PY) pyproject.toml
+	$(PIP) install -q $$($(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['lint']))")
+	@touch $@
+
+lint: install $(LINT_STAMP)
+	$(BIN)/ruff check $(PY_CHECKED)
+	$(BIN)/mypy
 
 demo: install
 	$(PY) examples/demo.py
