@@ -2,6 +2,7 @@
 #   make demo   install everything, then run the main job
 #   make test   install everything, then run every test (pytest, which runs lit once over test/)
 #   make lint   the project's checks: ruff and mypy on python/ and bench/ (pinned, from PyPI)
+#   make format ruff (fixes, format) on python/ and bench/, clang-format on the C++
 #   make test-sanitize   the same with the simulator built with ASan+UBSan (PTOATTN_SIM_SANITIZE=1)
 #
 # Everything is installed into .venv from the package registries; nothing on the machine
@@ -15,6 +16,8 @@ STAMP  := $(VENV)/.ptoattn-installed
 LINT_STAMP := $(VENV)/.ptoattn-lint-installed
 BIN    := $(VENV)/bin
 PY_CHECKED := python bench
+CXX_CHECKED = $(shell find dialect passes capi tools python/src sim -type f \
+                \( -name '*.h' -o -name '*.hpp' -o -name '*.cpp' -o -name '*.c' \))
 
 # Reinstall when anything that goes into the wheel changes.
 SOURCES := pyproject.toml CMakeLists.txt $(shell find capi dialect passes tools python sim \
@@ -28,7 +31,7 @@ TEST_ENV := LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so)" \
             ASAN_OPTIONS=detect_leaks=0$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
 endif
 
-.PHONY: install test test-sanitize lint demo clean
+.PHONY: install test test-sanitize lint format demo clean
 
 install: $(STAMP)
 
@@ -55,6 +58,12 @@ $(LINT_STAMP): $(PY) pyproject.toml
 lint: install $(LINT_STAMP)
 	$(BIN)/ruff check $(PY_CHECKED)
 	$(BIN)/mypy
+
+# Rewrites python/ and bench/ with ruff and the C++ with clang-format (.clang-format).
+format: $(LINT_STAMP)
+	$(BIN)/ruff check --fix $(PY_CHECKED)
+	$(BIN)/ruff format $(PY_CHECKED)
+	$(BIN)/clang-format -i $(CXX_CHECKED)
 
 demo: install
 	$(PY) examples/demo.py
