@@ -27,7 +27,8 @@ SOURCES := pyproject.toml CMakeLists.txt $(shell find capi dialect passes tools 
 # PTOATTN_SIM_SANITIZE=1 make test: the simulator's runtime, kernels and orchestrations are
 # built with ASan+UBSan and dlopen()ed into pytest, so the ASan runtime must be loaded first.
 ifeq ($(PTOATTN_SIM_SANITIZE),1)
-TEST_ENV := LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so)" \
+# libstdc++ too: ASan intercepts C++ throws (the MLIR bindings throw) only if it is loaded first.
+TEST_ENV := LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libstdc++.so)" \
             ASAN_OPTIONS=detect_leaks=0$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
 endif
 

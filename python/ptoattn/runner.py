@@ -299,7 +299,6 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
     if platform != "sim":
         raise PTOAttnError(f"platform must be 'sim' (the only one built in), got {platform!r}")
     from ptoattn import sim
-    from ptoattn.sim import toolchain
 
     manifest = load_manifest(out_dir)
     config = _config(manifest)
@@ -322,7 +321,7 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
     inputs = inputs._replace(block_table=index_array("block_table", np.asarray(inputs.block_table)),
                              context_lens=index_array("context_lens", np.asarray(inputs.context_lens)))
     check_inputs_fit(inputs, config, dynamic_batch=dynamic_batch)
-    program = sim.build(out_dir, warnings_as_errors=toolchain.emitted_code_werror())
+    program = sim.build(out_dir)
     result = sim.run_paged_attention(program, inputs.query, inputs.key_cache, inputs.value_cache,
                                      inputs.block_table, inputs.context_lens, inputs.scale,
                                      config=sim_config)

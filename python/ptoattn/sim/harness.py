@@ -29,12 +29,15 @@ class BuiltProgram:
 
 
 def build(spec: CallableSpec | Path | str, *, jobs: int = toolchain.MAX_JOBS,
-          warnings_as_errors: bool = False) -> BuiltProgram:
+          warnings_as_errors: bool | None = None) -> BuiltProgram:
     """Compiles the runtime, the orchestration and every kernel (content-hash cached); with
-    ``warnings_as_errors`` the orchestration and kernels get ``-Wall -Wextra -Werror``."""
+    ``warnings_as_errors`` (default: ``$PTOATTN_SIM_WERROR=1``) the orchestration and kernels
+    get ``-Wall -Wextra -Werror``."""
     if not isinstance(spec, CallableSpec):
         spec = load_callable(spec)
     t0 = time.perf_counter()
+    if warnings_as_errors is None:
+        warnings_as_errors = toolchain.werror_requested()
     strict = toolchain.WARNINGS_AS_ERRORS if warnings_as_errors else ()
     jobs_list = [toolchain.runtime_job(),
                  toolchain.BuildJob(f"orchestration {spec.orchestration.name}", (spec.orchestration,),

@@ -25,7 +25,7 @@ from ptoattn.sim.errors import SimError
 
 CXX_FLAGS = ["-O2", "-std=c++17", "-fPIC", "-shared", "-g0"]
 MAX_JOBS = 2
-# Emitted code is built with these when $PTOATTN_SIM_WERROR=1 (the test suite sets it).
+# Kernels and orchestrations are built with these when $PTOATTN_SIM_WERROR=1 (the tests set it).
 WARNINGS_AS_ERRORS = ("-Wall", "-Wextra", "-Werror")
 # $PTOATTN_SIM_SANITIZE=1: everything built with ASan and UBSan, any UB report aborting the run.
 # The process must have libasan loaded first (LD_PRELOAD, see sanitizer_preload()).
@@ -66,8 +66,8 @@ def cache_dir() -> Path:
     return d
 
 
-def emitted_code_werror() -> bool:
-    """Whether emitted kernels and orchestrations are built with WARNINGS_AS_ERRORS."""
+def werror_requested() -> bool:
+    """Whether kernels and orchestrations are built with WARNINGS_AS_ERRORS by default."""
     return os.environ.get("PTOATTN_SIM_WERROR") == "1"
 
 
@@ -92,10 +92,14 @@ def check_sanitizer_runtime() -> None:
 
 
 def sanitizer_preload() -> str:
-    """The compiler's libasan, for LD_PRELOAD."""
-    out = subprocess.run([compiler(), "-print-file-name=libasan.so"], capture_output=True,
-                         text=True, check=False)
-    return out.stdout.strip() or "libasan.so"
+    """LD_PRELOAD for a sanitized run: the compiler's libasan, and its libstdc++ so that ASan
+    can intercept C++ throws."""
+    libs = []
+    for name in ("libasan.so", "libstdc++.so"):
+        out = subprocess.run([compiler(), f"-print-file-name={name}"], capture_output=True,
+                             text=True, check=False)
+        libs.append(out.stdout.strip() or name)
+    return '"' + " ".join(libs) + '"'
 
 
 def compiler() -> str:
