@@ -44,6 +44,7 @@ void ptoattnDescribeTarget(MlirStringCallback callback, void *userData) {
       {"query_tiles", llvm::json::Array(tgt::getSupportedQueryTiles())},
       {"block_sizes", llvm::json::Array(tgt::getSupportedBlockSizes())},
       {"strategies", std::move(strategies)},
+      {"max_kv_splits", tgt::kMaxKvSplits},
       {"num_rings", tgt::kNumRings},
       {"ring_defaults", llvm::json::Object{{"ring_task_window", tgt::kDefaultRingTaskWindow},
                                            {"ring_heap", tgt::kDefaultRingHeapBytes},

@@ -4,7 +4,8 @@
 // by TiledAttention.h) to its kernel function in the aicore dialect: one
 // rewrite pattern per stage op outlines the kernel next to the function and
 // points the op at it. Cube stages become AIC kernels; the two vector stages
-// become kernels both AIV lanes of a cluster run. The kernel bodies (the
+// become kernels both AIV lanes of a cluster run, as does the split-KV merge
+// (attn.merge_partials). The kernel bodies (the
 // recipes) live in AssignCores/; each pattern hangs one of them on its op.
 //
 //===----------------------------------------------------------------------===//
@@ -48,7 +49,8 @@ struct NestKernels {
   KernelShape shape;
 };
 
-/// Nests by their KV loop (the parent of every stage op).
+/// Nests by their KV loop (the parent of every chain stage op) and, under
+/// split-KV, by their tile loop (the parent of the merge).
 using NestMap = DenseMap<Operation *, NestKernels>;
 
 /// Outlines the kernel of one stage op: a `func.func` named
@@ -71,7 +73,8 @@ struct OutlineStagePattern : public OpRewritePattern<StageOp> {
     const NestKernels &nest = it->second;
     func::FuncOp func = nest.ta->func;
     Location loc = op.getLoc();
-    abi::KernelSignature sig = abi::getKernelSignature(stage, nest.shape.strategy);
+    abi::KernelSignature sig =
+        abi::getKernelSignature(stage, nest.shape.strategy, nest.shape.isSplitKv());
 
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(func);
@@ -126,7 +129,14 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
         }
       if (failed(checkLaneSplit(ta)))
         return signalPassFailure();
-      byLoop[ta.kvLoop] = {&ta, KernelShape{ta.geo, ta.element, strategy}};
+      if (attn::MergePartialsOp merge = ta.merge; merge && merge.getKernelAttr()) {
+        merge.emitOpError() << "already runs on a kernel; attn-assign-cores runs once per "
+                                  "tiled function";
+        return signalPassFailure();
+      }
+      byLoop[ta.kvLoop] = {&ta, KernelShape{ta.geo, ta.element, strategy, ta.kvSplits}};
+      if (ta.merge)
+        byLoop[ta.forall] = byLoop[ta.kvLoop];
     }
     if (byLoop.empty())
       return;
@@ -142,6 +152,8 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
                                                         buildPVMatmulKernel);
     patterns.add<OutlineStagePattern<attn::OnlineUpdateOp>>(
         ctx, byLoop, symbols, abi::Stage::OnlineUpdate, buildOnlineUpdateKernel);
+    patterns.add<OutlineStagePattern<attn::MergePartialsOp>>(
+        ctx, byLoop, symbols, abi::Stage::MergePartials, buildMergePartialsKernel);
     // One walk in program order: each stage op is outlined once, new kernels
     // are not visited, and nothing is folded.
     walkAndApplyPatterns(module, FrozenRewritePatternSet(std::move(patterns)));

@@ -630,6 +630,9 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
   /// Builds `ta`'s orchestration function before its function.
   LogicalResult orchestrate(const TiledAttention &ta, SymbolTable &symbols) {
     func::FuncOp func = ta.func;
+    if (attn::MergePartialsOp merge = ta.merge)
+      return merge.emitOpError()
+             << "split-KV (kv-splits > 1) cannot be orchestrated yet; use kv-splits=1";
     RingLimits limits{ringTaskWindow, ringHeap, ringDepPool};
     FailureOr<std::array<FlatSymbolRefAttr, 4>> kernels = getStageKernels(ta);
     if (failed(kernels))

@@ -5,7 +5,8 @@
 // sequence's KV-cache blocks whose body is the four tile stages. Paging (the
 // block-table lookup) and the partial last block are explicit values in the IR,
 // so later passes and a reader see exactly which block and how many columns
-// each step touches.
+// each step touches. With kv-splits > 1 each tile's KV range is split into
+// parts run by independent chains and merged (flash-decoding).
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,9 +87,24 @@ static Value buildCacheBlock(OpBuilder &b, Location loc, Value cache, Value bloc
   return tensor::ExtractSliceOp::create(b, loc, type, cache, offsets, sizes, strides);
 }
 
-/// The KV-block loop for one query tile; returns the normalised output tile.
-static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
-                         const TileGeometry &geo, Value batchIdx, Value kvHead, Value queryTile) {
+namespace {
+
+/// The KV blocks one chain runs: `numSteps` blocks of the sequence from
+/// `firstBlock` (null: every block from 0). A `partial` chain never
+/// normalises: its state (m, l, O) is one part for attn.merge_partials.
+struct KvRange {
+  Value firstBlock;
+  Value numSteps;
+  bool partial = false;
+};
+
+} // namespace
+
+/// The KV-block loop for one query tile; returns its final (m, l, O), O
+/// normalised unless the range is partial.
+static ValueRange buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
+                              const TileGeometry &geo, Value batchIdx, Value kvHead,
+                              Value queryTile, const KvRange &range = {}) {
   IndexBuilder ib{b, loc};
   Type elem = op.getQuery().getType().getElementType();
   const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize;
@@ -99,7 +115,7 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
 
   Value length = extractAsIndex(ib, op.getContextLens(), batchIdx);
   Value blockSize = ib.constant(bs);
-  Value numBlocks = ib.ceilDiv(length, blockSize);
+  Value numBlocks = range.numSteps ? range.numSteps : ib.ceilDiv(length, blockSize);
   Value zero = ib.constant(0), one = ib.constant(1);
   SmallVector<Value> init = {splatF32(b, loc, {q}, kRowMaxSentinel), splatF32(b, loc, {q}, 0.0f),
                              splatF32(b, loc, {q, d}, 0.0f)};
@@ -108,13 +124,17 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
       b, loc, zero, numBlocks, one, init,
       [&](OpBuilder &nb, Location l, Value step, ValueRange acc) {
         IndexBuilder sb{nb, l};
-        Value block = extractAsIndex(sb, op.getBlockTable(), ValueRange{batchIdx, step});
+        // The sequence's block index of this step.
+        Value seqStep = range.firstBlock ? sb.add(range.firstBlock, step) : step;
+        Value block = extractAsIndex(sb, op.getBlockTable(), ValueRange{batchIdx, seqStep});
         Value key = buildCacheBlock(nb, l, op.getKeyCache(), block, kvHead, geo);
         Value value = buildCacheBlock(nb, l, op.getValueCache(), block, kvHead, geo);
         // Columns of this block that hold positions < length (>= 1 inside the loop).
-        Value validCols = sb.min(sb.sub(length, sb.mul(step, blockSize)), blockSize);
+        Value validCols = sb.min(sb.sub(length, sb.mul(seqStep, blockSize)), blockSize);
         Value isFirst = sb.equal(step, sb.constant(0));
-        Value isLast = sb.equal(sb.add(step, sb.constant(1)), numBlocks);
+        Value isLast = range.partial
+                           ? arith::ConstantOp::create(nb, l, nb.getBoolAttr(false)).getResult()
+                           : sb.equal(sb.add(step, sb.constant(1)), numBlocks);
 
         Value scores = attn::QKMatmulOp::create(nb, l, scoresType, queryTile, key,
                                                 /*kernel=*/nullptr);
@@ -129,12 +149,61 @@ static Value buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
             blockOut, acc[0], acc[1], acc[2], isFirst, isLast, /*kernel=*/nullptr);
         scf::YieldOp::create(nb, l, update.getResults());
       });
-  return loop.getResult(2);
+  return loop.getResults();
+}
+
+/// Split-KV: the tile's KV range as `splits` independent chains (an inner
+/// `scf.forall` over the parts), then `attn.merge_partials`; returns the
+/// normalised output tile. Part `s` runs blocks [s * per, min((s + 1) * per,
+/// n)) of the sequence's own n blocks, per = ceil(n / splits): equal block
+/// counts of each sequence's length (flash-decoding), so a short sequence
+/// leaves its last parts empty and a long one is spread over all of them.
+static Value buildSplitKvLoops(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
+                               const TileGeometry &geo, Value batchIdx, Value kvHead,
+                               Value queryTile, int64_t splits) {
+  IndexBuilder ib{b, loc};
+  const int64_t q = geo.queryTile, d = geo.headDim;
+  Type f32 = b.getF32Type();
+  Value length = extractAsIndex(ib, op.getContextLens(), batchIdx);
+  Value numBlocks = ib.ceilDiv(length, ib.constant(geo.blockSize));
+  Value perPart = ib.ceilDiv(numBlocks, ib.constant(splits));
+  SmallVector<Value> parts = {
+      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{splits, q}, f32),
+      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{splits, q}, f32),
+      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{splits, q, d}, f32)};
+  auto forall = scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(splits)},
+                                      parts, /*mapping=*/std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getTerminator());
+    Value part = forall.getInductionVar(0);
+    Value first = ib.mul(part, perPart);
+    // Blocks of this part: clamp(n - first, 0, per); 0 for the parts past a
+    // short sequence's end.
+    Value steps = ib.max(ib.min(ib.sub(numBlocks, first), perPart), ib.constant(0));
+    ValueRange state = buildKvLoop(b, loc, op, geo, batchIdx, kvHead, queryTile,
+                                   KvRange{first, steps, /*partial=*/true});
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+    for (auto [value, shared] : llvm::zip(state, forall.getRegionIterArgs())) {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<OpFoldResult> offsets = {part}, sizes = {one};
+      for (int64_t dim : type.getShape()) {
+        offsets.push_back(zero);
+        sizes.push_back(b.getIndexAttr(dim));
+      }
+      tensor::ParallelInsertSliceOp::create(b, loc, value, shared, offsets, sizes,
+                                            SmallVector<OpFoldResult>(sizes.size(), one));
+    }
+  }
+  auto outType = RankedTensorType::get({q, d}, f32);
+  return attn::MergePartialsOp::create(b, loc, outType, forall.getResult(0), forall.getResult(1),
+                                       forall.getResult(2), /*kernel=*/nullptr);
 }
 
 /// Replaces `op` with its tiled loop nest.
 static LogicalResult tilePagedAttention(RewriterBase &rewriter, attn::PagedAttentionOp op,
-                                        tgt::QueryTileOption requestedTile) {
+                                        tgt::QueryTileOption requestedTile, int64_t kvSplits) {
   Location loc = op.getLoc();
   TileGeometry geo = TileGeometry::get(
       op.getNumHeads(), op.getNumKvHeads(), op.getHeadDim(), op.getBlockSize(),
@@ -164,7 +233,10 @@ static LogicalResult tilePagedAttention(RewriterBase &rewriter, attn::PagedAtten
   OpFoldResult rows = geo.buildRowCount(ib, tile);
 
   Value queryTile = buildQueryTile(rewriter, loc, op, geo, batchIdx, firstHead, rows);
-  Value outTile = buildKvLoop(rewriter, loc, op, geo, batchIdx, kvHead, queryTile);
+  Value outTile =
+      kvSplits > 1
+          ? buildSplitKvLoops(rewriter, loc, op, geo, batchIdx, kvHead, queryTile, kvSplits)
+          : buildKvLoop(rewriter, loc, op, geo, batchIdx, kvHead, queryTile)[2];
 
   // Only the tile's real rows reach the result; padding rows are dropped here.
   std::optional<int64_t> staticRows = getConstantIntValue(rows);
@@ -195,11 +267,17 @@ struct AttnTilePass : public ptoattn::impl::AttnTileBase<AttnTilePass> {
 
   void runOnOperation() override {
     const tgt::QueryTileOption requestedTile = queryTile;
+    const int64_t splits = kvSplits;
+    if (splits < 1 || splits > tgt::kMaxKvSplits) {
+      getOperation().emitError() << "kv-splits must be in [1, " << tgt::kMaxKvSplits
+                                 << "], got " << splits;
+      return signalPassFailure();
+    }
     SmallVector<attn::PagedAttentionOp> ops;
     getOperation().walk([&](attn::PagedAttentionOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (attn::PagedAttentionOp op : ops) {
-      if (failed(tilePagedAttention(rewriter, op, requestedTile)))
+      if (failed(tilePagedAttention(rewriter, op, requestedTile, splits)))
         return signalPassFailure();
     }
   }

@@ -27,6 +27,8 @@ llvm::StringRef mlir::ptoattn::abi::getStageName(Stage stage) {
     return "pv_matmul";
   case Stage::OnlineUpdate:
     return "online_update";
+  case Stage::MergePartials:
+    return "merge_partials";
   }
   llvm_unreachable("unknown stage");
 }
@@ -99,7 +101,8 @@ llvm::ArrayRef<Stage> mlir::ptoattn::abi::getStages() {
   return stages;
 }
 
-KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy strategy) {
+KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy strategy,
+                                                       bool splitKv) {
   using D = Direction;
   using T = TensorRole;
   const bool spmd = strategy == Strategy::Spmd;
@@ -153,11 +156,22 @@ KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy str
     inout(T::AccMax);
     inout(T::AccSum);
     inout(T::AccOut);
+    if (!splitKv)
+      out(T::Out);
+    break;
+  case Stage::MergePartials:
+    sig.core = CoreType::AIV;
+    sig.lanes = target::kVectorLanes;
+    in(T::AccMax);
+    in(T::AccSum);
+    in(T::AccOut);
     out(T::Out);
     break;
   }
 
-  if (spmd) {
+  if (stage == Stage::MergePartials) {
+    // Needs no scalar: the parts' states say everything.
+  } else if (spmd) {
     scalar(ScalarRole::KvStep);
   } else if (stage == Stage::SoftmaxPrepare || stage == Stage::PVMatmul) {
     scalar(ScalarRole::ValidCols);

@@ -25,9 +25,11 @@ void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &opti
   check.queryTile = options.queryTile;
   pm.addPass(createAttnCheckTarget(check));
 
-  // Query tiles and one-block KV steps; runs per function.
+  // Query tiles and one-block KV steps (split into parts with kv-splits > 1);
+  // runs per function.
   AttnTileOptions tile;
   tile.queryTile = options.queryTile;
+  tile.kvSplits = options.kvSplits;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
 
   // Kernels for the cube and the two vector lanes, addressed for the strategy

@@ -41,6 +41,33 @@ static Value findExtractedTensor(Value value, int64_t rank) {
   return {};
 }
 
+/// Split-KV: the part loop must have one constant dimension and produce the
+/// KV loop's three results, merged by one attn.merge_partials in the tile's
+/// body; fills `ta.merge` and `ta.kvSplits`.
+static LogicalResult analyzeSplit(TiledAttention &ta, StringRef passName) {
+  if (!ta.splitLoop)
+    return success();
+  std::optional<int64_t> parts;
+  if (ta.splitLoop.getRank() == 1)
+    parts = getConstantIntValue(ta.splitLoop.getMixedUpperBound()[0]);
+  if (!parts || ta.splitLoop.getNumResults() != 3)
+    return ta.splitLoop.emitOpError()
+           << passName << " expects a split-KV part loop over a constant number of parts "
+                          "producing (row max, row sum, output)";
+  ta.kvSplits = *parts;
+  for (Operation *user : ta.splitLoop->getUsers())
+    if (auto merge = dyn_cast<attn::MergePartialsOp>(user))
+      ta.merge = merge;
+  if (!ta.merge || ta.merge.getPartMax() != ta.splitLoop.getResult(0) ||
+      ta.merge.getPartSum() != ta.splitLoop.getResult(1) ||
+      ta.merge.getPartOut() != ta.splitLoop.getResult(2) ||
+      ta.merge->getParentOp() != ta.forall)
+    return ta.splitLoop.emitOpError()
+           << passName << " expects the split-KV parts to be merged by one "
+                          "attn.merge_partials in the tile loop";
+  return success();
+}
+
 /// Fills `ta` from the stage ops of `loop`; an error on the first thing that
 /// does not look like a tiled attention.
 static LogicalResult analyzeNest(TiledAttention &ta, StringRef passName) {
@@ -91,6 +118,8 @@ static LogicalResult analyzeNest(TiledAttention &ta, StringRef passName) {
     return fail(softmax, "the valid columns to be computed from a [batch] context-length "
                          "tensor");
   ta.scale = softmax.getScale();
+  if (failed(analyzeSplit(ta, passName)))
+    return failure();
   if (ta.forall.getNumResults() != 1)
     return fail(ta.forall, "the parallel loop to produce the one output tensor");
   ta.resultType = dyn_cast<RankedTensorType>(ta.forall.getResult(0).getType());
@@ -134,6 +163,12 @@ mlir::ptoattn::findTiledAttentions(func::FuncOp func, StringRef passName) {
       return;
     auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
     auto forall = loop ? dyn_cast<scf::ForallOp>(loop->getParentOp()) : scf::ForallOp();
+    // Split-KV: the KV loop sits in the part loop, inside the tile loop.
+    scf::ForallOp splitLoop;
+    if (auto outer = forall ? dyn_cast<scf::ForallOp>(forall->getParentOp()) : scf::ForallOp()) {
+      splitLoop = forall;
+      forall = outer;
+    }
     if (!forall) {
       op->emitOpError() << passName
                         << " expects tile stages directly inside the KV loop (scf.for) of a "
@@ -148,6 +183,7 @@ mlir::ptoattn::findTiledAttentions(func::FuncOp func, StringRef passName) {
       it->func = func;
       it->forall = forall;
       it->kvLoop = loop;
+      it->splitLoop = splitLoop;
     }
     Operation *&slot = it->stages[static_cast<int>(*stage)];
     if (slot) {

@@ -70,6 +70,8 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="element type of query and the KV cache (default bf16)")
     comp.add_argument("--q-tile", type=int, default=0, help="16, 32, 64 or 0 (automatic)")
     comp.add_argument("--strategy", choices=["spmd", "per-tile"], default="spmd")
+    comp.add_argument("--kv-splits", type=int, default=1,
+                      help="split-KV: parts per sequence, 1 to 16 (default 1: no split)")
     comp.add_argument("--target", help="chip: 910B1 or 910B2 (24 clusters), 910B3 or 910B4 "
                                        "(20); default: the .mlir module's or 910B1")
     comp.add_argument("--context-lens", type=_int_list,
@@ -160,7 +162,8 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     from ptoattn import compiler
     from ptoattn.options import CompileOptions
 
-    options = CompileOptions(q_tile=args.q_tile, strategy=args.strategy, target=args.target)
+    options = CompileOptions(q_tile=args.q_tile, strategy=args.strategy,
+                             kv_splits=args.kv_splits, target=args.target)
     start = time.perf_counter()
     _progress("compiling")
     if args.input is not None and args.input.suffix == ".mlir":

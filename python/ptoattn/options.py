@@ -8,12 +8,13 @@ from typing import Literal
 from ptoattn import target
 from ptoattn.errors import ConfigError
 
-__all__ = ["CompileOptions", "STRATEGIES", "QUERY_TILES", "RUNTIME_RING_DEFAULTS"]
+__all__ = ["CompileOptions", "STRATEGIES", "QUERY_TILES", "MAX_KV_SPLITS", "RUNTIME_RING_DEFAULTS"]
 
 Strategy = Literal["spmd", "per-tile"]
 # All three from ptoattn/Target/A2A3.h (ptoattn.target): the passes' own lists.
 STRATEGIES: tuple[str, ...] = tuple(target.describe()["strategies"])
 QUERY_TILES: tuple[int, ...] = (0, *target.describe()["query_tiles"])
+MAX_KV_SPLITS: int = target.describe()["max_kv_splits"]
 # simpler's tensormap_and_ringbuffer defaults per ring (docs/target-contracts.md section 4.1).
 RUNTIME_RING_DEFAULTS: dict[str, int] = dict(target.describe()["ring_defaults"])
 
@@ -26,11 +27,13 @@ class CompileOptions:
     is dynamic; ``max_kv_blocks`` (default: the config's ``max_blocks_per_seq``) bounds the
     dependency-pool need. Ring limits default to the runtime's defaults. ``target`` names the
     chip (recorded as the module's ``aicore.target``); None compiles for the module's own
-    target or the default chip, 910B1.
+    target or the default chip, 910B1. ``kv_splits`` > 1 splits each sequence's KV blocks
+    into that many parts run as independent chains and merged (split-KV, flash-decoding).
     """
 
     q_tile: int = 0
     strategy: Strategy = "spmd"
+    kv_splits: int = 1
     ring_task_window: int = RUNTIME_RING_DEFAULTS["ring_task_window"]
     ring_heap: int = RUNTIME_RING_DEFAULTS["ring_heap"]
     ring_dep_pool: int = RUNTIME_RING_DEFAULTS["ring_dep_pool"]
@@ -44,6 +47,10 @@ class CompileOptions:
             raise ConfigError(f"q_tile must be one of 0 (automatic), {tiles}, got {self.q_tile!r}")
         if self.strategy not in STRATEGIES:
             raise ConfigError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
+        if (not isinstance(self.kv_splits, int) or isinstance(self.kv_splits, bool)
+                or not 1 <= self.kv_splits <= MAX_KV_SPLITS):
+            raise ConfigError(f"kv_splits must be an integer in [1, {MAX_KV_SPLITS}], "
+                              f"got {self.kv_splits!r}")
         for name in ("ring_task_window", "ring_heap", "ring_dep_pool"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 4:
@@ -56,8 +63,13 @@ class CompileOptions:
             target.lookup(self.target)
 
     def pipeline_options(self) -> str:
-        """The option string of ``ptoattn-pipeline`` (the target is in the IR, not here)."""
-        return (f"q-tile={self.q_tile} strategy={self.strategy} "
+        """The option string of ``ptoattn-pipeline`` (the target is in the IR, not here).
+
+        ``kv-splits`` appears only when it splits: the string heads every emitted file, and
+        unsplit output stays what it was before the option existed.
+        """
+        splits = f" kv-splits={self.kv_splits}" if self.kv_splits != 1 else ""
+        return (f"q-tile={self.q_tile} strategy={self.strategy}{splits} "
                 f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
                 f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "
                 f"max-kv-blocks={self.max_kv_blocks}")

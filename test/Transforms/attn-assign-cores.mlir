@@ -616,3 +616,108 @@ func.func @broken_chain(%q: tensor<4x16x128xbf16>, %kc: tensor<?x128x1x128xbf16>
   return %res : tensor<4x16x128xf32>
 }
 
+// -----
+
+// Split-KV (attn-tile kv-splits=2): the chain kernels take the block index as
+// (tile, part) = (block / 2, block % 2) and run the part's blocks
+// [part * per, min((part + 1) * per, n)), per = ceil(n / 2); the update keeps
+// the part's state (no output argument); the merge kernel runs on both AIV lanes
+// and writes the output.
+// CHECK-LABEL: func.func @split_qk_matmul()
+//       CHECK:   %[[BLK:.*]] = aicore.get_block_idx
+//       CHECK:   %[[TILE:.*]] = arith.divui %[[BLK]], %[[C2:.*]] : index
+//       CHECK:   %[[PART:.*]] = arith.remui %[[BLK]], %[[C2]] : index
+//       CHECK:   %[[NB:.*]] = arith.ceildivui
+//       CHECK:   %[[PER:.*]] = arith.ceildivui %[[NB]], %{{.*}} : index
+//       CHECK:   %[[FIRST:.*]] = arith.muli %[[PART]], %[[PER]] : index
+//       CHECK:   %[[SEQJ:.*]] = arith.addi %[[FIRST]], %{{.*}} : index
+//       CHECK:   scf.if
+//       CHECK:     aicore.tensor_dim 2[1]
+//       CHECK:     %[[ENTRY:.*]] = arith.addi %{{.*}}, %[[SEQJ]] : index
+//       CHECK:     aicore.load_scalar %{{.*}}[%[[ENTRY]]]
+// CHECK-LABEL: func.func @split_online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "block_max" : f32>, #aicore.arg<in "block_sum" : f32>, #aicore.arg<in "block_out" : f32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<inout "acc_max" : f32>, #aicore.arg<inout "acc_sum" : f32>, #aicore.arg<inout "acc_out" : f32>, #aicore.arg<scalar "kv_step" : i64>]>}
+//   CHECK-NOT:   aicore.trowexpanddiv
+//       CHECK:   return
+// CHECK-LABEL: func.func @split_merge_partials() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "acc_max" : f32>, #aicore.arg<in "acc_sum" : f32>, #aicore.arg<in "acc_out" : f32>, #aicore.arg<out "out" : f32>]>}
+//       CHECK:   aicore.get_block_idx
+//   CHECK-NOT:   arith.remui %{{.*}}, %c2
+//       CHECK:   aicore.get_sub_block_id
+//       CHECK:   aicore.tload
+//       CHECK:   aicore.tload
+//       CHECK:   aicore.tmax
+//       CHECK:   aicore.texpands
+//       CHECK:   aicore.texpands
+// Part 0, then part 1: w = exp(m_s - M), L += w l_s, O += w O_s.
+//   CHECK-COUNT-2:   aicore.trowexpandmul
+//       CHECK:   aicore.tmax
+//       CHECK:   aicore.trowexpanddiv
+//       CHECK:   aicore.tstore
+// CHECK-LABEL: func.func @split(
+//       CHECK:   attn.online_update {{.*}} kernel @split_online_update
+//       CHECK:   attn.merge_partials {{.*}} kernel @split_merge_partials
+// PERTILE-LABEL: func.func @split_merge_partials() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, strategy = per_tile, args = [#aicore.arg<in "acc_max" : f32>, #aicore.arg<in "acc_sum" : f32>, #aicore.arg<in "acc_out" : f32>, #aicore.arg<out "out" : f32>]>}
+//   PERTILE-NOT:   aicore.get_block_idx
+//       PERTILE:   aicore.trowexpanddiv
+func.func @split(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %arg2: tensor<?x128x1x128xbf16>, %arg3: tensor<4x?xi32>, %arg4: tensor<4xi32>, %arg5: f32) -> tensor<4x16x128xf32> {
+  %0 = tensor.empty() : tensor<4x16x128xf32>
+  %1 = scf.forall (%arg6, %arg7, %arg8) in (4, 1, 1) shared_outs(%arg9 = %0) -> (tensor<4x16x128xf32>) {
+    %c16 = arith.constant 16 : index
+    %2 = arith.muli %arg8, %c16 : index
+    %c16_0 = arith.constant 16 : index
+    %3 = arith.muli %arg7, %c16_0 : index
+    %4 = arith.addi %3, %2 : index
+    %extracted_slice = tensor.extract_slice %arg0[%arg6, %4, 0] [1, 16, 128] [1, 1, 1] : tensor<4x16x128xbf16> to tensor<16x128xbf16>
+    %extracted = tensor.extract %arg4[%arg6] : tensor<4xi32>
+    %5 = arith.index_cast %extracted : i32 to index
+    %c128 = arith.constant 128 : index
+    %6 = arith.ceildivui %5, %c128 : index
+    %c2 = arith.constant 2 : index
+    %7 = arith.ceildivui %6, %c2 : index
+    %8 = tensor.empty() : tensor<2x16xf32>
+    %9 = tensor.empty() : tensor<2x16xf32>
+    %10 = tensor.empty() : tensor<2x16x128xf32>
+    %11:3 = scf.forall (%arg10) in (2) shared_outs(%arg11 = %8, %arg12 = %9, %arg13 = %10) -> (tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16x128xf32>) {
+      %13 = arith.muli %arg10, %7 : index
+      %c0 = arith.constant 0 : index
+      %14 = arith.subi %6, %13 : index
+      %15 = arith.minsi %14, %7 : index
+      %16 = arith.maxsi %15, %c0 : index
+      %extracted_1 = tensor.extract %arg4[%arg6] : tensor<4xi32>
+      %17 = arith.index_cast %extracted_1 : i32 to index
+      %c128_2 = arith.constant 128 : index
+      %c0_3 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %cst = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+      %cst_4 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+      %cst_5 = arith.constant dense<0.000000e+00> : tensor<16x128xf32>
+      %18:3 = scf.for %arg14 = %c0_3 to %16 step %c1 iter_args(%arg15 = %cst, %arg16 = %cst_4, %arg17 = %cst_5) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>) {
+        %19 = arith.addi %13, %arg14 : index
+        %extracted_6 = tensor.extract %arg3[%arg6, %19] : tensor<4x?xi32>
+        %20 = arith.index_cast %extracted_6 : i32 to index
+        %extracted_slice_7 = tensor.extract_slice %arg1[%20, 0, %arg7, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+        %extracted_slice_8 = tensor.extract_slice %arg2[%20, 0, %arg7, 0] [1, 128, 1, 128] [1, 1, 1, 1] : tensor<?x128x1x128xbf16> to tensor<128x128xbf16>
+        %21 = arith.muli %19, %c128_2 : index
+        %22 = arith.subi %17, %21 : index
+        %23 = arith.minsi %22, %c128_2 : index
+        %c0_9 = arith.constant 0 : index
+        %24 = arith.cmpi eq, %arg14, %c0_9 : index
+        %false = arith.constant false
+        %25 = attn.qk_matmul %extracted_slice, %extracted_slice_7 : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+        %probs, %row_max, %row_sum = attn.softmax_prepare %25 valid_cols(%23) scale(%arg5) : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
+        %26 = attn.pv_matmul %probs, %extracted_slice_8 : tensor<16x128xbf16>, tensor<128x128xbf16> -> tensor<16x128xf32>
+        %new_row_max, %new_row_sum, %new_out = attn.online_update block(%row_max, %row_sum, %26) acc(%arg15, %arg16, %arg17) first(%24) last(%false) : tensor<16xf32>, tensor<16x128xf32>
+        scf.yield %new_row_max, %new_row_sum, %new_out : tensor<16xf32>, tensor<16xf32>, tensor<16x128xf32>
+      }
+      scf.forall.in_parallel {
+        tensor.parallel_insert_slice %18#0 into %arg11[%arg10, 0] [1, 16] [1, 1] : tensor<16xf32> into tensor<2x16xf32>
+        tensor.parallel_insert_slice %18#1 into %arg12[%arg10, 0] [1, 16] [1, 1] : tensor<16xf32> into tensor<2x16xf32>
+        tensor.parallel_insert_slice %18#2 into %arg13[%arg10, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<2x16x128xf32>
+      }
+    }
+    %12 = attn.merge_partials max(%11#0) sum(%11#1) out(%11#2) : tensor<2x16xf32>, tensor<2x16x128xf32> -> tensor<16x128xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %12 into %arg9[%arg6, %4, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
+    }
+  }
+  return %1 : tensor<4x16x128xf32>
+}

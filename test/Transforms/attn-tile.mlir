@@ -5,6 +5,14 @@
 // An unsupported q-tile is rejected by the option's parser (an enum of the allowed values).
 // RUN: not ptoattn-opt %s -split-input-file -attn-tile=q-tile=48 2>&1 | FileCheck %s --check-prefix=QTILE
 // QTILE: for the --q-tile option: q-tile 48 is not supported: must be 0, 16, 32 or 64
+// Split-KV: each tile's KV range in kv-splits parts (an inner scf.forall), merged by
+// attn.merge_partials; every case tiles, verifies and round-trips split too.
+// RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-splits=4 -verify-diagnostics | FileCheck %s --check-prefix=SPLIT
+// RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-splits=4 | ptoattn-opt -split-input-file -verify-diagnostics
+// RUN: not ptoattn-opt %s -split-input-file -attn-tile=kv-splits=0 2>&1 | FileCheck %s --check-prefix=SPLITS0
+// RUN: not ptoattn-opt %s -split-input-file -attn-tile=kv-splits=17 2>&1 | FileCheck %s --check-prefix=SPLITS17
+// SPLITS0: error: kv-splits must be in [1, 16], got 0
+// SPLITS17: error: kv-splits must be in [1, 16], got 17
 //
 // -verify-diagnostics on the first two RUN lines asserts that tiling emits no
 // diagnostics on supported input.
@@ -124,4 +132,42 @@ func.func @uneven_tiles_40_heads(%q: tensor<4x40x128xbf16>, %k: tensor<?x16x1x12
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
       : (tensor<4x40x128xbf16>, tensor<?x16x1x128xbf16>, tensor<?x16x1x128xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x40x128xf32>
   return %out : tensor<4x40x128xf32>
+}
+
+// -----
+
+// Split-KV with GQA (32 heads on 8 KV heads: 4-head groups padded to 16 rows). With
+// n = ceil(len / 16) blocks and per = ceil(n / 4), part p runs blocks
+// [p * per, min((p + 1) * per, n)) with last = false (its state stays un-normalised);
+// the merge combines the parts; only the 4 real rows reach the result.
+// Without kv-splits the nest is the plain one.
+// CHECK-LABEL: func.func @split_kv_gqa
+//   CHECK-NOT:   attn.merge_partials
+// SPLIT-LABEL: func.func @split_kv_gqa
+//  SPLIT-SAME:   %[[BT:[^:]*]]: tensor<2x?xi32>, %[[LENS:[^:]*]]: tensor<2xi32>
+//       SPLIT:   scf.forall (%[[B:.*]], %[[G:.*]], %{{.*}}) in (2, 8, 1)
+//       SPLIT:     %[[NB:.*]] = arith.ceildivui %{{.*}}, %{{.*}} : index
+//       SPLIT:     %[[PER:.*]] = arith.ceildivui %[[NB]], %{{.*}} : index
+//       SPLIT:     %[[PARTS:.*]]:3 = scf.forall (%[[P:.*]]) in (4) shared_outs(%[[PM:.*]] = %{{.*}}, %[[PL:.*]] = %{{.*}}, %[[PO:.*]] = %{{.*}}) -> (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16x64xf32>)
+//       SPLIT:       %[[FIRST:.*]] = arith.muli %[[P]], %[[PER]] : index
+//       SPLIT:       %[[REST:.*]] = arith.subi %[[NB]], %[[FIRST]] : index
+//       SPLIT:       %[[CLAMP:.*]] = arith.minsi %[[REST]], %[[PER]] : index
+//       SPLIT:       %[[STEPS:.*]] = arith.maxsi %[[CLAMP]], %{{.*}} : index
+//       SPLIT:       %[[LOOP:.*]]:3 = scf.for %[[J:.*]] = %{{.*}} to %[[STEPS]] step
+//       SPLIT:         %[[SEQJ:.*]] = arith.addi %[[FIRST]], %[[J]] : index
+//       SPLIT:         tensor.extract %[[BT]][%[[B]], %[[SEQJ]]]
+//       SPLIT:         arith.muli %[[SEQJ]], %{{.*}} : index
+//       SPLIT:         %[[FALSE:.*]] = arith.constant false
+//       SPLIT:         attn.online_update {{.*}} last(%[[FALSE]])
+//       SPLIT:       scf.forall.in_parallel {
+//       SPLIT:         tensor.parallel_insert_slice %[[LOOP]]#0 into %[[PM]][%[[P]], 0] [1, 16] [1, 1]
+//       SPLIT:         tensor.parallel_insert_slice %[[LOOP]]#1 into %[[PL]][%[[P]], 0] [1, 16] [1, 1]
+//       SPLIT:         tensor.parallel_insert_slice %[[LOOP]]#2 into %[[PO]][%[[P]], 0, 0] [1, 16, 64] [1, 1, 1]
+//       SPLIT:     %[[MERGED:.*]] = attn.merge_partials max(%[[PARTS]]#0) sum(%[[PARTS]]#1) out(%[[PARTS]]#2) : tensor<4x16xf32>, tensor<4x16x64xf32> -> tensor<16x64xf32>
+//       SPLIT:     %[[REAL:.*]] = tensor.extract_slice %[[MERGED]][0, 0] [4, 64] [1, 1]
+//       SPLIT:       tensor.parallel_insert_slice %[[REAL]] into %{{.*}}[%[[B]], %{{.*}}, 0] [1, 4, 64]
+func.func @split_kv_gqa(%q: tensor<2x32x64xbf16>, %k: tensor<?x16x8x64xbf16>, %v: tensor<?x16x8x64xbf16>, %bt: tensor<2x?xi32>, %lens: tensor<2xi32>, %scale: f32) -> tensor<2x32x64xf32> {
+  %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
+      : (tensor<2x32x64xbf16>, tensor<?x16x8x64xbf16>, tensor<?x16x8x64xbf16>, tensor<2x?xi32>, tensor<2xi32>, f32) -> tensor<2x32x64xf32>
+  return %out : tensor<2x32x64xf32>
 }

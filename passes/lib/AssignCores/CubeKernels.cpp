@@ -9,8 +9,9 @@
 // P's zero columns would not cancel them (0 x NaN = NaN). K needs no such
 // care: softmax_prepare never reads the score columns of those rows.
 //
-// Under spmd a block does nothing for a KV step past its sequence's end, so no
-// block-table entry beyond the sequence's blocks is ever read.
+// Under spmd a block does nothing for a KV step past its sequence's end (under
+// split-KV, past its part's end), so no block-table entry beyond the
+// sequence's blocks is ever read.
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,11 +69,10 @@ static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOpera
   }
   BlockPosition pos = kb.blockPosition();
   Value step = kb.scalarIndex(abi::ScalarRole::KvStep);
-  Value length = kb.contextLength(pos.seq);
+  KvSteps kv = kb.kvSteps(pos, step);
   Value blockSize = ib.constant(geo.blockSize);
-  Value steps = ib.ceilDiv(length, blockSize);
-  kb.ifThen(ib.less(step, steps), [&] {
-    Value block = kb.cacheBlock(pos.seq, step);
+  kb.ifThen(ib.less(step, kv.numSteps), [&] {
+    Value block = kb.cacheBlock(pos.seq, kv.seqStep);
     Value firstHead = geo.buildFirstHead(ib, pos.kvHead, pos.tile);
     CubeOperands ops;
     ops.tileIndex = pos.block;
@@ -84,7 +84,7 @@ static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOpera
                                     pos.kvHead),
                              ib.constant(geo.headDim));
     ops.rows = geo.buildRowCount(ib, pos.tile);
-    ops.liveRows = ib.min(ib.sub(length, ib.mul(step, blockSize)), blockSize);
+    ops.liveRows = ib.min(ib.sub(kv.length, ib.mul(kv.seqStep, blockSize)), blockSize);
     body(ops);
   });
 }

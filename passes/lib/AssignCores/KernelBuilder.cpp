@@ -43,13 +43,31 @@ Value KernelBuilder::scalarF32(abi::ScalarRole role) {
 BlockPosition KernelBuilder::blockPosition() {
   const TileGeometry &geo = shape.geo;
   Value block = aicore::GetBlockIdxOp::create(b, loc, b.getIndexType());
+  // A chain's blocks are tiles x parts; the merge's are the tiles.
+  Value tileBlock = block, part;
+  if (shape.isSplitKv() && sig.stage != abi::Stage::MergePartials) {
+    Value parts = ib.constant(shape.kvSplits);
+    tileBlock = arith::DivUIOp::create(b, loc, block, parts);
+    part = arith::RemUIOp::create(b, loc, block, parts);
+  }
   Value perSeq = ib.constant(geo.getTilesPerSequence());
   Value perGroup = ib.constant(geo.tilesPerGroup);
-  Value seq = arith::DivUIOp::create(b, loc, block, perSeq);
-  Value inSeq = arith::RemUIOp::create(b, loc, block, perSeq);
+  Value seq = arith::DivUIOp::create(b, loc, tileBlock, perSeq);
+  Value inSeq = arith::RemUIOp::create(b, loc, tileBlock, perSeq);
   Value kvHead = arith::DivUIOp::create(b, loc, inSeq, perGroup);
   Value tile = arith::RemUIOp::create(b, loc, inSeq, perGroup);
-  return {block, seq, kvHead, tile};
+  return {block, seq, kvHead, tile, part};
+}
+
+KvSteps KernelBuilder::kvSteps(const BlockPosition &pos, Value step) {
+  Value length = contextLength(pos.seq);
+  Value numBlocks = ib.ceilDiv(length, ib.constant(shape.geo.blockSize));
+  if (!shape.isSplitKv())
+    return {length, step, numBlocks};
+  Value perPart = ib.ceilDiv(numBlocks, ib.constant(shape.kvSplits));
+  Value first = ib.mul(pos.part, perPart);
+  Value steps = ib.max(ib.min(ib.sub(numBlocks, first), perPart), ib.constant(0));
+  return {length, ib.add(first, step), steps};
 }
 
 Value KernelBuilder::contextLength(Value seq) {

@@ -26,19 +26,32 @@ struct KernelShape {
   /// Element type of query, caches and probabilities (bf16 or f16).
   Type element;
   abi::Strategy strategy;
+  /// Split-KV parts per sequence (1: no split).
+  int64_t kvSplits = 1;
 
   int64_t laneRows() const { return geo.queryTile / target::kVectorLanes; }
   int64_t laneSlot() const { return abi::getLaneSlotFloats(geo.queryTile); }
   bool isSpmd() const { return strategy == abi::Strategy::Spmd; }
+  bool isSplitKv() const { return kvSplits > 1; }
 };
 
-/// Where an SPMD block works: its linear tile index and its (sequence, KV
-/// head, query tile) coordinates.
+/// Where an SPMD block works: its linear index (the index of its buffers) and
+/// its (sequence, KV head, query tile) coordinates; under split-KV, a chain's
+/// block is part `part` of tile `block / parts`.
 struct BlockPosition {
   Value block;
   Value seq;
   Value kvHead;
   Value tile;
+  Value part;
+};
+
+/// The KV blocks of one chain (spmd): the sequence's length, its block index
+/// at the kernel's KV step and the chain's number of steps.
+struct KvSteps {
+  Value length;
+  Value seqStep;
+  Value numSteps;
 };
 
 /// Builds the body of one kernel function at the builder's insertion point.
@@ -46,7 +59,7 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const KernelShape &shape, abi::Stage stage)
       : b(b), ib{b, loc}, loc(loc), shape(shape),
-        sig(abi::getKernelSignature(stage, shape.strategy)) {}
+        sig(abi::getKernelSignature(stage, shape.strategy, shape.isSplitKv())) {}
 
   OpBuilder &b;
   IndexBuilder ib;
@@ -71,6 +84,10 @@ public:
   BlockPosition blockPosition();
   /// `context_lens[seq]` as an index.
   Value contextLength(Value seq);
+  /// The length and the KV blocks of `pos`'s chain at KV step `step`: the
+  /// whole sequence, or under split-KV the part's blocks [part * per,
+  /// min((part + 1) * per, n)) of the sequence's n, per = ceil(n / parts).
+  KvSteps kvSteps(const BlockPosition &pos, Value step);
   /// `block_table[seq, step]` as an index; the table's width is read from
   /// its descriptor.
   Value cacheBlock(Value seq, Value step);
@@ -113,11 +130,53 @@ public:
   void ifThenElse(Value cond, function_ref<void()> then, function_ref<void()> otherwise);
 };
 
+//===--- Vector-lane helpers shared by the AIV kernels ------------------===//
+
+/// Running max of a row before any block: finite, so no inf - inf appears.
+inline constexpr float kRowMaxSentinel = -1e30f;
+
+/// Where one lane of a vector task works.
+struct LaneRegion {
+  /// First row of the lane in the q_tile-row tile buffers (S, P, O_i, O).
+  Value firstRow;
+  /// First float of the lane's per-row scalar slot (m_i, l_i, m, l).
+  Value slot;
+};
+
+/// The lane's rows and slot in tile `tileIndex`'s buffers.
+LaneRegion laneRegion(KernelBuilder &kb, Value tileIndex, Value lane);
+/// A lane's per-row scalars in GM: a DN column of lane-rows floats.
+Value columnView(KernelBuilder &kb, abi::TensorRole role, Value slot);
+/// The lane's rows of the running output O at element `rowOffset`.
+Value accOutRows(KernelBuilder &kb, Value rowOffset);
+
+/// A tile's rows in the output: how many are real heads and the element
+/// offset of the first.
+struct OutputRows {
+  OpFoldResult rows;
+  Value offset;
+};
+/// The output rows of `pos`'s tile (spmd), or of the Out view (per-tile).
+OutputRows outputRows(KernelBuilder &kb, std::optional<BlockPosition> pos);
+
+/// One lane's share of a tile's output rows: its real rows and their GM view.
+struct LaneOutput {
+  Value realRows;
+  Value view;
+};
+LaneOutput laneOutput(KernelBuilder &kb, const OutputRows &output, Value lane);
+/// Stores the lane's real rows of `tile` (padding rows of a GQA group never
+/// reach GM).
+void storeLaneRows(KernelBuilder &kb, const LaneOutput &laneOut, Value tile);
+/// Sets every element of `tile` to `value`.
+void fillTile(KernelBuilder &kb, Value tile, float value);
+
 /// Fills the body of the kernel function of each stage.
 void buildQKMatmulKernel(KernelBuilder &kb);
 void buildPVMatmulKernel(KernelBuilder &kb);
 void buildSoftmaxPrepareKernel(KernelBuilder &kb);
 void buildOnlineUpdateKernel(KernelBuilder &kb);
+void buildMergePartialsKernel(KernelBuilder &kb);
 
 } // namespace mlir::ptoattn::assign_cores
 

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace mlir::ptoattn;
@@ -22,23 +23,7 @@ using aicore::TileType;
 using Role = abi::TensorRole;
 using Scalar = abi::ScalarRole;
 
-/// Running max of a row before any block: finite, so no inf - inf appears.
-static constexpr float kRowMaxSentinel = -1e30f;
-
-namespace {
-
-/// Where one lane of a vector task works.
-struct LaneRegion {
-  /// First row of the lane in the q_tile-row tile buffers (S, P, O_i, O).
-  Value firstRow;
-  /// First float of the lane's per-row scalar slot (m_i, l_i, m, l).
-  Value slot;
-};
-
-} // namespace
-
-/// The lane's rows and slot in tile `tileIndex`'s buffers.
-static LaneRegion laneRegion(KernelBuilder &kb, Value tileIndex, Value lane) {
+LaneRegion assign_cores::laneRegion(KernelBuilder &kb, Value tileIndex, Value lane) {
   IndexBuilder &ib = kb.ib;
   const int64_t rows = kb.shape.laneRows(), lanes = target::kVectorLanes;
   return {ib.add(ib.mul(tileIndex, ib.constant(kb.shape.geo.queryTile)),
@@ -47,8 +32,7 @@ static LaneRegion laneRegion(KernelBuilder &kb, Value tileIndex, Value lane) {
                  ib.constant(kb.shape.laneSlot()))};
 }
 
-/// A lane's per-row scalars in GM: a DN column of lane-rows floats.
-static Value columnView(KernelBuilder &kb, Role role, Value slot) {
+Value assign_cores::columnView(KernelBuilder &kb, Role role, Value slot) {
   int64_t rows = kb.shape.laneRows();
   return kb.view(kb.tensorPtr(role, kb.b.getF32Type()), slot,
                  kb.regionType(rows, 1, rows, kb.b.getF32Type(), /*transposed=*/true));
@@ -110,10 +94,10 @@ void assign_cores::buildSoftmaxPrepareKernel(KernelBuilder &kb) {
   }
   BlockPosition pos = kb.blockPosition();
   Value step = kb.scalarIndex(Scalar::KvStep);
-  Value length = kb.contextLength(pos.seq);
+  KvSteps kv = kb.kvSteps(pos, step);
   Value blockSize = ib.constant(bs);
-  kb.ifThen(ib.less(step, ib.ceilDiv(length, blockSize)), [&] {
-    body(pos.block, ib.min(ib.sub(length, ib.mul(step, blockSize)), blockSize));
+  kb.ifThen(ib.less(step, kv.numSteps), [&] {
+    body(pos.block, ib.min(ib.sub(kv.length, ib.mul(kv.seqStep, blockSize)), blockSize));
   });
 }
 
@@ -124,54 +108,37 @@ void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {
   const TileGeometry &geo = kb.shape.geo;
   const int64_t rows = kb.shape.laneRows(), d = geo.headDim;
   Type f32 = b.getF32Type();
+  // Split-KV: the chain's state stays in the accumulators for the merge.
+  const bool split = kb.shape.isSplitKv();
 
-  // The step, the tile's step count, the tile index, the tile's real rows and
-  // the element offset of the tile's first output row, per strategy.
+  // The step, the chain's step count and its buffers' index, per strategy.
   Value step = kb.scalarIndex(Scalar::KvStep);
-  Value numSteps, tileIndex, outOffset;
-  OpFoldResult tileRows;
+  Value numSteps, tileIndex;
+  OutputRows output;
   if (kb.shape.isSpmd()) {
     BlockPosition pos = kb.blockPosition();
-    numSteps = ib.ceilDiv(kb.contextLength(pos.seq), ib.constant(geo.blockSize));
+    numSteps = kb.kvSteps(pos, step).numSteps;
     tileIndex = pos.block;
-    tileRows = geo.buildRowCount(ib, pos.tile);
-    Value firstHead = geo.buildFirstHead(ib, pos.kvHead, pos.tile);
-    outOffset = ib.mul(ib.add(ib.mul(pos.seq, ib.constant(geo.numHeads)), firstHead),
-                       ib.constant(d));
+    if (!split)
+      output = outputRows(kb, pos);
   } else {
     numSteps = kb.scalarIndex(Scalar::NumSteps);
     tileIndex = ib.constant(0);
-    tileRows = geo.hasStaticRowCount() ? OpFoldResult(b.getIndexAttr(geo.getStaticRowCount()))
-                                       : OpFoldResult(kb.tensorDim(Role::Out, 1));
-    outOffset = ib.constant(0);
+    if (!split)
+      output = outputRows(kb, {});
   }
 
   Value lane = aicore::GetSubBlockIdOp::create(b, loc, b.getIndexType());
   LaneRegion region = laneRegion(kb, tileIndex, lane);
-  Value laneFirstRow = ib.mul(lane, ib.constant(rows));
-  // Rows of this lane that are real heads: clamp(tile rows - lane * rows, 0, rows).
-  Value realRows = ib.max(ib.min(ib.sub(getValueOrCreateConstantIndexOp(b, loc, tileRows),
-                                        laneFirstRow),
-                                 ib.constant(rows)),
-                          ib.constant(0));
-  Value outView = kb.view(kb.tensorPtr(Role::Out, f32), ib.add(outOffset, ib.mul(laneFirstRow, ib.constant(d))),
-                          kb.regionType(ShapedType::kDynamic, d, d, f32), realRows);
+  LaneOutput laneOut;
+  if (!split)
+    laneOut = laneOutput(kb, output, lane);
   Value rowOffset = ib.mul(region.firstRow, ib.constant(d));
 
   TileType rowsTile = kb.tileType(TileLocation::Vec, rows, d, f32);
   Value out = kb.declare(rowsTile);
-  // Writes the lane's real rows of `out` (padding rows of a GQA group never reach GM).
-  auto storeRealRows = [&] {
-    kb.ifThen(ib.less(ib.constant(0), realRows), [&] {
-      Value real = aicore::TileAliasOp::create(
-          b, loc, kb.withValid(rowsTile, ShapedType::kDynamic, d), out, realRows);
-      aicore::TStoreOp::create(b, loc, real, outView);
-    });
-  };
-  auto fill = [&](Value tile, float value) {
-    aicore::TExpandSOp::create(b, loc,
-                               arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value)), tile);
-  };
+  auto storeRealRows = [&] { storeLaneRows(kb, laneOut, out); };
+  auto fill = [&](Value tile, float value) { fillTile(kb, tile, value); };
 
   kb.ifThenElse(
       ib.less(step, numSteps),
@@ -194,8 +161,7 @@ void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {
                                 kb.view(kb.tensorPtr(Role::BlockOut, f32), rowOffset,
                                         kb.regionType(rows, d, d, f32)),
                                 blockOut);
-        Value accOutView = kb.view(kb.tensorPtr(Role::AccOut, f32), rowOffset,
-                                   kb.regionType(rows, d, d, f32));
+        Value accOutView = accOutRows(kb, rowOffset);
         Value accMaxView = columnView(kb, Role::AccMax, region.slot);
         Value accSumView = columnView(kb, Role::AccSum, region.slot);
         // The first step starts from (m, l, O) = (-1e30, 0, 0) instead of the
@@ -225,25 +191,96 @@ void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {
         aicore::TRowExpandMulOp::create(b, loc, out, alpha, out, Value());
         aicore::TRowExpandMulOp::create(b, loc, blockOut, beta, blockOut, Value());
         aicore::TAddOp::create(b, loc, out, blockOut, out);
+        auto storeState = [&] {
+          aicore::TStoreOp::create(b, loc, mNew, accMaxView);
+          aicore::TStoreOp::create(b, loc, l, accSumView);
+          aicore::TStoreOp::create(b, loc, out, accOutView);
+        };
+        if (split) {
+          storeState(); // un-normalised, also at the part's last step
+          return;
+        }
         kb.ifThenElse(
             ib.equal(ib.add(step, ib.constant(1)), numSteps),
             [&] {
               aicore::TRowExpandDivOp::create(b, loc, out, l, out, Value());
               storeRealRows();
             },
-            [&] {
-              aicore::TStoreOp::create(b, loc, mNew, accMaxView);
-              aicore::TStoreOp::create(b, loc, l, accSumView);
-              aicore::TStoreOp::create(b, loc, out, accOutView);
-            });
+            storeState);
       },
       [&] {
-        // An empty sequence gets its zero rows once, from its step-0 task.
+        // An empty sequence gets its zero rows once, from its step-0 task;
+        // under split-KV an empty part its initial state, which the merge
+        // weighs 0 (or turns into zero rows when every part is empty).
         Value empty = arith::AndIOp::create(b, loc, ib.equal(numSteps, ib.constant(0)),
                                             ib.equal(step, ib.constant(0)));
         kb.ifThen(empty, [&] {
+          if (split) {
+            Value m = kb.declare(kb.columnTile(rows)), l = kb.declare(kb.columnTile(rows));
+            fill(aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), m), kRowMaxSentinel);
+            fill(aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), l), 0.0f);
+            fill(out, 0.0f);
+            aicore::TStoreOp::create(b, loc, m, columnView(kb, Role::AccMax, region.slot));
+            aicore::TStoreOp::create(b, loc, l, columnView(kb, Role::AccSum, region.slot));
+            aicore::TStoreOp::create(b, loc, out, accOutRows(kb, rowOffset));
+            return;
+          }
           fill(out, 0.0f);
           storeRealRows();
         });
       });
+}
+
+OutputRows assign_cores::outputRows(KernelBuilder &kb, std::optional<BlockPosition> pos) {
+  IndexBuilder &ib = kb.ib;
+  const TileGeometry &geo = kb.shape.geo;
+  if (pos) {
+    OpFoldResult rows = geo.buildRowCount(ib, pos->tile);
+    Value firstHead = geo.buildFirstHead(ib, pos->kvHead, pos->tile);
+    return {rows, ib.mul(ib.add(ib.mul(pos->seq, ib.constant(geo.numHeads)), firstHead),
+                         ib.constant(geo.headDim))};
+  }
+  OpFoldResult rows = geo.hasStaticRowCount()
+                          ? OpFoldResult(kb.b.getIndexAttr(geo.getStaticRowCount()))
+                          : OpFoldResult(kb.tensorDim(Role::Out, 1));
+  return {rows, ib.constant(0)};
+}
+
+LaneOutput assign_cores::laneOutput(KernelBuilder &kb, const OutputRows &output, Value lane) {
+  IndexBuilder &ib = kb.ib;
+  OpBuilder &b = kb.b;
+  const int64_t rows = kb.shape.laneRows(), d = kb.shape.geo.headDim;
+  Type f32 = b.getF32Type();
+  Value laneFirstRow = ib.mul(lane, ib.constant(rows));
+  // Rows of this lane that are real heads: clamp(tile rows - lane * rows, 0, rows).
+  Value realRows = ib.max(ib.min(ib.sub(getValueOrCreateConstantIndexOp(b, kb.loc, output.rows),
+                                        laneFirstRow),
+                                 ib.constant(rows)),
+                          ib.constant(0));
+  Value view = kb.view(kb.tensorPtr(Role::Out, f32),
+                       ib.add(output.offset, ib.mul(laneFirstRow, ib.constant(d))),
+                       kb.regionType(ShapedType::kDynamic, d, d, f32), realRows);
+  return {realRows, view};
+}
+
+void assign_cores::storeLaneRows(KernelBuilder &kb, const LaneOutput &laneOut, Value tile) {
+  IndexBuilder &ib = kb.ib;
+  const int64_t d = kb.shape.geo.headDim;
+  auto type = cast<TileType>(tile.getType());
+  kb.ifThen(ib.less(ib.constant(0), laneOut.realRows), [&] {
+    Value real = aicore::TileAliasOp::create(
+        kb.b, kb.loc, kb.withValid(type, ShapedType::kDynamic, d), tile, laneOut.realRows);
+    aicore::TStoreOp::create(kb.b, kb.loc, real, laneOut.view);
+  });
+}
+
+void assign_cores::fillTile(KernelBuilder &kb, Value tile, float value) {
+  aicore::TExpandSOp::create(
+      kb.b, kb.loc, arith::ConstantOp::create(kb.b, kb.loc, kb.b.getF32FloatAttr(value)), tile);
+}
+
+Value assign_cores::accOutRows(KernelBuilder &kb, Value rowOffset) {
+  const int64_t rows = kb.shape.laneRows(), d = kb.shape.geo.headDim;
+  Type f32 = kb.b.getF32Type();
+  return kb.view(kb.tensorPtr(Role::AccOut, f32), rowOffset, kb.regionType(rows, d, d, f32));
 }

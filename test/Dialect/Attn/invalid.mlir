@@ -371,3 +371,55 @@ func.func @softmax_kernel_without_core_type(%s: tensor<16x128xf32>, %n: index, %
       : tensor<16x128xf32> -> tensor<16x128xbf16>, tensor<16xf32>, tensor<16xf32>
   return
 }
+
+// -----
+
+// merge_partials: [parts, rows] scalars and [parts, rows, head_dim] outputs, all f32.
+
+func.func @merge_partials_row_count(%m: tensor<4x8xf32>, %o: tensor<4x16x128xf32>) {
+  // expected-error @+1 {{part_max must be [parts, rows] = [4, 16], got 'tensor<4x8xf32>'}}
+  %r = attn.merge_partials max(%m) sum(%m) out(%o) : tensor<4x8xf32>, tensor<4x16x128xf32> -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func @merge_partials_result_shape(%m: tensor<2x16xf32>, %o: tensor<2x16x128xf32>) {
+  // expected-error @+1 {{result must be [rows, head_dim] = [16, 128], got 'tensor<16x64xf32>'}}
+  %r = attn.merge_partials max(%m) sum(%m) out(%o) : tensor<2x16xf32>, tensor<2x16x128xf32> -> tensor<16x64xf32>
+  return
+}
+
+// -----
+
+func.func @merge_partials_rank(%m: tensor<2x16xf32>, %o: tensor<32x128xf32>) {
+  // expected-error @+1 {{part_out must be [parts, rows, head_dim], got rank 2}}
+  %r = attn.merge_partials max(%m) sum(%m) out(%o) : tensor<2x16xf32>, tensor<32x128xf32> -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func @merge_partials_bf16(%m: tensor<2x16xf32>, %o: tensor<2x16x128xbf16>) {
+  // expected-error @+1 {{part_out element type must be f32, got 'bf16'}}
+  %r = attn.merge_partials max(%m) sum(%m) out(%o) : tensor<2x16xf32>, tensor<2x16x128xbf16> -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func @merge_partials_sum_type(%m: tensor<2x16xf32>, %l: tensor<2x8xf32>, %o: tensor<2x16x128xf32>) {
+  // expected-error @+1 {{failed to verify that all of {part_max, part_sum} have same type}}
+  %r = "attn.merge_partials"(%m, %l, %o) : (tensor<2x16xf32>, tensor<2x8xf32>, tensor<2x16x128xf32>) -> tensor<16x128xf32>
+  return
+}
+
+// -----
+
+func.func private @cube_kernel() attributes {aicore.kernel = #aicore.kernel<core = aic>}
+
+func.func @merge_partials_on_a_cube_kernel(%m: tensor<2x16xf32>, %o: tensor<2x16x128xf32>) {
+  // expected-error @+1 {{kernel @cube_kernel must be an #aicore.kernel on core aiv, got aic}}
+  %r = attn.merge_partials max(%m) sum(%m) out(%o) kernel @cube_kernel : tensor<2x16xf32>, tensor<2x16x128xf32> -> tensor<16x128xf32>
+  return
+}

@@ -108,3 +108,16 @@ func.func @stages_with_kernels(%q: tensor<16x128xbf16>, %k: tensor<128x128xbf16>
       : tensor<16xf32>, tensor<16x128xf32>
   return %o2 : tensor<16x128xf32>
 }
+
+// -----
+
+// The split-KV merge of four parts of a 16-row tile, with and without its kernel.
+// CHECK-LABEL: func.func @merge_partials
+//       CHECK:   %[[R:.*]] = attn.merge_partials max(%arg0) sum(%arg1) out(%arg2) : tensor<4x16xf32>, tensor<4x16x128xf32> -> tensor<16x128xf32>
+//       CHECK:   attn.merge_partials max(%arg0) sum(%arg1) out(%arg2) kernel @merge : tensor<4x16xf32>, tensor<4x16x128xf32> -> tensor<16x128xf32>
+func.func private @merge() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
+func.func @merge_partials(%m: tensor<4x16xf32>, %l: tensor<4x16xf32>, %o: tensor<4x16x128xf32>) -> (tensor<16x128xf32>, tensor<16x128xf32>) {
+  %r = attn.merge_partials max(%m) sum(%l) out(%o) : tensor<4x16xf32>, tensor<4x16x128xf32> -> tensor<16x128xf32>
+  %k = attn.merge_partials max(%m) sum(%l) out(%o) kernel @merge : tensor<4x16xf32>, tensor<4x16x128xf32> -> tensor<16x128xf32>
+  return %r, %k : tensor<16x128xf32>, tensor<16x128xf32>
+}

@@ -108,6 +108,10 @@ inline constexpr int64_t kMaxHeadDim = 256;
 llvm::ArrayRef<int64_t> getSupportedBlockSizes();
 /// Query-tile row counts the pipeline supports.
 llvm::ArrayRef<int64_t> getSupportedQueryTiles();
+/// Split-KV parts per sequence (`kv-splits`): 1 (no split) up to this bound;
+/// the merge kernel unrolls its loop over the parts.
+inline constexpr int64_t kMaxKvSplits = 16;
+
 /// Orchestration strategies, by their option spelling ("spmd", "per-tile").
 llvm::ArrayRef<llvm::StringRef> getStrategyNames();
 

@@ -230,6 +230,25 @@ LogicalResult OnlineUpdateOp::verify() {
   return verifyRowVector(*this, "row_max", getRowMax().getType(), out);
 }
 
+LogicalResult MergePartialsOp::verify() {
+  RankedTensorType max = getPartMax().getType();
+  RankedTensorType out = getPartOut().getType(), result = getResult().getType();
+  for (auto [name, type] : {std::pair<StringRef, RankedTensorType>{"part_max", max},
+                            {"part_out", out}, {"result", result}})
+    if (!type.getElementType().isF32())
+      return emitOpError() << name << " element type must be f32, got " << type.getElementType();
+  if (out.getRank() != 3)
+    return emitOpError() << "part_out must be [parts, rows, head_dim], got rank "
+                         << out.getRank();
+  if (max.getRank() != 2 || max.getShape() != out.getShape().take_front(2))
+    return emitOpError() << "part_max must be [parts, rows] = [" << out.getDimSize(0) << ", "
+                         << out.getDimSize(1) << "], got " << max;
+  if (result.getShape() != out.getShape().drop_front())
+    return emitOpError() << "result must be [rows, head_dim] = [" << out.getDimSize(1) << ", "
+                         << out.getDimSize(2) << "], got " << result;
+  return success();
+}
+
 /// A stage's `kernel`, if set, must name a func.func whose `#aicore.kernel`
 /// runs on the stage's core.
 static LogicalResult verifyStageKernel(Operation *op, FlatSymbolRefAttr kernel,
@@ -257,5 +276,8 @@ LogicalResult PVMatmulOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return verifyStageKernel(*this, getKernelAttr(), kCoreType, symbols);
 }
 LogicalResult OnlineUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyStageKernel(*this, getKernelAttr(), kCoreType, symbols);
+}
+LogicalResult MergePartialsOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return verifyStageKernel(*this, getKernelAttr(), kCoreType, symbols);
 }

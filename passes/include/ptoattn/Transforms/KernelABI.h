@@ -16,7 +16,10 @@
 // The update kernel always knows (kv_step, num_steps): it merges while
 // kv_step < num_steps, normalises and writes the output rows at the last step,
 // and writes zero rows when num_steps == 0 (an empty sequence still gets one
-// update task at step 0). The other stages never run for a step past the end,
+// update task at step 0). Under split-KV a chain covers one part of the
+// sequence's blocks; its update keeps the state un-normalised in the
+// accumulators (an empty part writes the initial state at step 0) and the
+// merge kernel combines the parts and writes the output rows. The other stages never run for a step past the end,
 // so no kernel ever reads a block-table entry the sequence does not use.
 //
 //===----------------------------------------------------------------------===//
@@ -41,13 +44,15 @@ namespace mlir::ptoattn::abi {
 /// recorded in each kernel's `#aicore.kernel`.
 using Strategy = aicore::Strategy;
 using CoreType = aicore::CoreType;
-enum class Stage { QKMatmul, SoftmaxPrepare, PVMatmul, OnlineUpdate };
+/// The four stages of a KV chain, and the split-KV merge that runs after the
+/// chains (kv-splits > 1).
+enum class Stage { QKMatmul, SoftmaxPrepare, PVMatmul, OnlineUpdate, MergePartials };
 enum class Direction { In, Out, InOut };
 enum class ScalarKind { I64, F32Bits };
 
 /// "spmd" / "per-tile" (the option spelling).
 llvm::StringRef getStrategyName(Strategy strategy);
-/// "qk_matmul", "softmax_prepare", "pv_matmul", "online_update".
+/// "qk_matmul", "softmax_prepare", "pv_matmul", "online_update", "merge_partials".
 llvm::StringRef getStageName(Stage stage);
 
 /// The logical tensors the pipeline moves between stages. The enumerator is the
@@ -66,7 +71,8 @@ enum class TensorRole {
   BlockOut,    ///< O_i tiles [tiles * q_tile, head_dim] f32
   AccMax,      ///< running m, as BlockMax
   AccSum,      ///< running l, as BlockMax
-  AccOut,      ///< running O, as BlockOut
+  AccOut,      ///< running O, as BlockOut (split-KV: these three hold one state
+               ///< per part, tile t's part s at index t * parts + s)
   Out,         ///< [batch, heads, head_dim] f32; per-tile: the tile's rows
 };
 llvm::StringRef getTensorRoleName(TensorRole role);
@@ -105,15 +111,17 @@ struct KernelSignature {
   std::optional<unsigned> findScalarArg(ScalarRole role) const;
 };
 
-/// The signature of `stage`'s kernel under `strategy`.
-KernelSignature getKernelSignature(Stage stage, Strategy strategy);
+/// The signature of `stage`'s kernel under `strategy`. With `splitKv` the
+/// chains leave their state in the accumulators for the merge, which alone
+/// writes the output.
+KernelSignature getKernelSignature(Stage stage, Strategy strategy, bool splitKv = false);
 
 /// The typed `#aicore.kernel` contract of a kernel with signature `sig`,
 /// built for `strategy`; `element` is the query/cache/probability type.
 aicore::KernelAttr getKernelAttr(mlir::MLIRContext *ctx, const KernelSignature &sig,
                                  Strategy strategy, mlir::Type element);
 
-/// All four stages in execution order.
+/// The four chain stages in execution order (the merge is not one of them).
 llvm::ArrayRef<Stage> getStages();
 
 /// fp32 entries reserved per lane for per-row scalars in GM: the lane's rows,

@@ -74,6 +74,12 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     result, so padding rows never reach the output. A sequence of length 0
     runs no KV step and produces zeros.
 
+    With `kv-splits=S` (S > 1, flash-decoding), each tile's KV loop becomes
+    a nested `scf.forall` over S parts: part `s` runs blocks
+    `[s * per, min((s + 1) * per, n))` of the sequence's own `n` blocks,
+    `per = ceil(n / S)`, with `last = false` so its state `(m, l, O)` stays
+    un-normalised; `attn.merge_partials` combines the S states of the tile.
+
     Before:
     ```mlir
     %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v)
@@ -101,6 +107,9 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
            "Query-tile rows: 16, 32 or 64; 0 chooses the smallest tile that "
            "holds one KV-head group (64 with several tiles when none does)",
            "PTOATTN_QUERY_TILE_VALUES">,
+    Option<"kvSplits", "kv-splits", "int64_t", /*default=*/"1",
+           "Split-KV parts per sequence (1 to 16): each part's KV blocks run as "
+           "an independent chain, attn.merge_partials combines them">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];

@@ -26,6 +26,9 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<target::QueryTileOption> queryTile{
       *this, "q-tile", llvm::cl::desc("Query-tile rows: 16, 32 or 64; 0 = automatic"),
       llvm::cl::init(target::QueryTileOption::Auto), PTOATTN_QUERY_TILE_VALUES};
+  Option<int64_t> kvSplits{*this, "kv-splits",
+                           llvm::cl::desc("Split-KV parts per sequence (1 to 16); 1: no split"),
+                           llvm::cl::init(1)};
   Option<aicore::Strategy> strategy{*this, "strategy",
                                     llvm::cl::desc("Orchestration strategy: spmd or per-tile"),
                                     llvm::cl::init(aicore::Strategy::Spmd),

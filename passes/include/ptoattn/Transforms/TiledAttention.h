@@ -3,7 +3,9 @@
 // The passes after attn-tile (core assignment, orchestration) consume the
 // tiled loop nest, not a function signature: an `scf.forall` over (sequence,
 // KV head, query tile) whose body runs an `scf.for` over KV steps holding the
-// four stage ops, chained by their data flow. The tensors the nest reads are
+// four stage ops, chained by their data flow; with split-KV, an inner
+// `scf.forall` over the parts sits between the two and `attn.merge_partials`
+// follows it. The tensors the nest reads are
 // found through the stage operands (the values their tiles are sliced or
 // extracted from), so a function may have other arguments, another name,
 // constant bounds or several nests; each nest is lowered on its own.
@@ -32,6 +34,12 @@ struct TiledAttention {
   scf::ForallOp forall;
   /// The loop over KV steps inside it.
   scf::ForOp kvLoop;
+  /// Split-KV (kv-splits > 1): the parallel loop over the parts between the
+  /// two, and the merge of the parts' states; null without a split.
+  scf::ForallOp splitLoop;
+  attn::MergePartialsOp merge;
+  /// Parts per sequence (1 without a split).
+  int64_t kvSplits = 1;
   /// The stage ops, indexed by abi::Stage.
   Operation *stages[4];
 

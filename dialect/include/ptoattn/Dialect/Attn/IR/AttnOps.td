@@ -252,4 +252,52 @@ def Attn_OnlineUpdateOp : Attn_StageOp<"online_update", "aiv", [
   let hasVerifier = 1;
 }
 
+def Attn_MergePartialsOp : Attn_StageOp<"merge_partials", "aiv", [
+    AllTypesMatch<["part_max", "part_sum"]>]> {
+  let summary = "combine the partial results of a split KV range (log-sum-exp merge)";
+  let description = [{
+    Split-KV (flash-decoding): each of the `S` parts of a sequence's KV range
+    is run by its own chain of stages, which leaves the part's online-softmax
+    state un-normalised: row max `m_s`, row sum `l_s` and output `o_s`
+    (`sum_j exp(x_j - m_s) v_j` over the part's positions). This op merges the
+    parts of one query tile and normalises:
+
+    ```
+    M   = max_s m_s
+    w_s = exp(m_s - M)
+    out = (sum_s w_s o_s) / max(sum_s w_s l_s, 1)
+    ```
+
+    An empty part (a short sequence has fewer blocks than parts) holds the
+    initial state `(-1e30, 0, 0)`: its weight is 0 next to any non-empty part,
+    so it contributes nothing. Whenever some part is non-empty the sum is at
+    least 1 (the part holding the row max contributes `exp(0) x l_s` with
+    `l_s >= 1`), so the clamp changes nothing there; when every part is empty
+    (length 0) it turns 0/0 into 0 rows, as the unsplit chain gives.
+
+    After `attn-assign-cores`, `kernel @name` names the kernel function that
+    runs this stage (an `aiv` kernel: both lanes, half the rows each).
+
+    ```mlir
+    %o = attn.merge_partials max(%m) sum(%l) out(%o_parts)
+        : tensor<4x16xf32>, tensor<4x16x128xf32> -> tensor<16x128xf32>
+    ```
+  }];
+  let arguments = (ins Attn_FloatTile:$part_max, Attn_FloatTile:$part_sum,
+                       Attn_FloatTile:$part_out, OptionalAttr<FlatSymbolRefAttr>:$kernel);
+  let results = (outs Attn_FloatTile:$result);
+  let assemblyFormat = [{
+    `max` `(` $part_max `)` `sum` `(` $part_sum `)` `out` `(` $part_out `)`
+    (`kernel` $kernel^)? attr-dict
+    `:` type($part_max) `,` type($part_out) `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// The core type a kernel running this stage must have.
+    static constexpr ::llvm::StringLiteral kCoreType = "aiv";
+    /// The number of parts merged.
+    int64_t getNumParts() { return getPartOut().getType().getDimSize(0); }
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // PTOATTN_DIALECT_ATTN_IR_ATTNOPS_TD
