@@ -18,11 +18,13 @@ if "ptoattn.dialects" not in _mlir.globals.dialect_search_modules:
     _mlir.globals.append_dialect_search_prefix("ptoattn.dialects")
 
 __all__ = ["describe_module", "describe_target", "register_dialects", "translate_to_cpp",
-           "extension_version"]
+           "model_schedule", "extension_version"]
 
 register_dialects = _ptoattn.register_dialects
 translate_to_cpp = _ptoattn.translate_to_cpp
 # Typed facts read by C++ (JSON): the target description and a module's kernels and chip.
 describe_target = _ptoattn.describe_target
 describe_module = _ptoattn.describe_module
+# The modeled time of a lowered module, nothing compiled (ptoattn-c/ScheduleModel.h).
+model_schedule = _ptoattn.model_schedule
 extension_version: str = _ptoattn.__version__

@@ -68,8 +68,16 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="largest block-table width (blocks per sequence) a run may use")
     comp.add_argument("--dtype", choices=["bf16", "f16"],
                       help="element type of query and the KV cache (default bf16)")
-    comp.add_argument("--q-tile", type=int, default=0, help="16, 32, 64 or 0 (automatic)")
-    comp.add_argument("--strategy", choices=["spmd", "per-tile"], default="spmd")
+    comp.add_argument("--q-tile", type=int, default=0,
+                      help="16, 32, 64 or 0 (chosen: by the cost model with --schedule auto)")
+    comp.add_argument("--strategy", choices=["spmd", "per-tile"],
+                      help="default: chosen by the cost model (--schedule auto), else spmd")
+    comp.add_argument("--schedule", choices=["auto", "default"], default="auto",
+                      help="auto: the cost model picks the options not given "
+                           "(docs/schedules.md); default: the pipeline's defaults")
+    comp.add_argument("--expected-context-lens", type=_int_list, metavar="LENS",
+                      help="lengths --schedule auto models (default: the --context-lens, "
+                           "else every sequence full)")
     comp.add_argument("--kv-splits", type=int, default=1,
                       help="split-KV: parts per sequence, 1 to 16 (default 1: no split)")
     comp.add_argument("--target", help="chip: 910B1 or 910B2 (24 clusters), 910B3 or 910B4 "
@@ -163,7 +171,9 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     from ptoattn.options import CompileOptions
 
     options = CompileOptions(q_tile=args.q_tile, strategy=args.strategy,
-                             kv_splits=args.kv_splits, target=args.target)
+                             kv_splits=args.kv_splits, target=args.target,
+                             schedule=args.schedule,
+                             expected_context_lens=args.expected_context_lens)
     start = time.perf_counter()
     _progress("compiling")
     if args.input is not None and args.input.suffix == ".mlir":

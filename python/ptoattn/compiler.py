@@ -331,6 +331,12 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     input_text = str(module)
     input_hash = _input_hash(input_text)
     (out_dir / "input.mlir").write_text(input_text)
+    choice = None
+    if options.schedule == "auto":
+        from ptoattn import schedule
+
+        options, choice = schedule.choose(input_text, module.context, config, options,
+                                          context_lens, chip.clusters)
 
     # Two stages: the lowering (kept as lowered.mlir for `ptoattn check`) and the EmitC
     # conversion, split where the default pipeline's first conversion pass begins.
@@ -388,6 +394,8 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         # With a dynamic batch, config.batch is the largest batch a run may use.
         "dynamic_batch": dynamic_batch,
         "options": dataclasses.asdict(options),
+        # What --schedule auto chose and the modeled time of every candidate it considered.
+        "schedule": choice.record() if choice is not None else {"mode": options.schedule},
         "pipeline": str(full),
         "target": {"chip": chip.chip, "clusters": chip.clusters},
         "kernels": [{"name": k.name, "func_id": k.func_id, "core_type": k.core_type,
@@ -538,7 +546,7 @@ def _compile_parsed(module: ir.Module, path: str, out_dir: str | Path,
     name = ir.StringAttr(func.attributes["sym_name"]).value
     if options is None:
         options = CompileOptions()
-    if query.shape[0] == dynamic and options.strategy == "spmd" and options.max_batch == 0:
+    if query.shape[0] == dynamic and options.strategy != "per-tile" and options.max_batch == 0:
         options = dataclasses.replace(options, max_batch=config.batch)
     return _compile_module(module, config, Path(out_dir), options, name, context_lens,
                            inspect or Inspection(), dynamic_batch=query.shape[0] == dynamic)

@@ -8,7 +8,8 @@ from typing import Literal
 from ptoattn import target
 from ptoattn.errors import ConfigError
 
-__all__ = ["CompileOptions", "STRATEGIES", "QUERY_TILES", "MAX_KV_SPLITS", "RUNTIME_RING_DEFAULTS"]
+__all__ = ["CompileOptions", "STRATEGIES", "QUERY_TILES", "MAX_KV_SPLITS", "RUNTIME_RING_DEFAULTS",
+           "SCHEDULES"]
 
 Strategy = Literal["spmd", "per-tile"]
 # All three from ptoattn/Target/A2A3.h (ptoattn.target): the passes' own lists.
@@ -17,13 +18,19 @@ QUERY_TILES: tuple[int, ...] = (0, *target.describe()["query_tiles"])
 MAX_KV_SPLITS: int = target.describe()["max_kv_splits"]
 # simpler's tensormap_and_ringbuffer defaults per ring (docs/target-contracts.md section 4.1).
 RUNTIME_RING_DEFAULTS: dict[str, int] = dict(target.describe()["ring_defaults"])
+# auto: the cost model picks every schedule option left open (docs/schedules.md);
+# default: open options take the pipeline's defaults (spmd, the pass's query tile).
+SCHEDULES: tuple[str, ...] = ("auto", "default")
 
 
 @dataclasses.dataclass(frozen=True)
 class CompileOptions:
     """Options of ``ptoattn-pipeline``; each field maps to one pipeline option.
 
-    ``q_tile`` 0 lets the compiler choose; ``max_batch`` sizes the SPMD rings when the batch
+    ``schedule`` "auto" (the default) lets the cost model choose every schedule option left
+    open (``q_tile`` 0, ``strategy`` None) for ``expected_context_lens`` (None: the scene
+    test's lengths if given, else every sequence at its maximum); "default" gives them the
+    pipeline's defaults (spmd; the pass picks the query tile). ``max_batch`` sizes the SPMD rings when the batch
     is dynamic; ``max_kv_blocks`` (default: the config's ``max_blocks_per_seq``) bounds the
     dependency-pool need. Ring limits default to the runtime's defaults. ``target`` names the
     chip (recorded as the module's ``aicore.target``); None compiles for the module's own
@@ -32,7 +39,7 @@ class CompileOptions:
     """
 
     q_tile: int = 0
-    strategy: Strategy = "spmd"
+    strategy: Strategy | None = None
     kv_splits: int = 1
     ring_task_window: int = RUNTIME_RING_DEFAULTS["ring_task_window"]
     ring_heap: int = RUNTIME_RING_DEFAULTS["ring_heap"]
@@ -40,12 +47,22 @@ class CompileOptions:
     max_batch: int = 0
     max_kv_blocks: int = 0
     target: str | None = None
+    schedule: str = "auto"
+    expected_context_lens: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.q_tile not in QUERY_TILES:
             tiles = ", ".join(str(t) for t in QUERY_TILES[1:])
             raise ConfigError(f"q_tile must be one of 0 (automatic), {tiles}, got {self.q_tile!r}")
-        if self.strategy not in STRATEGIES:
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
+        if self.expected_context_lens is not None:
+            lens = self.expected_context_lens
+            if isinstance(lens, (str, bytes)) or not all(
+                    isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in lens):
+                raise ConfigError(f"expected_context_lens must be non-negative integers, got {lens!r}")
+            object.__setattr__(self, "expected_context_lens", tuple(lens))
+        if self.strategy is not None and self.strategy not in STRATEGIES:
             raise ConfigError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
         if (not isinstance(self.kv_splits, int) or isinstance(self.kv_splits, bool)
                 or not 1 <= self.kv_splits <= MAX_KV_SPLITS):
@@ -69,7 +86,7 @@ class CompileOptions:
         unsplit output stays what it was before the option existed.
         """
         splits = f" kv-splits={self.kv_splits}" if self.kv_splits != 1 else ""
-        return (f"q-tile={self.q_tile} strategy={self.strategy}{splits} "
+        return (f"q-tile={self.q_tile} strategy={self.strategy or STRATEGIES[0]}{splits} "
                 f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
                 f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "
                 f"max-kv-blocks={self.max_kv_blocks}")

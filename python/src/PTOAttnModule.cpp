@@ -8,11 +8,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "ptoattn-c/Registration.h"
+#include "ptoattn-c/ScheduleModel.h"
 
 #include "mlir-c/IR.h"
 #include "mlir/Bindings/Python/NanobindAdaptors.h"
+#include <nanobind/stl/vector.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #ifndef PTOATTN_VERSION
 #define PTOATTN_VERSION "unknown"
@@ -61,6 +65,20 @@ NB_MODULE(_ptoattn, m) {
       nb::arg("module"),
       "JSON: the module's target chip and the #aicore.kernel contract and aicore.memory of "
       "every kernel in `module`.");
+
+  m.def(
+      "model_schedule",
+      [appendTo](MlirOperation module, const std::vector<int64_t> &contextLens,
+                 int64_t maxBlocks, int64_t clusters, int64_t maxModeledBlocks) {
+        std::string out;
+        ptoattnModelSchedule(module, contextLens.data(), intptr_t(contextLens.size()),
+                             maxBlocks, clusters, maxModeledBlocks, appendTo, &out);
+        return out;
+      },
+      nb::arg("module"), nb::arg("context_lens"), nb::arg("max_blocks"),
+      nb::arg("clusters") = 0, nb::arg("max_modeled_blocks") = -1,
+      "JSON: the modeled a2a3 time of a lowered module run on these context lengths, "
+      "without compiling it (ptoattn-c/ScheduleModel.h).");
 
   m.def(
       "translate_to_cpp",

@@ -1,0 +1,38 @@
+/*===- ScheduleModel.h - C API of the schedule cost model -----------*- C -*-===*\
+|*                                                                              *|
+|* The modeled task graph of a lowered module, for `--schedule auto`.           *|
+|*                                                                              *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef PTOATTN_C_SCHEDULEMODEL_H
+#define PTOATTN_C_SCHEDULEMODEL_H
+
+#include "mlir-c/IR.h"
+#include "mlir-c/Support.h"
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Models the lowered `module` (aicore kernels after aicore-insert-sync, one
+/// orch.entry) run on `batch` sequences of the given context lengths with a
+/// block table `maxBlocks` wide, on `clusters` clusters (0: the model's
+/// default): interprets the orchestration, charges every kernel invocation
+/// with the simulator's per-instruction costs and schedules the task graph
+/// with the simulator's task-level model. Streams JSON: `tasks` and `blocks`
+/// (counted first), then, unless the graph holds more than `maxModeledBlocks`
+/// blocks (negative: count only), `makespan_us`, `hbm_bytes`, `bound`,
+/// `lower_bounds_us`, `invocations` and `modeled_invocations`; or `error`
+/// when the IR holds an op the model cannot follow.
+MLIR_CAPI_EXPORTED void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens,
+                                             intptr_t batch, int64_t maxBlocks, int64_t clusters,
+                                             int64_t maxModeledBlocks,
+                                             MlirStringCallback callback, void *userData);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTOATTN_C_SCHEDULEMODEL_H */

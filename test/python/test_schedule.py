@@ -1,0 +1,109 @@
+"""--schedule auto: the cost model's choice, its record, overrides and errors (docs/schedules.md)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import ptoattn
+from ptoattn import runner
+from ptoattn.errors import ConfigError
+from ptoattn.options import CompileOptions
+
+REF = ptoattn.PagedAttentionConfig(batch=4, num_heads=16, num_kv_heads=1, head_dim=128,
+                                   block_size=128, max_blocks_per_seq=8)
+LENS = [33, 1024, 517, 128]
+
+
+def _manifest(out):
+    return json.loads((out / "manifest.json").read_text())
+
+
+def test_auto_picks_the_fastest_candidate_and_records_all(tmp_path):
+    ptoattn.compile(REF, tmp_path / "a", context_lens=LENS)
+    sched = _manifest(tmp_path / "a")["schedule"]
+    assert sched["mode"] == "auto"
+    assert sched["context_lens"] == "the scene test's context_lens"
+    modeled = [c for c in sched["candidates"] if "error" not in c]
+    # every (strategy, q_tile) pair was considered, in the fixed order
+    assert [(c["strategy"], c["q_tile"]) for c in sched["candidates"]] == [
+        (s, q) for s in ("spmd", "per-tile") for q in (16, 32, 64)]
+    best = min(modeled, key=lambda c: c["modeled_us"])
+    assert sched["chosen"] == {"strategy": best["strategy"], "q_tile": best["q_tile"]}
+    assert sched["modeled_us"] == best["modeled_us"]
+    # the chosen options are the ones compiled
+    options = _manifest(tmp_path / "a")["options"]
+    assert (options["strategy"], options["q_tile"]) == (best["strategy"], best["q_tile"])
+
+
+def test_auto_is_deterministic(tmp_path):
+    for d in ("a", "b"):
+        ptoattn.compile(REF, tmp_path / d, context_lens=LENS)
+    assert (tmp_path / "a" / "manifest.json").read_bytes() == \
+        (tmp_path / "b" / "manifest.json").read_bytes()
+    orch = sorted((tmp_path / "a" / "kernels" / "orchestration").iterdir())[0].name
+    assert (tmp_path / "a" / "kernels" / "orchestration" / orch).read_bytes() == \
+        (tmp_path / "b" / "kernels" / "orchestration" / orch).read_bytes()
+
+
+@pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
+def test_estimate_is_the_simulated_model_and_output_matches(tmp_path, strategy):
+    """The estimate (no C++ compiled) equals the model of a simulated run of the chosen
+    schedule, and the chosen schedule computes the reference's output."""
+    ptoattn.compile(REF, tmp_path, strategy=strategy, context_lens=LENS)
+    sched = _manifest(tmp_path)["schedule"]
+    assert {c["strategy"] for c in sched["candidates"]} == {strategy}
+    outcome = runner.run(tmp_path, context_lens=LENS)
+    assert outcome.passed
+    assert outcome.model.makespan_us == pytest.approx(sched["modeled_us"], abs=1e-3)
+
+
+def test_expected_context_lens_change_the_modeled_lengths(tmp_path):
+    ptoattn.compile(REF, tmp_path / "full")
+    ptoattn.compile(REF, tmp_path / "short", expected_context_lens=(1, 1, 1, 1))
+    full, short = (_manifest(tmp_path / d)["schedule"] for d in ("full", "short"))
+    assert full["context_lens"].startswith("every sequence at max_blocks * block_size = 1024")
+    assert short["context_lens"] == "expected_context_lens"
+    assert short["modeled_us"] < full["modeled_us"]
+
+
+def test_explicit_options_override_auto(tmp_path):
+    ptoattn.compile(REF, tmp_path / "fixed", strategy="per-tile", q_tile=32)
+    m = _manifest(tmp_path / "fixed")
+    assert m["schedule"] == {"mode": "auto"}  # nothing left open: nothing modeled
+    assert (m["options"]["strategy"], m["options"]["q_tile"]) == ("per-tile", 32)
+    ptoattn.compile(REF, tmp_path / "default", schedule="default")
+    m = _manifest(tmp_path / "default")
+    assert m["schedule"] == {"mode": "default"}
+    assert m["options"]["strategy"] is None and "strategy=spmd" in m["pipeline"]
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"schedule": "fastest"}, "schedule must be one of auto, default, got 'fastest'"),
+    ({"expected_context_lens": (1, -2)}, "expected_context_lens must be non-negative integers"),
+])
+def test_bad_schedule_options(fields, message):
+    with pytest.raises(ConfigError, match=message):
+        CompileOptions(**fields)
+
+
+def test_expected_context_lens_must_fit_the_configuration(tmp_path):
+    with pytest.raises(ConfigError, match=r"expected_context_lens must hold 4 lengths in \[0, 1024\]"):
+        ptoattn.compile(REF, tmp_path, expected_context_lens=(1, 2))
+
+
+def test_cli_verbose_line_and_errors(tmp_path):
+    cmd = [sys.executable, "-m", "ptoattn.cli", "-v", "compile", "--batch", "4", "--num-heads", "16",
+           "--kv-heads", "1", "--head-dim", "128", "--block-size", "128", "--max-blocks", "8",
+           "-o", str(tmp_path / "o")]
+    res = subprocess.run(cmd + ["--expected-context-lens", "33,1024,517,128"], capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stderr
+    line = next(x for x in res.stderr.splitlines() if "schedule auto:" in x)
+    chosen = _manifest(tmp_path / "o")["schedule"]["chosen"]
+    assert f"strategy={chosen['strategy']} q_tile={chosen['q_tile']} (modeled" in line
+    res = subprocess.run(cmd + ["--expected-context-lens", "1,2"], capture_output=True, text=True)
+    assert res.returncode == 1
+    assert res.stderr.strip().splitlines() == [
+        "ptoattn compile: error: expected_context_lens must hold 4 lengths in [0, 1024], got [1, 2]"]
