@@ -1,12 +1,23 @@
 //===- AttnOrchestrate.cpp - ring-buffer orchestration of paged attention ----===//
 //
-// Turns each tiled paged-attention nest (found by structure, TiledAttention.h)
+// Lowers each tiled paged-attention nest (found by structure, TiledAttention.h)
 // whose stages name their kernels into an `orch` function for simpler's
-// tensormap_and_ringbuffer runtime: external
-// tensors for the target arguments, scopes, runtime-allocated intermediates,
-// task submissions in kernel-argument order (from KernelABI.h), SPMD block
-// counts, MIX tasks for the two-lane vector stages, and the ring needs of every
-// scope, checked against the runtime's limits.
+// tensormap_and_ringbuffer runtime. The nest is converted, not rebuilt:
+//  * the tensors it reads become `orch.external`s at the target's argument
+//    positions;
+//  * the parallel loop becomes the SPMD block count (its trip count) or, per
+//    tile, host loops over its dimensions;
+//  * the KV loop becomes the host loop of KV steps, one scope per step;
+//  * stage results another stage consumes become buffers allocated in that
+//    scope, the KV loop's iter_args the running state of an enclosing scope,
+//    each sized from its tensor type;
+//  * each stage op becomes one submission of its kernel, the arguments in the
+//    order of the kernel's `#aicore.kernel`, bound by role;
+//  * index arithmetic, reads of the paging tensors and the slices per tile
+//    are cloned onto the host (through an IRMapping), each hoisted out of the
+//    host loops and scopes it does not depend on.
+// It also accounts the ring needs of every scope and checks them against the
+// runtime's limits.
 //
 // Hazard discipline: the runtime tracks read-after-write and (for inout)
 // write-after-write, never write-after-read. Every task here writes only fresh
@@ -23,14 +34,16 @@
 #include "ptoattn/Target/A2A3.h"
 #include "ptoattn/Transforms/IndexBuilder.h"
 #include "ptoattn/Transforms/KernelABI.h"
-#include "ptoattn/Transforms/TileGeometry.h"
 #include "ptoattn/Transforms/TiledAttention.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -74,16 +87,81 @@ struct RingUsage {
   SmallVector<TaskFanin> tasks; // in submission order, alloc tasks included
 };
 
-/// An intermediate tensor: `tiles` tiles of [rows, cols] (cols 0: a vector of
-/// rows entries per tile).
-struct IntermediateSpec {
+/// A runtime buffer for one tensor of the nest: per block (SPMD) or tile,
+/// [rows, cols] (cols 0: a vector of rows entries).
+struct BufferSpec {
   abi::TensorRole role;
   int64_t rows;
   int64_t cols;
   Type element;
 };
 
+/// What the orchestration needs to know of one stage op: its stage (for a
+/// kernel without an argument list: the stage's ABI signature) and the roles
+/// of its tensor operands and results, which bind them to kernel arguments.
+/// A new stage op is one entry here.
+struct StageOpRoles {
+  TypeID op;
+  abi::Stage stage;
+  SmallVector<abi::TensorRole> operands;
+  SmallVector<abi::TensorRole> results;
+};
+
 } // namespace
+
+static ArrayRef<StageOpRoles> getStageOpRoles() {
+  using R = abi::TensorRole;
+  using S = abi::Stage;
+  static const StageOpRoles table[] = {
+      {TypeID::get<attn::QKMatmulOp>(), S::QKMatmul, {R::Query, R::KeyCache}, {R::Scores}},
+      {TypeID::get<attn::SoftmaxPrepareOp>(),
+       S::SoftmaxPrepare,
+       {R::Scores},
+       {R::Probs, R::BlockMax, R::BlockSum}},
+      {TypeID::get<attn::PVMatmulOp>(), S::PVMatmul, {R::Probs, R::ValueCache}, {R::BlockOut}},
+      {TypeID::get<attn::OnlineUpdateOp>(),
+       S::OnlineUpdate,
+       {R::BlockMax, R::BlockSum, R::BlockOut, R::AccMax, R::AccSum, R::AccOut},
+       {R::AccMax, R::AccSum, R::AccOut}},
+  };
+  return table;
+}
+
+static const StageOpRoles *lookupStageOp(Operation *op) {
+  for (const StageOpRoles &entry : getStageOpRoles())
+    if (entry.op == op->getName().getTypeID())
+      return &entry;
+  return nullptr;
+}
+
+/// The nest value a kernel scalar is taken from.
+static Value getScalarSource(TiledAttention ta, abi::ScalarRole role) {
+  auto softmax = cast<attn::SoftmaxPrepareOp>(ta.getStage(abi::Stage::SoftmaxPrepare));
+  switch (role) {
+  case abi::ScalarRole::KvStep:
+    return ta.kvLoop.getInductionVar();
+  case abi::ScalarRole::NumSteps:
+    return ta.kvLoop.getUpperBound();
+  case abi::ScalarRole::ValidCols:
+    return softmax.getValidCols();
+  case abi::ScalarRole::Scale:
+    return softmax.getScale();
+  }
+  llvm_unreachable("unknown scalar role");
+}
+
+/// The buffer one block's or tile's `type` takes: a matrix as it is, a vector
+/// of per-row scalars one lane slot per AIV lane (the lanes write them apart).
+static FailureOr<BufferSpec> getBufferSpec(Operation *op, abi::TensorRole role, Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape() || tensor.getRank() < 1 || tensor.getRank() > 2)
+    return op->emitOpError() << "attn-orchestrate expects a static rank-1 or rank-2 tensor for '"
+                             << abi::getTensorRoleName(role) << "', got " << type;
+  if (tensor.getRank() == 1)
+    return BufferSpec{role, tgt::kVectorLanes * abi::getLaneSlotFloats(tensor.getDimSize(0)), 0,
+                      tensor.getElementType()};
+  return BufferSpec{role, tensor.getDimSize(0), tensor.getDimSize(1), tensor.getElementType()};
+}
 
 /// The kernel each stage names, indexed by abi::Stage; an error if a stage has none.
 static FailureOr<std::array<FlatSymbolRefAttr, 4>> getStageKernels(const TiledAttention &ta) {
@@ -125,17 +203,18 @@ static FailureOr<abi::Strategy> getKernelStrategy(const TiledAttention &ta,
 
 namespace {
 
-/// Builds one orchestration function and accounts the ring needs of its scopes.
+/// Lowers one nest into the body of an orchestration function and accounts
+/// the ring needs of its scopes.
 class OrchestrationBuilder {
 public:
   OrchestrationBuilder(OpBuilder &b, Location loc, const TiledAttention &ta,
-                       ArrayRef<FlatSymbolRefAttr> kernels, abi::Strategy strategy,
-                       int64_t accountedBatch, int64_t ringHeapBytes)
-      : b(b), ib{b, loc}, loc(loc), ta(ta), kernels(kernels), strategy(strategy),
-        accountedBatch(accountedBatch), ringHeapBytes(ringHeapBytes) {}
+                       abi::Strategy strategy, int64_t accountedBatch, int64_t ringHeapBytes)
+      : b(b), ib{b, loc}, loc(loc), ta(ta), strategy(strategy), accountedBatch(accountedBatch),
+        ringHeapBytes(ringHeapBytes) {}
 
-  /// Emits the body into the current insertion block.
-  void build();
+  /// Emits the body into the current insertion block; an error (reported) if
+  /// something of the nest has no host equivalent.
+  LogicalResult build();
 
   /// Scopes built, with their needs, in creation order.
   SmallVector<std::pair<orch::ScopeOp, RingUsage>> scopes;
@@ -150,58 +229,95 @@ private:
   }
   /// `orch.external` for orchestration argument `index`, typed like `type`.
   Value external(int64_t index, RankedTensorType type);
+  /// Finds the stage ops, the buffers they need and the parallel loop's trip
+  /// counts.
+  LogicalResult analyze();
   /// Opens a scope; later allocations and submissions count against it.
   orch::ScopeOp openScope();
   void closeScope(orch::ScopeOp scope);
   /// Allocates `specs` for `tiles` tiles (a constant or an index value) in one
-  /// `orch.alloc`, records them by role.
-  void allocate(ArrayRef<IntermediateSpec> specs, OpFoldResult tiles);
-  /// Submits `stage`'s kernel with the tensors in `roles` and the scalars.
-  void submit(abi::Stage stage, OpFoldResult blocks,
-              const DenseMap<abi::ScalarRole, Value> &scalars);
-  Value view(Value source, ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes);
-  Value read(Value tensor, ArrayRef<Value> indices) {
-    Type element = cast<orch::ChipTensorType>(tensor.getType()).getElementType();
-    SmallVector<int64_t> staticIndices(indices.size(), ShapedType::kDynamic);
-    return orch::ReadOp::create(b, loc, element, tensor, indices, staticIndices);
-  }
+  /// `orch.alloc`, binds them by role.
+  void allocate(ArrayRef<BufferSpec> specs, OpFoldResult tiles);
+  /// The contract of `op`'s kernel; a kernel without an argument list (a
+  /// hand-written stub) takes its stage's ABI arguments.
+  aicore::KernelAttr getContract(Operation *op);
+  /// Clones onto the host, in the nest's program order, the tiles and scalars
+  /// the kernels of `stages` take, so that the host computes them in the order
+  /// the nest does.
+  void prepare(ArrayRef<Operation *> stages);
+  /// Submits the kernel of stage op `op` with `blocks` blocks.
+  LogicalResult submit(Operation *op, OpFoldResult blocks);
+  /// The host value of kernel scalar `role`, as `type` (null if it depends on
+  /// something the host does not run).
+  Value materializeScalar(abi::ScalarRole role, Type type);
+  /// Per tile: the host view of the tile the kernels take as `role` (null if
+  /// the nest has no such tile or the host cannot compute it).
+  Value materializeTile(abi::TensorRole role);
+  /// The host tensor bound to `role`.
+  FailureOr<Value> lookupTensor(Operation *op, FlatSymbolRefAttr kernel, abi::TensorRole role);
+
+  /// The host value of nest value `v`: cloned (with what it is computed from)
+  /// at the insertion point, hoisted out of every host loop and scope it does
+  /// not depend on; null if it depends on something the host does not run.
+  Value materialize(Value v);
+  /// Where an op with host operands `operands` goes.
+  OpBuilder::InsertPoint getHoistPoint(ValueRange operands, bool loopsOnly = false);
+  /// A view of host tensor `source` at nest offsets and sizes.
+  Value materializeView(Value source, ArrayRef<OpFoldResult> offsets,
+                        ArrayRef<OpFoldResult> sizes);
+  /// The largest value of the nest's `v` over the parallel loop's iterations
+  /// it depends on, at least `floor` (a host reduction loop per dimension).
+  Value materializeMax(Value v, int64_t floor);
+
   /// A counted loop whose body `body` gets the induction variable.
   void forLoop(Value upper, function_ref<void(Value)> body);
-  /// The number of sequences: the query's dim 0, read from the argument when
-  /// it is dynamic.
-  Value batchSize();
 
-  void buildSpmd();
-  void buildPerTile();
+  LogicalResult buildSpmd();
+  LogicalResult buildPerTile();
 
   /// Ring-heap bytes of `specs` for `tiles` tiles (each buffer 1 KiB aligned).
-  int64_t heapBytes(ArrayRef<IntermediateSpec> specs, int64_t tiles) const;
+  int64_t heapBytes(ArrayRef<BufferSpec> specs, int64_t tiles) const;
   /// Whether `steps` KV steps of `blocks` blocks each allocate more than one
   /// ring heap holds (an i1 computed at run time: both may be dynamic).
   Value exceedsRingHeap(Value steps, OpFoldResult blocks);
 
-  SmallVector<IntermediateSpec> accumulatorSpecs() const;
-  SmallVector<IntermediateSpec> stepSpecs() const;
-
   OpBuilder &b;
   IndexBuilder ib;
   Location loc;
-  const TiledAttention &ta;
-  /// Kernel of each stage, indexed by abi::Stage.
-  ArrayRef<FlatSymbolRefAttr> kernels;
+  TiledAttention ta;
   abi::Strategy strategy;
   /// Batch used to size rings when the batch is dynamic.
   int64_t accountedBatch;
   /// Heap of one ring, for bounding how far the orchestration runs ahead.
   int64_t ringHeapBytes;
 
+  /// Nest values to host values, and index host values as i64 scalars.
+  IRMapping mapping;
+  DenseMap<Value, Value> i64Values;
+  /// Target argument position of each tensor the nest reads.
+  DenseMap<Value, int64_t> entryPositions;
+  /// The stage ops of the KV step, in program order.
+  SmallVector<Operation *> stepStages;
+  /// Buffers of one KV step (stage results another stage reads) and of the
+  /// running state (the KV loop's iter_args), in order.
+  SmallVector<BufferSpec> stepSpecs, accumulatorSpecs;
+  /// Stage ops whose results the KV loop carries to its next step.
+  SmallPtrSet<Operation *, 2> carriedStages;
+  /// The parallel loop's trip counts.
+  SmallVector<OpFoldResult> tripCounts;
+  /// Host tensors by role: allocated buffers and whole external tensors; per
+  /// tile, the nest values whose views the kernels take instead.
   DenseMap<abi::TensorRole, Value> tensors;
+  DenseMap<abi::TensorRole, Value> tileValues;
+  /// The tile of the result the parallel loop writes (per tile: the view).
+  tensor::ParallelInsertSliceOp resultTile;
+  Value outTile;
+
   /// The submit that last wrote a tensor in the innermost open scope, and the
   /// tasks there that read a tensor before any write (an earlier iteration's
   /// writer, if the scope writes it).
   DenseMap<Value, Operation *> lastWriter;
   SmallVector<std::pair<size_t, SmallVector<Value>>> carriedReads;
-  Value scale;
   SmallVector<RingUsage *> openScopes;
   SmallVector<orch::ScopeOp> openScopeOps;
   SmallVector<std::unique_ptr<RingUsage>> usages;
@@ -218,6 +334,82 @@ Value OrchestrationBuilder::external(int64_t index, RankedTensorType type) {
                                  static_cast<uint64_t>(dim)));
   return orch::ExternalOp::create(b, loc, tensorType(type.getShape(), type.getElementType()),
                                   static_cast<uint64_t>(index), dynamicSizes);
+}
+
+LogicalResult OrchestrationBuilder::analyze() {
+  // The parallel loop: its trip counts are the block count or the host loops.
+  for (auto [lower, upper, step] :
+       llvm::zip(ta.forall.getMixedLowerBound(), ta.forall.getMixedUpperBound(),
+                 ta.forall.getMixedStep())) {
+    if (!isConstantIntValue(lower, 0) || !isConstantIntValue(step, 1))
+      return ta.forall.emitOpError()
+             << "attn-orchestrate expects a normalized parallel loop (lower bound 0, step 1)";
+    tripCounts.push_back(upper);
+  }
+
+  // The stage ops of a KV step and the roles of what flows between them.
+  DenseMap<Value, abi::TensorRole> resultRoles;
+  for (Operation &op : ta.kvLoop.getBody()->without_terminator()) {
+    const StageOpRoles *entry = lookupStageOp(&op);
+    if (!entry)
+      continue;
+    stepStages.push_back(&op);
+    for (auto [result, role] : llvm::zip_equal(op.getResults(), entry->results))
+      resultRoles[result] = role;
+    auto tensorOperands = llvm::make_filter_range(
+        op.getOperands(), [](Value v) { return isa<RankedTensorType>(v.getType()); });
+    for (auto [operand, role] : llvm::zip_equal(tensorOperands, entry->operands)) {
+      auto it = resultRoles.find(operand);
+      if (it != resultRoles.end() && it->second != role)
+        return op.emitOpError() << "attn-orchestrate expects its '"
+                                << abi::getTensorRoleName(role) << "' from a stage, got the '"
+                                << abi::getTensorRoleName(it->second) << "' of "
+                                << operand.getDefiningOp()->getName();
+      if (it == resultRoles.end() && !ta.kvLoop.getRegionIterArgs().empty() &&
+          llvm::is_contained(ta.kvLoop.getRegionIterArgs(), operand))
+        continue; // the running state, bound below
+      if (it == resultRoles.end())
+        tileValues[role] = operand; // an input tile
+    }
+  }
+
+  // Stage results another stage reads: this step's buffers.
+  for (Operation *op : stepStages)
+    for (OpResult result : op->getResults()) {
+      bool read = llvm::any_of(result.getUsers(), [](Operation *user) {
+        return lookupStageOp(user) != nullptr;
+      });
+      if (!read)
+        continue;
+      FailureOr<BufferSpec> spec = getBufferSpec(op, resultRoles[result], result.getType());
+      if (failed(spec))
+        return failure();
+      stepSpecs.push_back(*spec);
+    }
+
+  // The KV loop's iter_args: the running state, written by the stage whose
+  // results are yielded.
+  auto yield = cast<scf::YieldOp>(ta.kvLoop.getBody()->getTerminator());
+  for (auto [iterArg, yielded] : llvm::zip(ta.kvLoop.getRegionIterArgs(), yield.getOperands())) {
+    auto it = resultRoles.find(yielded);
+    if (it == resultRoles.end())
+      return ta.kvLoop.emitOpError()
+             << "attn-orchestrate expects every value the KV loop carries to be a stage result";
+    carriedStages.insert(yielded.getDefiningOp());
+    FailureOr<BufferSpec> spec = getBufferSpec(ta.kvLoop, it->second, iterArg.getType());
+    if (failed(spec))
+      return failure();
+    accumulatorSpecs.push_back(*spec);
+  }
+
+  // The tile of the result: the parallel loop's insert of the KV loop's result.
+  for (Operation &op : ta.forall.getTerminator().getYieldingOps())
+    if (auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(op))
+      resultTile = insert;
+  if (!resultTile || !llvm::hasSingleElement(ta.forall.getTerminator().getYieldingOps()))
+    return ta.forall.emitOpError()
+           << "attn-orchestrate expects the parallel loop to insert one tile of its result";
+  return success();
 }
 
 orch::ScopeOp OrchestrationBuilder::openScope() {
@@ -255,16 +447,19 @@ void OrchestrationBuilder::closeScope(orch::ScopeOp scope) {
   b.setInsertionPointAfter(scope);
 }
 
-void OrchestrationBuilder::allocate(ArrayRef<IntermediateSpec> specs, OpFoldResult tiles) {
+void OrchestrationBuilder::allocate(ArrayRef<BufferSpec> specs, OpFoldResult tiles) {
   std::optional<int64_t> staticTiles = getConstantIntValue(tiles);
-  int64_t accountedTiles =
-      staticTiles ? *staticTiles : accountedBatch * ta.geo.getTilesPerSequence();
+  int64_t accountedTiles = 1;
+  for (OpFoldResult trips : tripCounts)
+    accountedTiles *= getConstantIntValue(trips).value_or(accountedBatch);
+  if (staticTiles)
+    accountedTiles = *staticTiles;
   SmallVector<Type> types;
   SmallVector<Value> dynamicSizes;
   RingUsage &usage = *openScopes.back();
   usage.slots += 1; // alloc_tensors is a task of its own
   usage.tasks.push_back({});
-  for (const IntermediateSpec &spec : specs) {
+  for (const BufferSpec &spec : specs) {
     int64_t rows = staticTiles ? *staticTiles * spec.rows : ShapedType::kDynamic;
     if (!staticTiles)
       dynamicSizes.push_back(ib.mul(getValueOrCreateConstantIndexOp(b, loc, tiles),
@@ -281,22 +476,138 @@ void OrchestrationBuilder::allocate(ArrayRef<IntermediateSpec> specs, OpFoldResu
     tensors[spec.role] = result;
 }
 
-void OrchestrationBuilder::submit(abi::Stage stage, OpFoldResult blocks,
-                                  const DenseMap<abi::ScalarRole, Value> &scalars) {
-  abi::KernelSignature sig = abi::getKernelSignature(stage, strategy);
-  FlatSymbolRefAttr kernel = kernels[static_cast<int>(stage)];
+Value OrchestrationBuilder::materializeScalar(abi::ScalarRole role, Type type) {
+  Value scalar = materialize(getScalarSource(ta, role));
+  if (!scalar || !scalar.getType().isIndex() || !type.isInteger(64))
+    return scalar;
+  Value &cast = i64Values[scalar];
+  if (!cast) {
+    // A loop-invariant scalar leaves its loop; otherwise it stays with the
+    // submissions of its scope.
+    OpBuilder::InsertionGuard guard(b);
+    b.restoreInsertionPoint(getHoistPoint(scalar, /*loopsOnly=*/true));
+    cast = ib.toI64(scalar);
+  }
+  return cast;
+}
+
+Value OrchestrationBuilder::materializeTile(abi::TensorRole role) {
+  if (role != abi::TensorRole::Out) {
+    Value tile = tileValues.lookup(role);
+    return tile ? materialize(tile) : Value();
+  }
+  // The output tile: where the parallel loop inserts its result.
+  if (!outTile) {
+    Value dest = materialize(resultTile.getDest());
+    if (dest)
+      outTile = materializeView(dest, resultTile.getMixedOffsets(), resultTile.getMixedSizes());
+  }
+  return outTile;
+}
+
+FailureOr<Value> OrchestrationBuilder::lookupTensor(Operation *op, FlatSymbolRefAttr kernel,
+                                                    abi::TensorRole role) {
+  // Per tile the kernels take the nest's tiles of the inputs and the output
+  // (paging by views); under SPMD the whole tensors.
+  if (strategy == abi::Strategy::PerTile &&
+      (tileValues.count(role) || role == abi::TensorRole::Out)) {
+    {
+      Value host = materializeTile(role);
+      if (!host)
+        return op->emitOpError() << "attn-orchestrate cannot compute the '"
+                                 << abi::getTensorRoleName(role) << "' tile of kernel " << kernel
+                                 << " on the host";
+      return host;
+    }
+  }
+  if (Value host = tensors.lookup(role))
+    return host;
+  return op->emitOpError() << "kernel " << kernel << " takes '" << abi::getTensorRoleName(role)
+                           << "', which the nest does not provide";
+}
+
+aicore::KernelAttr OrchestrationBuilder::getContract(Operation *op) {
+  auto kernel = op->getAttrOfType<FlatSymbolRefAttr>("kernel");
+  auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(ta.func, kernel);
+  aicore::KernelAttr contract = aicore::getKernelAttr(callee);
+  if (contract.getArgs())
+    return contract;
+  return abi::getKernelAttr(b.getContext(),
+                            abi::getKernelSignature(lookupStageOp(op)->stage, strategy), strategy,
+                            ta.element);
+}
+
+void OrchestrationBuilder::prepare(ArrayRef<Operation *> stages) {
+  SmallVector<Value> needed;
+  SmallVector<std::pair<Value, std::pair<abi::ScalarRole, Type>>> scalars;
+  bool outTileNeeded = false;
+  for (Operation *op : stages)
+    for (aicore::KernelArgAttr arg : getContract(op).getArguments()) {
+      if (!arg.isTensor()) {
+        if (std::optional<abi::ScalarRole> role = abi::parseScalarRole(arg.getRole()))
+          scalars.push_back({getScalarSource(ta, *role), {*role, arg.getType()}});
+      } else if (std::optional<abi::TensorRole> role = abi::parseTensorRole(arg.getRole())) {
+        if (strategy == abi::Strategy::PerTile && tileValues.count(*role))
+          needed.push_back(tileValues.lookup(*role));
+        else if (strategy == abi::Strategy::PerTile && *role == abi::TensorRole::Out)
+          outTileNeeded = true;
+      }
+    }
+  DenseMap<Operation *, int64_t> order;
+  ta.forall->walk<WalkOrder::PreOrder>([&](Operation *op) { order[op] = order.size(); });
+  auto position = [&](Value v) {
+    Operation *def = v.getDefiningOp();
+    return def ? order.lookup(def) : -1;
+  };
+  for (auto &[source, scalar] : scalars)
+    needed.push_back(source);
+  llvm::stable_sort(needed, [&](Value x, Value y) { return position(x) < position(y); });
+  // Failures are reported by submit.
+  for (Value v : needed) {
+    (void)materialize(v);
+    for (auto &[source, scalar] : scalars)
+      if (source == v)
+        (void)materializeScalar(scalar.first, scalar.second);
+  }
+  if (outTileNeeded)
+    (void)materializeTile(abi::TensorRole::Out);
+}
+
+LogicalResult OrchestrationBuilder::submit(Operation *op, OpFoldResult blocks) {
+  auto kernel = op->getAttrOfType<FlatSymbolRefAttr>("kernel");
+  aicore::KernelAttr contract = getContract(op);
+
   SmallVector<Value> args;
   SmallVector<Attribute> directions;
-  for (const abi::TensorParam &param : sig.tensors) {
-    args.push_back(tensors.lookup(param.role));
-    orch::ArgDirection dir = param.direction == abi::Direction::In    ? orch::ArgDirection::in
-                             : param.direction == abi::Direction::Out ? orch::ArgDirection::out
-                                                                      : orch::ArgDirection::inout;
-    directions.push_back(orch::ArgDirectionAttr::get(b.getContext(), dir));
-  }
   SmallVector<Value> scalarArgs;
-  for (const abi::ScalarParam &param : sig.scalars)
-    scalarArgs.push_back(scalars.lookup(param.role));
+  for (aicore::KernelArgAttr arg : contract.getArguments()) {
+    if (arg.isTensor()) {
+      std::optional<abi::TensorRole> role = abi::parseTensorRole(arg.getRole());
+      FailureOr<Value> tensor =
+          role ? lookupTensor(op, kernel, *role)
+               : FailureOr<Value>(op->emitOpError() << "kernel " << kernel << " takes unknown "
+                                                    << "tensor '" << arg.getRole() << "'");
+      if (failed(tensor))
+        return failure();
+      args.push_back(*tensor);
+      orch::ArgDirection dir = arg.getKind() == aicore::ArgKind::In    ? orch::ArgDirection::in
+                               : arg.getKind() == aicore::ArgKind::Out ? orch::ArgDirection::out
+                                                                       : orch::ArgDirection::inout;
+      directions.push_back(orch::ArgDirectionAttr::get(b.getContext(), dir));
+      continue;
+    }
+    std::optional<abi::ScalarRole> role = abi::parseScalarRole(arg.getRole());
+    if (!role)
+      return op->emitOpError() << "kernel " << kernel << " takes unknown scalar '"
+                               << arg.getRole() << "'";
+    Value scalar = materializeScalar(*role, arg.getType());
+    if (!scalar)
+      return op->emitOpError() << "kernel " << kernel << " takes '" << arg.getRole()
+                               << "', which depends on the parallel loop's index and cannot "
+                                  "be passed to a "
+                               << abi::getStrategyName(strategy) << " task";
+    scalarArgs.push_back(scalar);
+  }
 
   Value dynamicBlocks;
   IntegerAttr staticBlocks;
@@ -306,21 +617,23 @@ void OrchestrationBuilder::submit(abi::Stage stage, OpFoldResult blocks,
   } else {
     dynamicBlocks = cast<Value>(blocks);
   }
-  bool vector = sig.core == abi::CoreType::AIV;
-  auto op = orch::SubmitOp::create(b, loc, vector ? orch::TaskKind::mix : orch::TaskKind::aic,
-                                   vector ? FlatSymbolRefAttr() : kernel, vector ? kernel : nullptr,
-                                   vector ? kernel : nullptr, dynamicBlocks, staticBlocks, args,
-                                   b.getArrayAttr(directions), scalarArgs);
+  bool vector = contract.getCore() == abi::CoreType::AIV;
+  FlatSymbolRefAttr secondLane = vector && contract.getLanes() > 1 ? kernel : nullptr;
+  auto submitOp = orch::SubmitOp::create(
+      b, loc, vector ? orch::TaskKind::mix : orch::TaskKind::aic,
+      vector ? FlatSymbolRefAttr() : kernel, vector ? kernel : nullptr, secondLane,
+      dynamicBlocks, staticBlocks, args, b.getArrayAttr(directions), scalarArgs);
   RingUsage &usage = *openScopes.back();
   usage.slots += 1;
   // The runtime's fanin: every non-output argument's creator (the alloc task that
   // owns it) and, for inputs and inouts, its last tracked writer; duplicates once.
   SmallPtrSet<Operation *, 8> creators, writers;
   SmallVector<Value> carried;
-  for (auto [arg, param] : llvm::zip(args, sig.tensors)) {
+  for (auto [arg, direction] : llvm::zip(args, directions)) {
+    orch::ArgDirection dir = cast<orch::ArgDirectionAttr>(direction).getValue();
     if (auto alloc = arg.getDefiningOp<orch::AllocOp>())
       creators.insert(alloc);
-    if (param.direction == abi::Direction::Out)
+    if (dir == orch::ArgDirection::out)
       continue;
     if (Operation *w = lastWriter.lookup(arg))
       writers.insert(w);
@@ -328,25 +641,166 @@ void OrchestrationBuilder::submit(abi::Stage stage, OpFoldResult blocks,
              alloc && alloc->getParentOfType<orch::ScopeOp>() != openScopeOps.back())
       carried.push_back(arg); // allocated outside this scope: maybe written by an earlier iteration
   }
-  for (auto [arg, param] : llvm::zip(args, sig.tensors))
-    if (param.direction != abi::Direction::In)
-      lastWriter[arg] = op;
+  for (auto [arg, direction] : llvm::zip(args, directions))
+    if (cast<orch::ArgDirectionAttr>(direction).getValue() != orch::ArgDirection::in)
+      lastWriter[arg] = submitOp;
   int64_t edges = creators.size() + writers.size(), entries = writers.size();
   if (!carried.empty())
     carriedReads.push_back({usage.tasks.size(), carried});
   usage.tasks.push_back({edges, entries, edges, entries});
+  return success();
 }
 
-Value OrchestrationBuilder::view(Value source, ArrayRef<OpFoldResult> offsets,
-                                 ArrayRef<OpFoldResult> sizes) {
+OpBuilder::InsertPoint OrchestrationBuilder::getHoistPoint(ValueRange operands, bool loopsOnly) {
+  Block *block = b.getInsertionBlock();
+  OpBuilder::InsertPoint point = b.saveInsertionPoint();
+  // Out of host loops and scopes the operands do not depend on. Out of a
+  // conditional only on the way out of a loop around it (loop-invariant, so
+  // computed once instead of under the condition in every step): nothing
+  // becomes unconditional within an iteration, so a block-table entry past the
+  // sequence is never read. `loopsOnly` treats scopes like conditionals.
+  bool inConditional = false;
+  while (Operation *parent = block->getParentOp()) {
+    if (llvm::any_of(operands, [&](Value v) {
+          return parent->isAncestor(v.getParentBlock()->getParentOp());
+        }))
+      break;
+    if (isa<scf::IfOp>(parent) || (loopsOnly && isa<orch::ScopeOp>(parent))) {
+      inConditional = true;
+    } else if (!isa<scf::ForOp, orch::ScopeOp>(parent)) {
+      break;
+    }
+    block = parent->getBlock();
+    if (inConditional && !isa<scf::ForOp>(parent))
+      continue;
+    inConditional = false;
+    point = OpBuilder::InsertPoint(block, Block::iterator(parent));
+  }
+  return point;
+}
+
+Value OrchestrationBuilder::materializeView(Value source, ArrayRef<OpFoldResult> offsets,
+                                            ArrayRef<OpFoldResult> sizes) {
   SmallVector<Value> dynamicOffsets, dynamicSizes;
   SmallVector<int64_t> staticOffsets, staticSizes;
   dispatchIndexOpFoldResults(offsets, dynamicOffsets, staticOffsets);
   dispatchIndexOpFoldResults(sizes, dynamicSizes, staticSizes);
+  SmallVector<Value> operands = {source};
+  for (Value &v : llvm::concat<Value>(dynamicOffsets, dynamicSizes)) {
+    v = materialize(v);
+    if (!v)
+      return {};
+    operands.push_back(v);
+  }
+  OpBuilder::InsertionGuard guard(b);
+  b.restoreInsertionPoint(getHoistPoint(operands));
   auto sourceType = cast<orch::ChipTensorType>(source.getType());
   return orch::ViewOp::create(b, loc, tensorType(staticSizes, sourceType.getElementType()), source,
                               dynamicOffsets, dynamicSizes, b.getDenseI64ArrayAttr(staticOffsets),
                               b.getDenseI64ArrayAttr(staticSizes));
+}
+
+Value OrchestrationBuilder::materialize(Value v) {
+  if (Value host = mapping.lookupOrNull(v))
+    return host;
+  Operation *op = v.getDefiningOp();
+  if (!op)
+    return {}; // an induction variable the host does not run
+  Value host;
+  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    // The kernel pads the tile's rows itself; it takes the real rows.
+    host = materialize(pad.getSource());
+  } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    Value source = materialize(slice.getSource());
+    if (source && llvm::all_of(slice.getMixedStrides(),
+                               [](OpFoldResult s) { return isConstantIntValue(s, 1); }))
+      host = materializeView(source, slice.getMixedOffsets(), slice.getMixedSizes());
+  } else if (auto extract = dyn_cast<tensor::ExtractOp>(op)) {
+    // A host read of a paging tensor (a context length, a block-table entry).
+    Value tensor = materialize(extract.getTensor());
+    SmallVector<Value> indices = {tensor};
+    for (Value index : extract.getIndices())
+      indices.push_back(materialize(index));
+    if (llvm::all_of(indices, [](Value i) { return bool(i); })) {
+      OpBuilder::InsertionGuard guard(b);
+      b.restoreInsertionPoint(getHoistPoint(indices));
+      Type element = cast<orch::ChipTensorType>(tensor.getType()).getElementType();
+      SmallVector<int64_t> staticIndices(indices.size() - 1, ShapedType::kDynamic);
+      host = orch::ReadOp::create(b, loc, element, tensor, ArrayRef(indices).drop_front(),
+                                  staticIndices);
+    }
+  } else if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+    // A size of a target argument: read from the runtime's argument.
+    auto position = entryPositions.find(dim.getSource());
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (position != entryPositions.end() && index) {
+      OpBuilder::InsertionGuard guard(b);
+      b.restoreInsertionPoint(getHoistPoint({}));
+      host = orch::ArgDimOp::create(b, loc, b.getIndexType(),
+                                    static_cast<uint64_t>(position->second),
+                                    static_cast<uint64_t>(*index));
+    }
+  } else if (isa<arith::ArithDialect>(op->getDialect()) && op->getNumRegions() == 0 &&
+             isPure(op)) {
+    SmallVector<Value> operands;
+    for (Value operand : op->getOperands()) {
+      operands.push_back(materialize(operand));
+      if (!operands.back())
+        return {};
+    }
+    OpBuilder::InsertionGuard guard(b);
+    b.restoreInsertionPoint(getHoistPoint(operands));
+    return b.clone(*op, mapping)->getResult(cast<OpResult>(v).getResultNumber());
+  }
+  if (host)
+    mapping.map(v, host);
+  return host;
+}
+
+Value OrchestrationBuilder::materializeMax(Value v, int64_t floor) {
+  // The parallel loop's dimensions `v` is computed from.
+  SmallVector<bool> used(ta.forall.getRank(), false);
+  SmallVector<Value> work = {v};
+  SmallPtrSet<Operation *, 16> seen;
+  while (!work.empty()) {
+    Value value = work.pop_back_val();
+    for (auto [dim, iv] : llvm::enumerate(ta.forall.getInductionVars()))
+      used[dim] = used[dim] || value == iv;
+    Operation *op = value.getDefiningOp();
+    if (op && ta.forall->isProperAncestor(op) && seen.insert(op).second)
+      llvm::append_range(work, op->getOperands());
+  }
+
+  // One reduction loop per such dimension, outermost first; the nest's values
+  // computed inside are this reduction's own.
+  IRMapping outer = mapping;
+  Value init = ib.constant(floor);
+  SmallVector<scf::ForOp> loops;
+  for (auto [dim, iv] : llvm::enumerate(ta.forall.getInductionVars())) {
+    if (!used[dim])
+      continue;
+    Value upper = getValueOrCreateConstantIndexOp(b, loc, tripCounts[dim]);
+    if (auto dynamicUpper = dyn_cast<Value>(tripCounts[dim]))
+      upper = materialize(dynamicUpper);
+    auto loop = scf::ForOp::create(b, loc, ib.constant(0), upper, ib.constant(1),
+                                   ValueRange{loops.empty() ? init : loops.back().getRegionIterArg(0)});
+    if (!loops.empty())
+      scf::YieldOp::create(b, loc, loop.getResult(0));
+    mapping.map(iv, loop.getInductionVar());
+    loops.push_back(loop);
+    b.setInsertionPointToStart(loop.getBody());
+  }
+  Value result = materialize(v);
+  if (result && !loops.empty()) {
+    scf::YieldOp::create(b, loc, ib.max(loops.back().getRegionIterArg(0), result));
+    result = loops.front().getResult(0);
+  } else if (result) {
+    result = ib.max(init, result);
+  }
+  if (!loops.empty())
+    b.setInsertionPointAfter(loops.front());
+  mapping = outer;
+  return result;
 }
 
 void OrchestrationBuilder::forLoop(Value upper, function_ref<void(Value)> body) {
@@ -356,9 +810,9 @@ void OrchestrationBuilder::forLoop(Value upper, function_ref<void(Value)> body) 
   body(loop.getInductionVar());
 }
 
-int64_t OrchestrationBuilder::heapBytes(ArrayRef<IntermediateSpec> specs, int64_t tiles) const {
+int64_t OrchestrationBuilder::heapBytes(ArrayRef<BufferSpec> specs, int64_t tiles) const {
   int64_t total = 0;
-  for (const IntermediateSpec &spec : specs)
+  for (const BufferSpec &spec : specs)
     total += llvm::alignTo(tiles * spec.rows * std::max<int64_t>(spec.cols, 1) *
                                spec.element.getIntOrFloatBitWidth() / 8,
                            tgt::kHeapAlignBytes);
@@ -369,7 +823,7 @@ Value OrchestrationBuilder::exceedsRingHeap(Value steps, OpFoldResult blocks) {
   Value tiles = getValueOrCreateConstantIndexOp(b, loc, blocks);
   Value align = ib.constant(tgt::kHeapAlignBytes);
   Value stepBytes = ib.constant(0);
-  for (const IntermediateSpec &spec : stepSpecs()) {
+  for (const BufferSpec &spec : stepSpecs) {
     int64_t tileBytes =
         spec.rows * std::max<int64_t>(spec.cols, 1) * spec.element.getIntOrFloatBitWidth() / 8;
     Value bytes = ib.mul(tiles, ib.constant(tileBytes));
@@ -378,69 +832,52 @@ Value OrchestrationBuilder::exceedsRingHeap(Value steps, OpFoldResult blocks) {
   return ib.less(ib.constant(ringHeapBytes), ib.mul(steps, stepBytes));
 }
 
-SmallVector<IntermediateSpec> OrchestrationBuilder::accumulatorSpecs() const {
+LogicalResult OrchestrationBuilder::build() {
   using R = abi::TensorRole;
-  Type f32 = b.getF32Type();
-  const int64_t slots = tgt::kVectorLanes * abi::getLaneSlotFloats(ta.geo.queryTile);
-  return {{R::AccMax, slots, 0, f32},
-          {R::AccSum, slots, 0, f32},
-          {R::AccOut, ta.geo.queryTile, ta.geo.headDim, f32}};
+  if (failed(analyze()))
+    return failure();
+  // The tensors the nest reads, at the target's argument positions.
+  auto bind = [&](R role, Value nestValue, int64_t position, RankedTensorType type) {
+    Value host = external(position, type);
+    tensors[role] = host;
+    mapping.map(nestValue, host);
+    entryPositions[nestValue] = position;
+  };
+  bind(R::Query, ta.query, kQuery, ta.queryType);
+  bind(R::KeyCache, ta.keyCache, kKeyCache, ta.cacheType);
+  bind(R::ValueCache, ta.valueCache, kValueCache, ta.cacheType);
+  bind(R::BlockTable, ta.blockTable, kBlockTable, ta.tableType);
+  bind(R::ContextLens, ta.contextLens, kContextLens, ta.lensType);
+  bind(R::Out, ta.forall.getRegionIterArgs()[0], kOut, ta.resultType);
+  mapping.map(ta.scale,
+              orch::ArgScalarOp::create(b, loc, b.getF32Type(), static_cast<uint64_t>(0)));
+  return strategy == abi::Strategy::Spmd ? buildSpmd() : buildPerTile();
 }
 
-SmallVector<IntermediateSpec> OrchestrationBuilder::stepSpecs() const {
+LogicalResult OrchestrationBuilder::buildSpmd() {
   using R = abi::TensorRole;
-  Type f32 = b.getF32Type();
-  const int64_t q = ta.geo.queryTile;
-  const int64_t slots = tgt::kVectorLanes * abi::getLaneSlotFloats(q);
-  return {{R::Scores, q, ta.geo.blockSize, f32},
-          {R::Probs, q, ta.geo.blockSize, ta.element},
-          {R::BlockMax, slots, 0, f32},
-          {R::BlockSum, slots, 0, f32},
-          {R::BlockOut, q, ta.geo.headDim, f32}};
-}
+  // One block per iteration of the parallel loop: the product of its trip counts.
+  int64_t staticBlocks = 1;
+  SmallVector<Value> dynamicTrips;
+  for (OpFoldResult trips : tripCounts) {
+    if (std::optional<int64_t> n = getConstantIntValue(trips))
+      staticBlocks *= *n;
+    else if (Value host = materialize(cast<Value>(trips)))
+      dynamicTrips.push_back(host);
+    else
+      return ta.forall.emitOpError()
+             << "attn-orchestrate cannot compute the parallel loop's trip count on the host";
+  }
+  OpFoldResult blocks = b.getIndexAttr(staticBlocks);
+  for (Value trips : dynamicTrips)
+    blocks = ib.mul(trips, ib.constant(staticBlocks));
 
-void OrchestrationBuilder::build() {
-  using R = abi::TensorRole;
-  tensors[R::Query] = external(kQuery, ta.queryType);
-  tensors[R::KeyCache] = external(kKeyCache, ta.cacheType);
-  tensors[R::ValueCache] = external(kValueCache, ta.cacheType);
-  tensors[R::BlockTable] = external(kBlockTable, ta.tableType);
-  tensors[R::ContextLens] = external(kContextLens, ta.lensType);
-  tensors[R::Out] = external(kOut, ta.resultType);
-  scale = orch::ArgScalarOp::create(b, loc, b.getF32Type(), static_cast<uint64_t>(0));
-  if (strategy == abi::Strategy::Spmd)
-    buildSpmd();
-  else
-    buildPerTile();
-}
-
-Value OrchestrationBuilder::batchSize() {
-  if (!ta.queryType.isDynamicDim(0))
-    return ib.constant(ta.queryType.getDimSize(0));
-  return orch::ArgDimOp::create(b, loc, b.getIndexType(), uint64_t(kQuery), uint64_t(0));
-}
-
-void OrchestrationBuilder::buildSpmd() {
-  using R = abi::TensorRole;
-  using S = abi::ScalarRole;
-  const TileGeometry &geo = ta.geo;
-  Value batch = batchSize();
-  OpFoldResult blocks =
-      ta.queryType.isDynamicDim(0)
-          ? OpFoldResult(ib.mul(batch, ib.constant(geo.getTilesPerSequence())))
-          : OpFoldResult(b.getIndexAttr(ta.queryType.getDimSize(0) * geo.getTilesPerSequence()));
-
-  // KV steps: the longest sequence's block count, at least one so that empty
-  // sequences still get their zero rows from the update kernel.
-  auto maxLoop = scf::ForOp::create(
-      b, loc, ib.constant(0), batch, ib.constant(1), ValueRange{ib.constant(1)},
-      [&](OpBuilder &nb, Location l, Value seq, ValueRange longest) {
-        IndexBuilder lb{nb, l};
-        Value length = lb.toIndex(read(tensors[R::ContextLens], {seq}));
-        Value steps = lb.ceilDiv(length, lb.constant(geo.blockSize));
-        scf::YieldOp::create(nb, l, lb.max(longest[0], steps));
-      });
-  Value numSteps = maxLoop.getResult(0);
+  // KV steps: the largest KV loop bound over the parallel loop, at least one so
+  // that empty sequences still get their zero rows from the update kernel.
+  Value numSteps = materializeMax(ta.kvLoop.getUpperBound(), 1);
+  if (!numSteps)
+    return ta.kvLoop.emitOpError()
+           << "attn-orchestrate cannot compute the KV loop's bound on the host";
 
   // Without a bound the orchestration submits steps far faster than the device
   // retires them and fills the ring heap; simpler's runtime then aborts when the
@@ -452,86 +889,104 @@ void OrchestrationBuilder::buildSpmd() {
   // cross-step parallelism is lost.
   Value boundRunAhead = exceedsRingHeap(numSteps, blocks);
   orch::ScopeOp accScope = openScope();
-  allocate(accumulatorSpecs(), blocks);
+  allocate(accumulatorSpecs, blocks);
+  LogicalResult result = success();
   forLoop(numSteps, [&](Value step) {
+    mapping.map(ta.kvLoop.getInductionVar(), step);
     orch::ScopeOp stepScope = openScope();
     stepScopes.insert(stepScope);
-    allocate(stepSpecs(), blocks);
-    DenseMap<S, Value> scalars = {{S::KvStep, ib.toI64(step)}, {S::Scale, scale}};
-    for (abi::Stage stage : abi::getStages()) {
-      if (stage == abi::Stage::OnlineUpdate) {
+    allocate(stepSpecs, blocks);
+    prepare(stepStages);
+    for (Operation *stage : stepStages) {
+      if (carriedStages.contains(stage)) {
+        // Waits for the previous step's write of the running sum.
         auto bound = scf::IfOp::create(b, loc, boundRunAhead);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(bound.thenBlock()->getTerminator());
         orch::WaitOp::create(b, loc, tensors[R::AccSum]);
       }
-      submit(stage, blocks, scalars);
+      if (failed(result) || failed(result = submit(stage, blocks)))
+        return;
     }
     closeScope(stepScope);
   });
   closeScope(accScope);
+  return result;
 }
 
-void OrchestrationBuilder::buildPerTile() {
-  using R = abi::TensorRole;
-  using S = abi::ScalarRole;
-  const TileGeometry &geo = ta.geo;
-  tilesInSequence = ta.queryType.isDynamicDim(0)
-                        ? 0
-                        : ta.queryType.getDimSize(0) * geo.getTilesPerSequence();
-  Value batch = batchSize();
+LogicalResult OrchestrationBuilder::buildPerTile() {
+  // Host loops over the parallel loop's dimensions, outermost first.
+  tilesInSequence = 1;
+  for (OpFoldResult trips : tripCounts)
+    tilesInSequence *= getConstantIntValue(trips).value_or(0);
+  SmallVector<Value> upperBounds;
+  for (OpFoldResult trips : tripCounts) {
+    Value upper = isa<Value>(trips) ? materialize(cast<Value>(trips))
+                                    : ib.constant(*getConstantIntValue(trips));
+    if (!upper)
+      return ta.forall.emitOpError()
+             << "attn-orchestrate cannot compute the parallel loop's trip count on the host";
+    upperBounds.push_back(upper);
+  }
   OpFoldResult one = b.getIndexAttr(1);
-  Value query = tensors[R::Query], out = tensors[R::Out];
-  Value keyCache = tensors[R::KeyCache], valueCache = tensors[R::ValueCache];
-
-  forLoop(batch, [&](Value seq) {
-    Value length = ib.toIndex(read(tensors[R::ContextLens], {seq}));
-    Value numSteps = ib.ceilDiv(length, ib.constant(geo.blockSize));
-    // One step even for an empty sequence: its update task writes the zero rows.
-    Value loopSteps = ib.max(numSteps, ib.constant(1));
-    Value numSteps64 = ib.toI64(numSteps);
-    forLoop(ib.constant(geo.numKvHeads), [&](Value kvHead) {
-      forLoop(ib.constant(geo.tilesPerGroup), [&](Value tile) {
-        Value firstHead = geo.buildFirstHead(ib, kvHead, tile);
-        OpFoldResult rows = geo.buildRowCount(ib, tile);
-        OpFoldResult zero = b.getIndexAttr(0), headDim = b.getIndexAttr(geo.headDim);
-        tensors[R::Query] = view(query, {seq, firstHead, zero}, {one, rows, headDim});
-        tensors[R::Out] = view(out, {seq, firstHead, zero}, {one, rows, headDim});
-
-        orch::ScopeOp tileScope = openScope();
-        allocate(accumulatorSpecs(), one);
-        forLoop(loopSteps, [&](Value step) {
-          orch::ScopeOp stepScope = openScope();
-          stepScopes.insert(stepScope);
-          allocate(stepSpecs(), one);
-          DenseMap<S, Value> scalars = {{S::KvStep, ib.toI64(step)},
-                                        {S::NumSteps, numSteps64},
-                                        {S::Scale, scale}};
-          auto active = scf::IfOp::create(b, loc, ib.less(step, numSteps));
-          {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(active.thenBlock()->getTerminator());
-            // Paging by views: the block id is read on the host.
-            Value block = ib.toIndex(read(tensors[R::BlockTable], {seq, step}));
-            SmallVector<OpFoldResult> blockOffsets = {block, zero, kvHead, zero};
-            SmallVector<OpFoldResult> blockSizes = {one, b.getIndexAttr(geo.blockSize), one,
-                                                    headDim};
-            tensors[R::KeyCache] = view(keyCache, blockOffsets, blockSizes);
-            tensors[R::ValueCache] = view(valueCache, blockOffsets, blockSizes);
-            Value blockSize = ib.constant(geo.blockSize);
-            scalars[S::ValidCols] =
-                ib.toI64(ib.min(ib.sub(length, ib.mul(step, blockSize)), blockSize));
-            submit(abi::Stage::QKMatmul, one, scalars);
-            submit(abi::Stage::SoftmaxPrepare, one, scalars);
-            submit(abi::Stage::PVMatmul, one, scalars);
-          }
-          submit(abi::Stage::OnlineUpdate, one, scalars);
-          closeScope(stepScope);
-        });
-        closeScope(tileScope);
+  LogicalResult result = success();
+  std::function<void(unsigned)> buildLoops = [&](unsigned dim) {
+    if (dim < upperBounds.size()) {
+      forLoop(upperBounds[dim], [&](Value iv) {
+        mapping.map(ta.forall.getInductionVars()[dim], iv);
+        buildLoops(dim + 1);
       });
+      return;
+    }
+    orch::ScopeOp tileScope = openScope();
+    allocate(accumulatorSpecs, one);
+    Value numSteps = materialize(ta.kvLoop.getUpperBound());
+    if (!numSteps) {
+      result = ta.kvLoop.emitOpError()
+               << "attn-orchestrate cannot compute the KV loop's bound on the host";
+      return;
+    }
+    // One step even for an empty sequence: its update task writes the zero rows.
+    Value loopSteps;
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.restoreInsertionPoint(getHoistPoint(numSteps));
+      loopSteps = ib.max(numSteps, ib.constant(1));
+    }
+    forLoop(loopSteps, [&](Value step) {
+      mapping.map(ta.kvLoop.getInductionVar(), step);
+      orch::ScopeOp stepScope = openScope();
+      stepScopes.insert(stepScope);
+      allocate(stepSpecs, one);
+      // Only steps below the KV loop's bound run the stages that do not carry
+      // state (no block past the sequence is read); the running state's writer
+      // runs in every step.
+      scf::IfOp active;
+      for (Operation *stage : stepStages) {
+        OpBuilder::InsertionGuard guard(b);
+        if (!carriedStages.contains(stage)) {
+          if (!active) {
+            active = scf::IfOp::create(b, loc, ib.less(step, numSteps));
+            b.setInsertionPoint(active.thenBlock()->getTerminator());
+            SmallVector<Operation *> guarded;
+            for (Operation *other : stepStages)
+              if (!carriedStages.contains(other))
+                guarded.push_back(other);
+            prepare(guarded);
+          }
+          b.setInsertionPoint(active.thenBlock()->getTerminator());
+        } else {
+          prepare(stage);
+        }
+        if (failed(result) || failed(result = submit(stage, one)))
+          return;
+      }
+      closeScope(stepScope);
     });
-  });
+    closeScope(tileScope);
+  };
+  buildLoops(0);
+  return result;
 }
 
 /// Worst-case dependency-pool need of the ring that runs `tiles` tiles (0:
@@ -602,6 +1057,21 @@ static LogicalResult checkRings(func::FuncOp func,
   return success(ok);
 }
 
+
+/// Whether everything in `func` outside its nests is pure, so that the
+/// function is fully converted once its nests are.
+static LogicalResult checkConverted(func::FuncOp func, ArrayRef<TiledAttention> nests) {
+  for (Operation &op : func.getBody().getOps()) {
+    if (isa<func::ReturnOp>(op) || isPure(&op) ||
+        llvm::any_of(nests, [&](const TiledAttention &ta) { return ta.forall == &op; }))
+      continue;
+    return op.emitOpError() << "attn-orchestrate has no host equivalent for this op outside the "
+                               "tiled nests of "
+                            << func.getName();
+  }
+  return success();
+}
+
 namespace {
 
 struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrchestratePass> {
@@ -619,15 +1089,18 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
         return signalPassFailure();
       if (found->empty())
         continue;
+      if (failed(checkConverted(func, *found)))
+        return signalPassFailure();
       for (const TiledAttention &ta : *found)
         if (failed(orchestrate(ta, symbols)))
           return signalPassFailure();
-      // Every nest of the function now runs from its orchestration.
+      // Every nest of the function now runs from its orchestration, and nothing
+      // else in it has an effect: the function is converted.
       symbols.erase(func);
     }
   }
 
-  /// Builds `ta`'s orchestration function before its function.
+  /// Lowers `ta` into an orchestration function before its function.
   LogicalResult orchestrate(const TiledAttention &ta, SymbolTable &symbols) {
     func::FuncOp func = ta.func;
     if (attn::MergePartialsOp merge = ta.merge)
@@ -659,8 +1132,9 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
     orchFunc->setAttr("orch.entry",
                       orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
     b.setInsertionPointToStart(orchFunc.addEntryBlock());
-    OrchestrationBuilder builder(b, loc, ta, *kernels, *parsed, accountedBatch, ringHeap);
-    builder.build();
+    OrchestrationBuilder builder(b, loc, ta, *parsed, accountedBatch, ringHeap);
+    if (failed(builder.build()))
+      return failure();
     func::ReturnOp::create(b, loc);
     // A scope's dep_entries: what its ring's dependency pool needs while it runs.
     for (auto &[scope, usage] : builder.scopes) {

@@ -81,6 +81,21 @@ llvm::StringRef mlir::ptoattn::abi::getScalarRoleName(ScalarRole role) {
   llvm_unreachable("unknown scalar role");
 }
 
+std::optional<TensorRole> mlir::ptoattn::abi::parseTensorRole(llvm::StringRef name) {
+  for (int r = 0; r <= static_cast<int>(TensorRole::Out); ++r)
+    if (getTensorRoleName(static_cast<TensorRole>(r)) == name)
+      return static_cast<TensorRole>(r);
+  return std::nullopt;
+}
+
+std::optional<ScalarRole> mlir::ptoattn::abi::parseScalarRole(llvm::StringRef name) {
+  for (ScalarRole role :
+       {ScalarRole::KvStep, ScalarRole::NumSteps, ScalarRole::ValidCols, ScalarRole::Scale})
+    if (getScalarRoleName(role) == name)
+      return role;
+  return std::nullopt;
+}
+
 std::optional<unsigned> KernelSignature::findTensor(TensorRole role) const {
   for (auto [i, param] : llvm::enumerate(tensors))
     if (param.role == role)

@@ -76,6 +76,8 @@ enum class TensorRole {
   Out,         ///< [batch, heads, head_dim] f32; per-tile: the tile's rows
 };
 llvm::StringRef getTensorRoleName(TensorRole role);
+/// The role named `name` (as getTensorRoleName spells it), if any.
+std::optional<TensorRole> parseTensorRole(llvm::StringRef name);
 
 /// Scalars a kernel receives after its tensors.
 enum class ScalarRole {
@@ -86,6 +88,8 @@ enum class ScalarRole {
   Scale,     ///< softmax scale, fp32 bits
 };
 llvm::StringRef getScalarRoleName(ScalarRole role);
+/// The role named `name` (as getScalarRoleName spells it), if any.
+std::optional<ScalarRole> parseScalarRole(llvm::StringRef name);
 
 struct TensorParam {
   TensorRole role;

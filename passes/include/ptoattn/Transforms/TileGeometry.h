@@ -1,7 +1,8 @@
 //===- TileGeometry.h - how a paged-attention problem is tiled ----*- C++ -*-===//
 //
 // The query-tile layout shared by attn-tile (which builds the loop nest) and
-// attn-orchestrate (which builds the views and SPMD block counts): query tile t
+// the SPMD kernels of attn-assign-cores (which find their tile from the block
+// index; attn-orchestrate lowers the nest's own slices): query tile t
 // of KV head g covers heads [g * group + t * q_tile, + rows), where rows is the
 // whole group, the whole tile, or min(q_tile, group - t * q_tile) when a group
 // splits into tiles of unequal size.
