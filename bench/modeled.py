@@ -1,49 +1,81 @@
-"""Modeled a2a3 time of today's emitted schedule for the reference configuration and four large
-ones (docs/benchmarks.md). Each directory is compiled by ptoattn.compile (spmd) and run on the
-simulator in modeled-only mode (no arithmetic; full contexts except the reference's).
+"""Modeled a2a3 time of today's schedule and of ``--schedule auto``'s choice, against the
+roofline and the targets of the schedules issue (docs/benchmarks.md, docs/schedules.md).
 
-Columns: modeled time, roofline time of the bytes the attention must move (Q, K, V, out) at the
-1.6 TB/s HBM specification and at the calibrated effective rate, modeled/roofline, what bounds
-the run, executed tasks, HBM bytes the kernels moved; and the host time of the modeled run."""
+For each case, two directories are compiled and run on the simulator in modeled-only mode
+(no arithmetic): "today" is ``schedule="default"`` (spmd, one KV block per task, no split;
+the pass's query tile), "auto" is the cost model's choice for the case's lengths. The auto
+row also prints auto's own estimate (computed at compile time without any C++) and its error
+against the simulated run.
 
+Columns: modeled time, the roofline of the bytes the attention must move (Q, K, V, out) at the
+calibrated effective HBM rate, modeled/roofline, what bounds the run, tasks, the target and
+whether it is met. Prints figures; asserts nothing. ``python bench/modeled.py [CASE ...]``.
+"""
+
+import json
 import sys
 import tempfile
 import time
 
 import ptoattn
 from ptoattn import runner
-from ptoattn.sim.timing import HBM_EFFECTIVE_TBS, HBM_SPEC_TBS
+from ptoattn.sim.timing import HBM_EFFECTIVE_TBS
 
 CASES = [
-    # name, batch, heads, kv heads, head_dim, block, context lengths
-    ("reference", 4, 16, 1, 128, 128, [33, 1024, 517, 128]),
-    ("L1", 64, 64, 1, 128, 128, [8192] * 64),
-    ("L2", 8, 32, 8, 128, 128, [8192] * 8),
-    ("C1", 256, 16, 1, 128, 128, [8192] * 256),
-    ("Case2", 64, 64, 1, 128, 64, [8192] * 64),
+    # name, batch, heads, kv heads, head_dim, block, context lengths, (max roofline ratio, max us)
+    ("reference", 4, 16, 1, 128, 128, [33, 1024, 517, 128], (None, 20.0)),
+    ("L1", 64, 64, 1, 128, 128, [8192] * 64, (1.5, None)),
+    ("L2", 8, 32, 8, 128, 128, [8192] * 8, (1.5, None)),
+    ("C1", 256, 16, 1, 128, 128, [8192] * 256, (1.3, 1148.0)),
+    ("Case2", 64, 64, 1, 128, 64, [8192] * 64, (None, 864.4)),
 ]
 
 
+def target_text(target) -> str:
+    ratio, us = target
+    parts = ([f"<= {ratio}x roofline"] if ratio else []) + ([f"< {us:g} us"] if us else [])
+    return " and ".join(parts)
+
+
+def met(target, modeled: float, roofline: float) -> bool:
+    ratio, us = target
+    return (ratio is None or modeled <= ratio * roofline) and (us is None or modeled < us)
+
+
+def schedule_text(manifest: dict) -> str:
+    opts = manifest["options"]
+    text = f"{opts['strategy'] or 'spmd'} " + (f"q{opts['q_tile']}" if opts['q_tile'] else "q by the pass")
+    for field, short in (("kv_blocks_per_task", "N"), ("kv_splits", "S")):
+        if field in opts:
+            text += f" {short}={opts[field]}"
+    return text
+
+
 def main() -> None:
-    print(f"| case | modeled (us) | roofline @{HBM_SPEC_TBS:g} TB/s (us) | roofline @{HBM_EFFECTIVE_TBS:g} TB/s (us) "
-          f"| ratio (spec / eff) | bound | tasks | HBM bytes | host run (s) |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name, b, h, kvh, d, bs, lens in CASES:
+    print(f"| case | schedule | modeled (us) | auto's estimate (us, error) | roofline @{HBM_EFFECTIVE_TBS:g} TB/s (us) "
+          f"| ratio | bound | tasks | target | met | compile (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, b, h, kvh, d, bs, lens, target in CASES:
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
             continue
         cfg = ptoattn.PagedAttentionConfig(batch=b, num_heads=h, num_kv_heads=kvh, head_dim=d, block_size=bs,
                                            max_blocks_per_seq=-(-max(lens) // bs))
-        out = tempfile.mkdtemp(prefix=f"ptoattn-modeled-{name}-")
-        ptoattn.compile(cfg, out, strategy="spmd")
-        runner.run(out, context_lens=lens, model_only=True)  # warm the build cache
-        t0 = time.perf_counter()
-        o = runner.run(out, context_lens=lens, model_only=True)
-        host = time.perf_counter() - t0
-        m = o.model
-        spec, eff = o.roofline_us(HBM_SPEC_TBS), o.roofline_us(HBM_EFFECTIVE_TBS)
-        print(f"| {name} | {m.makespan_us:.1f} | {spec:.1f} | {eff:.1f} | {m.makespan_us / spec:.2f}x / "
-              f"{m.makespan_us / eff:.2f}x | {m.bound} | {o.report.tasks_executed} | {m.hbm_bytes / 1e6:.1f} MB "
-              f"| {host:.2f} |", flush=True)
+        for label, fields in (("today", {"schedule": "default"}), ("auto", {})):
+            out = tempfile.mkdtemp(prefix=f"ptoattn-modeled-{name}-{label}-")
+            t0 = time.perf_counter()
+            ptoattn.compile(cfg, out, context_lens=lens, **fields)
+            compile_s = time.perf_counter() - t0
+            manifest = json.loads(open(f"{out}/manifest.json").read())
+            o = runner.run(out, context_lens=lens, model_only=True)
+            m = o.model
+            eff = o.roofline_us(HBM_EFFECTIVE_TBS)
+            estimate = ""
+            if manifest["schedule"].get("modeled_us") is not None:
+                est = manifest["schedule"]["modeled_us"]
+                estimate = f"{est:.1f} ({100 * (est - m.makespan_us) / m.makespan_us:+.2f}%)"
+            print(f"| {name} | {label}: {schedule_text(manifest)} | {m.makespan_us:.1f} | {estimate} | {eff:.1f} "
+                  f"| {m.makespan_us / eff:.2f}x | {m.bound} | {o.report.tasks_executed} | {target_text(target)} "
+                  f"| {'yes' if met(target, m.makespan_us, eff) else 'no'} | {compile_s:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

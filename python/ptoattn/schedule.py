@@ -15,6 +15,7 @@ import dataclasses
 import itertools
 import json
 import logging
+import math
 import time
 
 from mlir import ir
@@ -44,7 +45,7 @@ class Candidate:
     """One schedule considered: its option values and modeled time (or why it was ruled out)."""
 
     values: dict
-    modeled_us: float | None = None
+    modeled_us: float = math.inf  # ruled out: no modeled time
     bound: str | None = None
     tasks: int | None = None
     error: str | None = None
