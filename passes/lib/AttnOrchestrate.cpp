@@ -16,6 +16,10 @@
 //  * index arithmetic, reads of the paging tensors and the slices per tile
 //    are cloned onto the host (through an IRMapping), each hoisted out of the
 //    host loops and scopes it does not depend on.
+// Split-KV (attn-tile kv-splits): the part loop is one more parallel
+// dimension of the chains (SPMD blocks tiles x parts, or a host loop over the
+// parts of a tile on views of their states), and attn.merge_partials one more
+// submission after the KV steps, over the tiles.
 // It also accounts the ring needs of every scope and checks them against the
 // runtime's limits.
 //
@@ -123,6 +127,10 @@ static ArrayRef<StageOpRoles> getStageOpRoles() {
        S::OnlineUpdate,
        {R::BlockMax, R::BlockSum, R::BlockOut, R::AccMax, R::AccSum, R::AccOut},
        {R::AccMax, R::AccSum, R::AccOut}},
+      {TypeID::get<attn::MergePartialsOp>(),
+       S::MergePartials,
+       {R::AccMax, R::AccSum, R::AccOut},
+       {R::Out}},
   };
   return table;
 }
@@ -163,11 +171,16 @@ static FailureOr<BufferSpec> getBufferSpec(Operation *op, abi::TensorRole role, 
   return BufferSpec{role, tensor.getDimSize(0), tensor.getDimSize(1), tensor.getElementType()};
 }
 
-/// The kernel each stage names, indexed by abi::Stage; an error if a stage has none.
-static FailureOr<std::array<FlatSymbolRefAttr, 4>> getStageKernels(const TiledAttention &ta) {
-  std::array<FlatSymbolRefAttr, 4> kernels;
-  for (abi::Stage stage : abi::getStages()) {
-    Operation *op = ta.getStage(stage);
+/// The kernel each stage names, indexed by abi::Stage (the split-KV merge's
+/// last, null without a split); an error if a stage has none.
+static FailureOr<std::array<FlatSymbolRefAttr, 5>> getStageKernels(const TiledAttention &ta) {
+  std::array<FlatSymbolRefAttr, 5> kernels;
+  SmallVector<std::pair<abi::Stage, Operation *>> ops;
+  for (abi::Stage stage : abi::getStages())
+    ops.push_back({stage, ta.getStage(stage)});
+  if (ta.merge)
+    ops.push_back({abi::Stage::MergePartials, ta.merge});
+  for (auto [stage, op] : ops) {
     auto kernel = op->getAttrOfType<FlatSymbolRefAttr>("kernel");
     if (!kernel)
       return op->emitOpError() << "has no kernel: run attn-assign-cores before attn-orchestrate";
@@ -184,6 +197,8 @@ static FailureOr<abi::Strategy> getKernelStrategy(const TiledAttention &ta,
   func::FuncOp func = ta.func;
   std::optional<abi::Strategy> strategy;
   for (FlatSymbolRefAttr kernel : kernels) {
+    if (!kernel)
+      continue;
     auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(func, kernel);
     if (!callee)
       return func.emitError() << "kernel " << kernel << " does not name a func.func";
@@ -199,6 +214,13 @@ static FailureOr<abi::Strategy> getKernelStrategy(const TiledAttention &ta,
     strategy = contract.getStrategy();
   }
   return *strategy;
+}
+
+/// The allocation a tensor (or a view of one) lives in, if any.
+static orch::AllocOp getAllocOf(Value tensor) {
+  while (auto view = tensor.getDefiningOp<orch::ViewOp>())
+    tensor = view.getSource();
+  return tensor.getDefiningOp<orch::AllocOp>();
 }
 
 namespace {
@@ -272,6 +294,12 @@ private:
   /// A counted loop whose body `body` gets the induction variable.
   void forLoop(Value upper, function_ref<void(Value)> body);
 
+  /// SPMD blocks of the dimensions `trips`: their product.
+  FailureOr<OpFoldResult> blockCount(ArrayRef<OpFoldResult> trips);
+  /// Split-KV, per tile: points the running state at part `part` of the
+  /// tile's parts (`parts`: the whole buffers, in accumulatorSpecs order).
+  void selectPart(ArrayRef<Value> parts, Value part);
+
   LogicalResult buildSpmd();
   LogicalResult buildPerTile();
 
@@ -303,8 +331,12 @@ private:
   SmallVector<BufferSpec> stepSpecs, accumulatorSpecs;
   /// Stage ops whose results the KV loop carries to its next step.
   SmallPtrSet<Operation *, 2> carriedStages;
-  /// The parallel loop's trip counts.
+  /// The parallel loop's trip counts and induction variables, then (split-KV)
+  /// the part loop's: the chains' dimensions. The first `tileDims` are the
+  /// tiles'.
   SmallVector<OpFoldResult> tripCounts;
+  SmallVector<Value> parallelIvs;
+  size_t tileDims = 0;
   /// Host tensors by role: allocated buffers and whole external tensors; per
   /// tile, the nest values whose views the kernels take instead.
   DenseMap<abi::TensorRole, Value> tensors;
@@ -337,14 +369,22 @@ Value OrchestrationBuilder::external(int64_t index, RankedTensorType type) {
 }
 
 LogicalResult OrchestrationBuilder::analyze() {
-  // The parallel loop: its trip counts are the block count or the host loops.
-  for (auto [lower, upper, step] :
-       llvm::zip(ta.forall.getMixedLowerBound(), ta.forall.getMixedUpperBound(),
-                 ta.forall.getMixedStep())) {
-    if (!isConstantIntValue(lower, 0) || !isConstantIntValue(step, 1))
-      return ta.forall.emitOpError()
-             << "attn-orchestrate expects a normalized parallel loop (lower bound 0, step 1)";
-    tripCounts.push_back(upper);
+  // The parallel loop (and the split-KV part loop inside it): their trip counts
+  // are the block count or the host loops.
+  for (scf::ForallOp loop : {ta.forall, ta.splitLoop}) {
+    if (!loop)
+      continue;
+    for (auto [lower, upper, step, iv] :
+         llvm::zip(loop.getMixedLowerBound(), loop.getMixedUpperBound(), loop.getMixedStep(),
+                   loop.getInductionVars())) {
+      if (!isConstantIntValue(lower, 0) || !isConstantIntValue(step, 1))
+        return loop.emitOpError()
+               << "attn-orchestrate expects a normalized parallel loop (lower bound 0, step 1)";
+      tripCounts.push_back(upper);
+      parallelIvs.push_back(iv);
+    }
+    if (loop == ta.forall)
+      tileDims = tripCounts.size();
   }
 
   // The stage ops of a KV step and the roles of what flows between them.
@@ -533,8 +573,9 @@ aicore::KernelAttr OrchestrationBuilder::getContract(Operation *op) {
   if (contract.getArgs())
     return contract;
   return abi::getKernelAttr(b.getContext(),
-                            abi::getKernelSignature(lookupStageOp(op)->stage, strategy), strategy,
-                            ta.element);
+                            abi::getKernelSignature(lookupStageOp(op)->stage, strategy,
+                                                    /*splitKv=*/bool(ta.merge)),
+                            strategy, ta.element);
 }
 
 void OrchestrationBuilder::prepare(ArrayRef<Operation *> stages) {
@@ -631,7 +672,7 @@ LogicalResult OrchestrationBuilder::submit(Operation *op, OpFoldResult blocks) {
   SmallVector<Value> carried;
   for (auto [arg, direction] : llvm::zip(args, directions)) {
     orch::ArgDirection dir = cast<orch::ArgDirectionAttr>(direction).getValue();
-    if (auto alloc = arg.getDefiningOp<orch::AllocOp>())
+    if (orch::AllocOp alloc = getAllocOf(arg))
       creators.insert(alloc);
     if (dir == orch::ArgDirection::out)
       continue;
@@ -645,6 +686,13 @@ LogicalResult OrchestrationBuilder::submit(Operation *op, OpFoldResult blocks) {
     if (cast<orch::ArgDirectionAttr>(direction).getValue() != orch::ArgDirection::in)
       lastWriter[arg] = submitOp;
   int64_t edges = creators.size() + writers.size(), entries = writers.size();
+  if (isa<attn::MergePartialsOp>(op)) {
+    // The parts' last updates, in the closed step scopes: one spmd task covers
+    // every part, per tile each part has its own.
+    int64_t partWriters = strategy == abi::Strategy::Spmd ? 1 : ta.kvSplits;
+    edges += partWriters;
+    entries += partWriters;
+  }
   if (!carried.empty())
     carriedReads.push_back({usage.tasks.size(), carried});
   usage.tasks.push_back({edges, entries, edges, entries});
@@ -759,12 +807,12 @@ Value OrchestrationBuilder::materialize(Value v) {
 
 Value OrchestrationBuilder::materializeMax(Value v, int64_t floor) {
   // The parallel loop's dimensions `v` is computed from.
-  SmallVector<bool> used(ta.forall.getRank(), false);
+  SmallVector<bool> used(parallelIvs.size(), false);
   SmallVector<Value> work = {v};
   SmallPtrSet<Operation *, 16> seen;
   while (!work.empty()) {
     Value value = work.pop_back_val();
-    for (auto [dim, iv] : llvm::enumerate(ta.forall.getInductionVars()))
+    for (auto [dim, iv] : llvm::enumerate(parallelIvs))
       used[dim] = used[dim] || value == iv;
     Operation *op = value.getDefiningOp();
     if (op && ta.forall->isProperAncestor(op) && seen.insert(op).second)
@@ -776,7 +824,7 @@ Value OrchestrationBuilder::materializeMax(Value v, int64_t floor) {
   IRMapping outer = mapping;
   Value init = ib.constant(floor);
   SmallVector<scf::ForOp> loops;
-  for (auto [dim, iv] : llvm::enumerate(ta.forall.getInductionVars())) {
+  for (auto [dim, iv] : llvm::enumerate(parallelIvs)) {
     if (!used[dim])
       continue;
     Value upper = getValueOrCreateConstantIndexOp(b, loc, tripCounts[dim]);
@@ -854,9 +902,7 @@ LogicalResult OrchestrationBuilder::build() {
   return strategy == abi::Strategy::Spmd ? buildSpmd() : buildPerTile();
 }
 
-LogicalResult OrchestrationBuilder::buildSpmd() {
-  using R = abi::TensorRole;
-  // One block per iteration of the parallel loop: the product of its trip counts.
+FailureOr<OpFoldResult> OrchestrationBuilder::blockCount(ArrayRef<OpFoldResult> tripCounts) {
   int64_t staticBlocks = 1;
   SmallVector<Value> dynamicTrips;
   for (OpFoldResult trips : tripCounts) {
@@ -871,6 +917,17 @@ LogicalResult OrchestrationBuilder::buildSpmd() {
   OpFoldResult blocks = b.getIndexAttr(staticBlocks);
   for (Value trips : dynamicTrips)
     blocks = ib.mul(trips, ib.constant(staticBlocks));
+  return blocks;
+}
+
+LogicalResult OrchestrationBuilder::buildSpmd() {
+  using R = abi::TensorRole;
+  // One block per iteration of the parallel loop: the product of its trip
+  // counts (split-KV: of the tiles' and the parts', part innermost).
+  FailureOr<OpFoldResult> chainBlocks = blockCount(tripCounts);
+  if (failed(chainBlocks))
+    return failure();
+  OpFoldResult blocks = *chainBlocks;
 
   // KV steps: the largest KV loop bound over the parallel loop, at least one so
   // that empty sequences still get their zero rows from the update kernel.
@@ -910,6 +967,14 @@ LogicalResult OrchestrationBuilder::buildSpmd() {
     }
     closeScope(stepScope);
   });
+  if (ta.merge && succeeded(result)) {
+    // Split-KV: one block per tile merges its parts, after every step.
+    FailureOr<OpFoldResult> tileBlocks = blockCount(ArrayRef(tripCounts).take_front(tileDims));
+    if (failed(tileBlocks))
+      return failure();
+    prepare(ta.merge.getOperation());
+    result = submit(ta.merge, *tileBlocks);
+  }
   closeScope(accScope);
   return result;
 }
@@ -930,16 +995,8 @@ LogicalResult OrchestrationBuilder::buildPerTile() {
   }
   OpFoldResult one = b.getIndexAttr(1);
   LogicalResult result = success();
-  std::function<void(unsigned)> buildLoops = [&](unsigned dim) {
-    if (dim < upperBounds.size()) {
-      forLoop(upperBounds[dim], [&](Value iv) {
-        mapping.map(ta.forall.getInductionVars()[dim], iv);
-        buildLoops(dim + 1);
-      });
-      return;
-    }
-    orch::ScopeOp tileScope = openScope();
-    allocate(accumulatorSpecs, one);
+  // One chain: the KV steps of a tile (split-KV: of a part of it).
+  std::function<void()> runChain = [&] {
     Value numSteps = materialize(ta.kvLoop.getUpperBound());
     if (!numSteps) {
       result = ta.kvLoop.emitOpError()
@@ -983,10 +1040,59 @@ LogicalResult OrchestrationBuilder::buildPerTile() {
       }
       closeScope(stepScope);
     });
+  };
+  std::function<void(unsigned)> buildLoops = [&](unsigned dim) {
+    if (dim < tileDims) {
+      forLoop(upperBounds[dim], [&](Value iv) {
+        mapping.map(parallelIvs[dim], iv);
+        buildLoops(dim + 1);
+      });
+      return;
+    }
+    orch::ScopeOp tileScope = openScope();
+    if (!ta.merge) {
+      allocate(accumulatorSpecs, one);
+      runChain();
+    } else {
+      // Split-KV: the tile's part states in one allocation; each part's chain
+      // runs on views of its state, then the merge reads them all.
+      allocate(accumulatorSpecs, b.getIndexAttr(ta.kvSplits));
+      SmallVector<Value> parts;
+      for (const BufferSpec &spec : accumulatorSpecs)
+        parts.push_back(tensors[spec.role]);
+      forLoop(upperBounds[tileDims], [&](Value part) {
+        mapping.map(parallelIvs[tileDims], part);
+        selectPart(parts, part);
+        runChain();
+      });
+      for (auto [spec, whole] : llvm::zip(accumulatorSpecs, parts))
+        tensors[spec.role] = whole;
+      if (succeeded(result)) {
+        prepare(ta.merge.getOperation());
+        result = submit(ta.merge, one);
+      }
+    }
     closeScope(tileScope);
   };
   buildLoops(0);
   return result;
+}
+
+void OrchestrationBuilder::selectPart(ArrayRef<Value> parts, Value part) {
+  for (auto [spec, whole] : llvm::zip(accumulatorSpecs, parts)) {
+    SmallVector<OpFoldResult> offsets = {ib.mul(part, ib.constant(spec.rows))};
+    SmallVector<int64_t> sizes = {spec.rows};
+    if (spec.cols) {
+      offsets.push_back(b.getIndexAttr(0));
+      sizes.push_back(spec.cols);
+    }
+    SmallVector<Value> dynamicOffsets;
+    SmallVector<int64_t> staticOffsets;
+    dispatchIndexOpFoldResults(offsets, dynamicOffsets, staticOffsets);
+    tensors[spec.role] = orch::ViewOp::create(
+        b, loc, tensorType(sizes, spec.element), whole, dynamicOffsets, ValueRange(),
+        b.getDenseI64ArrayAttr(staticOffsets), b.getDenseI64ArrayAttr(sizes));
+  }
 }
 
 /// Worst-case dependency-pool need of the ring that runs `tiles` tiles (0:
@@ -1103,11 +1209,8 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
   /// Lowers `ta` into an orchestration function before its function.
   LogicalResult orchestrate(const TiledAttention &ta, SymbolTable &symbols) {
     func::FuncOp func = ta.func;
-    if (attn::MergePartialsOp merge = ta.merge)
-      return merge.emitOpError()
-             << "split-KV (kv-splits > 1) cannot be orchestrated yet; use kv-splits=1";
     RingLimits limits{ringTaskWindow, ringHeap, ringDepPool};
-    FailureOr<std::array<FlatSymbolRefAttr, 4>> kernels = getStageKernels(ta);
+    FailureOr<std::array<FlatSymbolRefAttr, 5>> kernels = getStageKernels(ta);
     if (failed(kernels))
       return failure();
     FailureOr<abi::Strategy> parsed = getKernelStrategy(ta, *kernels);

@@ -531,7 +531,48 @@ func.func @layer7_decode(%scale: f32, %bias: tensor<8xf32>, %q: tensor<4x16x128x
 
 // -----
 
-// Split-KV nests (attn-tile kv-splits=2) are refused, naming the option.
+// Split-KV (attn-tile kv-splits=2): the part loop is one more parallel dimension
+// of the chains, one block per (tile, part), 4 x 2 = 8, over the largest part's
+// steps; their update keeps the state
+// in the accumulators (no output argument) and one merge task per tile follows
+// the steps, in the accumulators' scope.
+// SPMD-LABEL: func.func @split_orchestration()
+//       SPMD:   %[[OUT:.*]] = orch.external 5 : !orch.tensor<4x16x128xf32>
+// The step count: the largest KV-loop bound over the sequences and the parts.
+//       SPMD:   scf.for
+//       SPMD:     %[[NB:.*]] = arith.ceildivui %{{.*}}, %{{.*}} : index
+//       SPMD:     %[[PER:.*]] = arith.ceildivui %[[NB]], %{{.*}} : index
+//       SPMD:     scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step
+//       SPMD:       %[[FIRST:.*]] = arith.muli %[[P]], %[[PER]] : index
+//       SPMD:       arith.subi %[[NB]], %[[FIRST]] : index
+//       SPMD:   orch.scope
+//       SPMD:     %[[AM:.*]], %[[AS:.*]], %[[AO:.*]] = orch.alloc : !orch.tensor<256xf32>, !orch.tensor<256xf32>, !orch.tensor<128x128xf32>
+//       SPMD:     scf.for
+//       SPMD:       orch.submit aic(aic = @split_qk) blocks(8)
+//       SPMD:       orch.submit mix(aiv0 = @split_sm, aiv1 = @split_sm) blocks(8)
+//       SPMD:       orch.submit aic(aic = @split_pv) blocks(8)
+//       SPMD:       orch.submit mix(aiv0 = @split_up, aiv1 = @split_up) blocks(8) args({{.*}}inout %[[AO]] : !orch.tensor<128x128xf32>) scalars
+//       SPMD:     }
+//       SPMD:     orch.submit mix(aiv0 = @split_merge, aiv1 = @split_merge) blocks(4) args(in %[[AM]] : {{.*}}, in %[[AS]] : {{.*}}, in %[[AO]] : {{.*}}, out %[[OUT]] : !orch.tensor<4x16x128xf32>){{$}}
+//
+// per-tile: the tile's two part states in one allocation; part p's chain runs
+// blocks [p * per, min((p + 1) * per, n)) on views of its state; the merge reads
+// them all and writes the tile's output rows.
+// PERTILE-LABEL: func.func @split_orchestration()
+//       PERTILE:   orch.scope
+//       PERTILE:     %[[AM:.*]], %[[AS:.*]], %[[AO:.*]] = orch.alloc : !orch.tensor<64xf32>, !orch.tensor<64xf32>, !orch.tensor<32x128xf32>
+//       PERTILE:     scf.for %[[PART:.*]] =
+//       PERTILE:       orch.view %[[AM]][%{{.*}}] [32]
+//       PERTILE:       orch.view %[[AS]][%{{.*}}] [32]
+//       PERTILE:       %[[PO:.*]] = orch.view %[[AO]][%{{.*}}, 0] [16, 128]
+//       PERTILE:       %[[FIRST:.*]] = arith.muli %[[PART]], %{{.*}} : index
+//       PERTILE:       scf.for %[[J:.*]] =
+//       PERTILE:         orch.scope
+//       PERTILE:           scf.if
+//       PERTILE:             %[[SEQJ:.*]] = arith.addi %[[FIRST]], %[[J]] : index
+//       PERTILE:             orch.read %{{.*}}[%{{.*}}, %[[SEQJ]]]
+//       PERTILE:           orch.submit mix(aiv0 = @split_up, aiv1 = @split_up) args({{.*}}inout %[[PO]] : !orch.tensor<16x128xf32>) scalars
+//       PERTILE:     orch.submit mix(aiv0 = @split_merge, aiv1 = @split_merge) args(in %[[AM]] : {{.*}}, in %[[AS]] : {{.*}}, in %[[AO]] : {{.*}}, out %{{.*}} : !orch.tensor<1x16x128xf32>){{$}}
 func.func private @split_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
 func.func private @split_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func private @split_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
@@ -593,201 +634,10 @@ func.func @split(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, 
         tensor.parallel_insert_slice %18#2 into %arg13[%arg10, 0, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<2x16x128xf32>
       }
     }
-    // expected-error @+1 {{split-KV (kv-splits > 1) cannot be orchestrated yet; use kv-splits=1}}
     %12 = attn.merge_partials max(%11#0) sum(%11#1) out(%11#2) kernel @split_merge : tensor<2x16xf32>, tensor<2x16x128xf32> -> tensor<16x128xf32>
     scf.forall.in_parallel {
       tensor.parallel_insert_slice %12 into %arg9[%arg6, %4, 0] [1, 16, 128] [1, 1, 1] : tensor<16x128xf32> into tensor<4x16x128xf32>
     }
   }
   return %1 : tensor<4x16x128xf32>
-}
-
-// -----
-
-// Submissions follow each kernel's own #aicore.kernel argument list (here the
-// QK kernel takes the key before the query), bound by role.
-// SPMD-LABEL: func.func @own_args_orchestration()
-//       SPMD:   %[[Q:.*]] = orch.external 0
-//       SPMD:   %[[K:.*]] = orch.external 1
-//       SPMD:   orch.submit aic(aic = @own_args_qk) blocks(2) args(in %[[K]] : {{.*}}, in %[[Q]] : {{.*}}, out %{{.*}} : !orch.tensor<32x64xf32>){{$}}
-func.func private @own_args_qk() attributes {aicore.kernel = #aicore.kernel<core = aic, lanes = 1, args = [#aicore.arg<in "key_cache" : bf16>, #aicore.arg<in "query" : bf16>, #aicore.arg<out "scores" : f32>]>}
-func.func private @own_args_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2>}
-func.func private @own_args_pv() attributes {aicore.kernel = #aicore.kernel<core = aic, lanes = 1>}
-func.func private @own_args_up() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2>}
-func.func @own_args(%q: tensor<2x16x64xbf16>, %kc: tensor<?x64x1x64xbf16>, %vc: tensor<?x64x1x64xbf16>,
-    %table: tensor<2x4xi32>, %lens: tensor<2xi32>, %scale: f32) -> tensor<2x16x64xf32> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %cbs = arith.constant 64 : index
-  %init = tensor.empty() : tensor<2x16x64xf32>
-  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
-  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
-  %o0 = arith.constant dense<0.000000e+00> : tensor<16x64xf32>
-  %res = scf.forall (%b, %g, %t) in (2, 1, 1) shared_outs(%acc = %init) -> (tensor<2x16x64xf32>) {
-    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<2x16x64xbf16> to tensor<16x64xbf16>
-    %len_i32 = tensor.extract %lens[%b] : tensor<2xi32>
-    %len = arith.index_cast %len_i32 : i32 to index
-    %steps = arith.ceildivui %len, %cbs : index
-    %r:3 = scf.for %j = %c0 to %steps step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>) {
-      %blk_i32 = tensor.extract %table[%b, %j] : tensor<2x4xi32>
-      %blk = arith.index_cast %blk_i32 : i32 to index
-      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %seen = arith.muli %j, %cbs : index
-      %rest = arith.subi %len, %seen : index
-      %valid = arith.minsi %rest, %cbs : index
-      %first = arith.cmpi eq, %j, %c0 : index
-      %last = arith.cmpi eq, %j, %steps : index
-      %s = attn.qk_matmul %q_tile, %k kernel @own_args_qk : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) kernel @own_args_sm : tensor<16x64xf32> -> tensor<16x64xbf16>, tensor<16xf32>, tensor<16xf32>
-      %oi = attn.pv_matmul %p, %v kernel @own_args_pv : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) kernel @own_args_up : tensor<16xf32>, tensor<16x64xf32>
-      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>
-    }
-    scf.forall.in_parallel {
-      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<16x64xf32> into tensor<2x16x64xf32>
-    }
-  }
-  return %res : tensor<2x16x64xf32>
-}
-
-// -----
-
-// An spmd task covers every tile, so a kernel cannot take a per-tile scalar.
-func.func private @spmd_valid_qk() attributes {aicore.kernel = #aicore.kernel<core = aic, lanes = 1>}
-func.func private @spmd_valid_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "scores" : f32>, #aicore.arg<out "probs" : bf16>, #aicore.arg<out "block_max" : f32>, #aicore.arg<out "block_sum" : f32>, #aicore.arg<scalar "valid_cols" : i64>]>}
-func.func private @spmd_valid_pv() attributes {aicore.kernel = #aicore.kernel<core = aic, lanes = 1>}
-func.func private @spmd_valid_up() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2>}
-func.func @spmd_valid(%q: tensor<2x16x64xbf16>, %kc: tensor<?x64x1x64xbf16>, %vc: tensor<?x64x1x64xbf16>,
-    %table: tensor<2x4xi32>, %lens: tensor<2xi32>, %scale: f32) -> tensor<2x16x64xf32> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %cbs = arith.constant 64 : index
-  %init = tensor.empty() : tensor<2x16x64xf32>
-  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
-  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
-  %o0 = arith.constant dense<0.000000e+00> : tensor<16x64xf32>
-  %res = scf.forall (%b, %g, %t) in (2, 1, 1) shared_outs(%acc = %init) -> (tensor<2x16x64xf32>) {
-    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<2x16x64xbf16> to tensor<16x64xbf16>
-    %len_i32 = tensor.extract %lens[%b] : tensor<2xi32>
-    %len = arith.index_cast %len_i32 : i32 to index
-    %steps = arith.ceildivui %len, %cbs : index
-    %r:3 = scf.for %j = %c0 to %steps step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>) {
-      %blk_i32 = tensor.extract %table[%b, %j] : tensor<2x4xi32>
-      %blk = arith.index_cast %blk_i32 : i32 to index
-      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %seen = arith.muli %j, %cbs : index
-      %rest = arith.subi %len, %seen : index
-      %valid = arith.minsi %rest, %cbs : index
-      %first = arith.cmpi eq, %j, %c0 : index
-      %last = arith.cmpi eq, %j, %steps : index
-      %s = attn.qk_matmul %q_tile, %k kernel @spmd_valid_qk : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      // expected-error @below {{kernel @spmd_valid_sm takes 'valid_cols', which depends on the parallel loop's index and cannot be passed to a spmd task}}
-      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) kernel @spmd_valid_sm : tensor<16x64xf32> -> tensor<16x64xbf16>, tensor<16xf32>, tensor<16xf32>
-      %oi = attn.pv_matmul %p, %v kernel @spmd_valid_pv : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) kernel @spmd_valid_up : tensor<16xf32>, tensor<16x64xf32>
-      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>
-    }
-    scf.forall.in_parallel {
-      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<16x64xf32> into tensor<2x16x64xf32>
-    }
-  }
-  return %res : tensor<2x16x64xf32>
-}
-
-// -----
-
-// The parallel loop must be normalized: its trip counts are the block count.
-func.func private @offset_loop_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
-func.func private @offset_loop_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
-func.func private @offset_loop_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
-func.func private @offset_loop_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
-func.func @offset_loop(%q: tensor<2x16x64xbf16>, %kc: tensor<?x64x1x64xbf16>, %vc: tensor<?x64x1x64xbf16>,
-    %table: tensor<2x4xi32>, %lens: tensor<2xi32>, %scale: f32) -> tensor<2x16x64xf32> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %cbs = arith.constant 64 : index
-  %init = tensor.empty() : tensor<2x16x64xf32>
-  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
-  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
-  %o0 = arith.constant dense<0.000000e+00> : tensor<16x64xf32>
-  %c2 = arith.constant 2 : index
-  %c3 = arith.constant 3 : index
-  // expected-error @below {{attn-orchestrate expects a normalized parallel loop (lower bound 0, step 1)}}
-  %res = scf.forall (%b, %g, %t) = (%c1, %c0, %c0) to (%c3, %c1, %c1) step (%c1, %c1, %c1) shared_outs(%acc = %init) -> (tensor<2x16x64xf32>) {
-    %b0 = arith.subi %b, %c1 : index
-    %q_tile = tensor.extract_slice %q[%b0, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<2x16x64xbf16> to tensor<16x64xbf16>
-    %len_i32 = tensor.extract %lens[%b] : tensor<2xi32>
-    %len = arith.index_cast %len_i32 : i32 to index
-    %steps = arith.ceildivui %len, %cbs : index
-    %r:3 = scf.for %j = %c0 to %steps step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>) {
-      %blk_i32 = tensor.extract %table[%b, %j] : tensor<2x4xi32>
-      %blk = arith.index_cast %blk_i32 : i32 to index
-      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %seen = arith.muli %j, %cbs : index
-      %rest = arith.subi %len, %seen : index
-      %valid = arith.minsi %rest, %cbs : index
-      %first = arith.cmpi eq, %j, %c0 : index
-      %last = arith.cmpi eq, %j, %steps : index
-      %s = attn.qk_matmul %q_tile, %k kernel @offset_loop_qk : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) kernel @offset_loop_sm : tensor<16x64xf32> -> tensor<16x64xbf16>, tensor<16xf32>, tensor<16xf32>
-      %oi = attn.pv_matmul %p, %v kernel @offset_loop_pv : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) kernel @offset_loop_up : tensor<16xf32>, tensor<16x64xf32>
-      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>
-    }
-    scf.forall.in_parallel {
-      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<16x64xf32> into tensor<2x16x64xf32>
-    }
-  }
-  return %res : tensor<2x16x64xf32>
-}
-
-// -----
-
-// Everything in the function outside its nests must be pure: the function is
-// converted, not dropped.
-func.func private @side_effect_log()
-func.func private @side_effect_qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
-func.func private @side_effect_sm() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
-func.func private @side_effect_pv() attributes {aicore.kernel = #aicore.kernel<core = aic>}
-func.func private @side_effect_up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
-func.func @side_effect(%q: tensor<2x16x64xbf16>, %kc: tensor<?x64x1x64xbf16>, %vc: tensor<?x64x1x64xbf16>,
-    %table: tensor<2x4xi32>, %lens: tensor<2xi32>, %scale: f32) -> tensor<2x16x64xf32> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %cbs = arith.constant 64 : index
-  %init = tensor.empty() : tensor<2x16x64xf32>
-  %m0 = arith.constant dense<-1.000000e+30> : tensor<16xf32>
-  %l0 = arith.constant dense<0.000000e+00> : tensor<16xf32>
-  %o0 = arith.constant dense<0.000000e+00> : tensor<16x64xf32>
-  %res = scf.forall (%b, %g, %t) in (2, 1, 1) shared_outs(%acc = %init) -> (tensor<2x16x64xf32>) {
-    %q_tile = tensor.extract_slice %q[%b, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<2x16x64xbf16> to tensor<16x64xbf16>
-    %len_i32 = tensor.extract %lens[%b] : tensor<2xi32>
-    %len = arith.index_cast %len_i32 : i32 to index
-    %steps = arith.ceildivui %len, %cbs : index
-    %r:3 = scf.for %j = %c0 to %steps step %c1 iter_args(%m = %m0, %l = %l0, %o = %o0) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>) {
-      %blk_i32 = tensor.extract %table[%b, %j] : tensor<2x4xi32>
-      %blk = arith.index_cast %blk_i32 : i32 to index
-      %k = tensor.extract_slice %kc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %v = tensor.extract_slice %vc[%blk, 0, %g, 0] [1, 64, 1, 64] [1, 1, 1, 1] : tensor<?x64x1x64xbf16> to tensor<64x64xbf16>
-      %seen = arith.muli %j, %cbs : index
-      %rest = arith.subi %len, %seen : index
-      %valid = arith.minsi %rest, %cbs : index
-      %first = arith.cmpi eq, %j, %c0 : index
-      %last = arith.cmpi eq, %j, %steps : index
-      %s = attn.qk_matmul %q_tile, %k kernel @side_effect_qk : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      %p, %mi, %li = attn.softmax_prepare %s valid_cols(%valid) scale(%scale) kernel @side_effect_sm : tensor<16x64xf32> -> tensor<16x64xbf16>, tensor<16xf32>, tensor<16xf32>
-      %oi = attn.pv_matmul %p, %v kernel @side_effect_pv : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
-      %u:3 = attn.online_update block(%mi, %li, %oi) acc(%m, %l, %o) first(%first) last(%last) kernel @side_effect_up : tensor<16xf32>, tensor<16x64xf32>
-      scf.yield %u#0, %u#1, %u#2 : tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>
-    }
-    scf.forall.in_parallel {
-      tensor.parallel_insert_slice %r#2 into %acc[%b, 0, 0] [1, 16, 64] [1, 1, 1] : tensor<16x64xf32> into tensor<2x16x64xf32>
-    }
-  }
-  // expected-error @below {{attn-orchestrate has no host equivalent for this op outside the tiled nests of side_effect}}
-  func.call @side_effect_log() : () -> ()
-  return %res : tensor<2x16x64xf32>
 }
