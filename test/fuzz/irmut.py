@@ -14,6 +14,7 @@ Used by ``test/fuzz/test_ir_mutation.py`` (a fixed-seed batch) and ``bench/fuzz.
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 import re
 import resource
@@ -109,8 +110,11 @@ def run_opt(text: str, flags: list[str], mode: str, work: Path) -> OptResult:
     src = work / "mutant.mlir"
     src.write_text(text)
     cmd = [str(ptoattn_opt_path()), "-split-input-file", *flags, str(src), "-o", "/dev/null"]
+    # Under `make test-sanitize` LD_PRELOAD carries libasan, which cannot reserve its shadow
+    # memory within the limit; ptoattn-opt is not instrumented, so it runs without it.
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=env,
                               timeout=TIMEOUT_SECONDS, preexec_fn=_limit_memory, check=False)
     except subprocess.TimeoutExpired:
         return OptResult(mode, "crash", f"timeout after {TIMEOUT_SECONDS} s")
