@@ -16,6 +16,7 @@ import json
 import sys
 import tempfile
 import time
+from typing import Any
 
 import ptoattn
 from ptoattn import runner
@@ -60,7 +61,8 @@ def main() -> None:
             continue
         cfg = ptoattn.PagedAttentionConfig(batch=b, num_heads=h, num_kv_heads=kvh, head_dim=d, block_size=bs,
                                            max_blocks_per_seq=-(-max(lens) // bs))
-        for label, fields in (("today", {"schedule": "default"}), ("auto", {})):
+        variants: tuple[tuple[str, dict[str, Any]], ...] = (("today", {"schedule": "default"}), ("auto", {}))
+        for label, fields in variants:
             out = tempfile.mkdtemp(prefix=f"ptoattn-modeled-{name}-{label}-")
             t0 = time.perf_counter()
             ptoattn.compile(cfg, out, context_lens=lens, **fields)
