@@ -14,7 +14,7 @@ import tempfile
 
 import ptoattn
 from ptoattn import runner
-from ptoattn.options import CompileOptions
+from ptoattn.options import CompileOptions, Strategy
 
 CASES = [
     # name, batch, heads, kv heads, head_dim, block, context lengths
@@ -22,7 +22,7 @@ CASES = [
     ("L2", 8, 32, 8, 128, 128, [8192] * 8),
 ]
 SPLITS = (1, 2, 4, 8)
-STRATEGIES = ("spmd", "per-tile")
+STRATEGIES: tuple[Strategy, ...] = ("spmd", "per-tile")
 
 
 def main() -> None:
