@@ -74,7 +74,8 @@ struct OutlineStagePattern : public OpRewritePattern<StageOp> {
     func::FuncOp func = nest.ta->func;
     Location loc = op.getLoc();
     abi::KernelSignature sig =
-        abi::getKernelSignature(stage, nest.shape.strategy, nest.shape.isSplitKv());
+        abi::getKernelSignature(stage, nest.shape.strategy, nest.shape.isSplitKv(),
+                                nest.shape.geo.isMultiBlock());
 
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(func);

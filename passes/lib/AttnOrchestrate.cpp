@@ -275,6 +275,11 @@ private:
   /// Per tile: the host view of the tile the kernels take as `role` (null if
   /// the nest has no such tile or the host cannot compute it).
   Value materializeTile(abi::TensorRole role);
+  /// Per tile with several blocks per KV step: the step's block-table entries
+  /// (a [1, blocks] view) and a cache's blocks of the tile's KV head, from
+  /// the loop gathering the step's blocks.
+  Value materializeStepTable();
+  Value materializeHeadCache(scf::ForOp gather, unsigned result);
   /// The host tensor bound to `role`.
   FailureOr<Value> lookupTensor(Operation *op, FlatSymbolRefAttr kernel, abi::TensorRole role);
 
@@ -343,6 +348,10 @@ private:
   DenseMap<abi::TensorRole, Value> tileValues;
   /// The tile of the result the parallel loop writes (per tile: the view).
   tensor::ParallelInsertSliceOp resultTile;
+  /// The loop gathering a multi-block step's key and value blocks (null for
+  /// one block per step).
+  scf::ForOp stepGather;
+  Value stepTable;
   Value outTile;
 
   /// The submit that last wrote a tensor in the innermost open scope, and the
@@ -410,6 +419,8 @@ LogicalResult OrchestrationBuilder::analyze() {
         continue; // the running state, bound below
       if (it == resultRoles.end())
         tileValues[role] = operand; // an input tile
+      if (auto gather = operand.getDefiningOp<scf::ForOp>(); gather && role == abi::TensorRole::KeyCache)
+        stepGather = gather;
     }
   }
 
@@ -531,7 +542,71 @@ Value OrchestrationBuilder::materializeScalar(abi::ScalarRole role, Type type) {
   return cast;
 }
 
+/// The `tensor.extract_slice` of one cache block that `gather` inserts into
+/// its result `result`, and the `tensor.extract` of its block id.
+static std::pair<tensor::ExtractSliceOp, tensor::ExtractOp> getGatheredBlock(scf::ForOp gather,
+                                                                             unsigned result) {
+  Value yielded = gather.getBody()->getTerminator()->getOperand(result);
+  auto insert = yielded.getDefiningOp<tensor::InsertSliceOp>();
+  auto slice = insert ? insert.getSource().getDefiningOp<tensor::ExtractSliceOp>()
+                      : tensor::ExtractSliceOp();
+  tensor::ExtractOp entry;
+  if (slice)
+    if (auto block = dyn_cast<Value>(slice.getMixedOffsets()[0]))
+      if (auto cast = block.getDefiningOp<arith::IndexCastOp>())
+        entry = cast.getIn().getDefiningOp<tensor::ExtractOp>();
+  return {slice, entry};
+}
+
+Value OrchestrationBuilder::materializeHeadCache(scf::ForOp gather, unsigned result) {
+  auto [slice, entry] = getGatheredBlock(gather, result);
+  if (!slice)
+    return {};
+  Value cache = materialize(slice.getSource());
+  auto position = entryPositions.find(slice.getSource());
+  if (!cache || position == entryPositions.end())
+    return {};
+  // Every block of the KV head the slice takes: the kernel indexes them by id.
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets(), sizes = slice.getMixedSizes();
+  offsets[0] = b.getIndexAttr(0);
+  auto type = cast<orch::ChipTensorType>(cache.getType());
+  if (type.isDynamicDim(0)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.restoreInsertionPoint(getHoistPoint({}));
+    sizes[0] = orch::ArgDimOp::create(b, loc, b.getIndexType(),
+                                      static_cast<uint64_t>(position->second), uint64_t(0))
+                   .getResult();
+    mapping.map(cast<Value>(sizes[0]), cast<Value>(sizes[0]));
+  } else {
+    sizes[0] = b.getIndexAttr(type.getDimSize(0));
+  }
+  return materializeView(cache, offsets, sizes);
+}
+
+Value OrchestrationBuilder::materializeStepTable() {
+  // Built once: the step's matmul submissions share it.
+  if (stepTable)
+    return stepTable;
+  auto [slice, entry] = getGatheredBlock(stepGather, 0);
+  if (!entry || entry.getIndices().size() != 2)
+    return {};
+  // Entry [b, first + i] for i < count: the view [b, first] of 1 x count entries.
+  auto index = entry.getIndices()[1].getDefiningOp<arith::AddIOp>();
+  Value iv = stepGather.getInductionVar();
+  if (!index || (index.getLhs() != iv && index.getRhs() != iv))
+    return {};
+  Value first = index.getLhs() == iv ? index.getRhs() : index.getLhs();
+  Value table = materialize(entry.getTensor());
+  if (!table)
+    return {};
+  stepTable = materializeView(table, {entry.getIndices()[0], first},
+                              {b.getIndexAttr(1), stepGather.getUpperBound()});
+  return stepTable;
+}
+
 Value OrchestrationBuilder::materializeTile(abi::TensorRole role) {
+  if (stepGather && role == abi::TensorRole::BlockTable)
+    return materializeStepTable();
   if (role != abi::TensorRole::Out) {
     Value tile = tileValues.lookup(role);
     return tile ? materialize(tile) : Value();
@@ -550,7 +625,8 @@ FailureOr<Value> OrchestrationBuilder::lookupTensor(Operation *op, FlatSymbolRef
   // Per tile the kernels take the nest's tiles of the inputs and the output
   // (paging by views); under SPMD the whole tensors.
   if (strategy == abi::Strategy::PerTile &&
-      (tileValues.count(role) || role == abi::TensorRole::Out)) {
+      (tileValues.count(role) || role == abi::TensorRole::Out ||
+       (stepGather && role == abi::TensorRole::BlockTable))) {
     {
       Value host = materializeTile(role);
       if (!host)
@@ -755,7 +831,11 @@ Value OrchestrationBuilder::materialize(Value v) {
   if (!op)
     return {}; // an induction variable the host does not run
   Value host;
-  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+  if (auto gather = dyn_cast<scf::ForOp>(op); gather && gather == stepGather) {
+    // A multi-block step's keys or values: the kernel gathers the blocks
+    // itself from the KV head's cache.
+    host = materializeHeadCache(gather, cast<OpResult>(v).getResultNumber());
+  } else if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     // The kernel pads the tile's rows itself; it takes the real rows.
     host = materialize(pad.getSource());
   } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
@@ -1136,10 +1216,12 @@ static int64_t dependencyPoolNeed(ArrayRef<TaskFanin> pattern, int64_t steps, in
   return need;
 }
 
-/// Reports every scope whose needs exceed its ring.
+/// Reports every scope whose needs exceed its ring. With several blocks per
+/// KV step (`blocksPerStep` > 1) a step's buffers grow with the step, so the
+/// heap message also names attn-tile's kv-blocks-per-task.
 static LogicalResult checkRings(func::FuncOp func,
                                 ArrayRef<std::pair<orch::ScopeOp, RingUsage>> scopes,
-                                const RingLimits &limits) {
+                                const RingLimits &limits, int64_t blocksPerStep) {
   bool ok = true;
   for (auto [index, entry] : llvm::enumerate(scopes)) {
     const RingUsage &usage = entry.second;
@@ -1148,7 +1230,12 @@ static LogicalResult checkRings(func::FuncOp func,
       ok = false;
       func.emitError() << "scope " << index << " needs " << need << " " << what
                        << " but a ring holds " << limit << "; raise " << option << " (" << env
-                       << ") to at least " << need << " or reduce the batch";
+                       << ") to at least " << need
+                       << (blocksPerStep > 1 && what == "heap bytes"
+                               ? ", lower kv-blocks-per-task (now " + Twine(blocksPerStep).str() +
+                                     "),"
+                               : std::string())
+                       << " or reduce the batch";
     };
     // The runtime refuses a submission once a scope holds window - 1 tasks.
     if (usage.slots > limits.taskWindow - 1)
@@ -1242,13 +1329,15 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
     // A scope's dep_entries: what its ring's dependency pool needs while it runs.
     for (auto &[scope, usage] : builder.scopes) {
       bool step = builder.stepScopes.contains(scope);
-      usage.depEntries = dependencyPoolNeed(usage.tasks, step ? maxKvBlocks : 1,
+      // A KV step covers kv-blocks-per-task of the table's blocks.
+      int64_t maxSteps = llvm::divideCeil(maxKvBlocks, ta.geo.blocksPerStep);
+      usage.depEntries = dependencyPoolNeed(usage.tasks, step ? maxSteps : 1,
                                             step ? builder.tilesInSequence : 1);
       scope.setRingAttr(orch::RingAttr::get(&getContext(), usage.slots, usage.heapBytes,
                                             usage.depEntries));
     }
 
-    return checkRings(func, builder.scopes, limits);
+    return checkRings(func, builder.scopes, limits, ta.geo.blocksPerStep);
   }
 };
 

@@ -100,41 +100,89 @@ struct KvRange {
 
 } // namespace
 
-/// The KV-block loop for one query tile; returns its final (m, l, O), O
-/// normalised unless the range is partial.
+/// The key and value rows of a KV step that covers several cache blocks:
+/// blocks `firstBlock ..` of the sequence, gathered block after block
+/// into [N * block_size, head_dim] tiles. Only the step's `count` blocks are
+/// looked up, so no block-table entry past the sequence's end is read; the
+/// rows of absent blocks stay undefined and are never used (their score
+/// columns are past `valid_cols`).
+static std::pair<Value, Value> buildBlockGather(OpBuilder &b, Location loc,
+                                                attn::PagedAttentionOp op,
+                                                const TileGeometry &geo, Value batchIdx,
+                                                Value kvHead, Value firstBlock, Value count) {
+  IndexBuilder ib{b, loc};
+  const int64_t n = geo.blocksPerStep, bs = geo.blockSize;
+  Type elem = op.getQuery().getType().getElementType();
+  auto groupType = RankedTensorType::get({n * bs, geo.headDim}, elem);
+  SmallVector<Value> init = {tensor::EmptyOp::create(b, loc, groupType.getShape(), elem),
+                             tensor::EmptyOp::create(b, loc, groupType.getShape(), elem)};
+  auto gather = scf::ForOp::create(
+      b, loc, ib.constant(0), count, ib.constant(1), init,
+      [&](OpBuilder &nb, Location l, Value i, ValueRange tiles) {
+        IndexBuilder gb{nb, l};
+        Value block =
+            extractAsIndex(gb, op.getBlockTable(), ValueRange{batchIdx, gb.add(firstBlock, i)});
+        SmallVector<OpFoldResult> offsets = {gb.mul(i, gb.constant(bs)), nb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {nb.getIndexAttr(bs), nb.getIndexAttr(geo.headDim)};
+        SmallVector<OpFoldResult> strides(2, nb.getIndexAttr(1));
+        SmallVector<Value> gathered;
+        for (auto [cache, tile] :
+             llvm::zip(ValueRange{op.getKeyCache(), op.getValueCache()}, tiles))
+          gathered.push_back(tensor::InsertSliceOp::create(
+              nb, l, buildCacheBlock(nb, l, cache, block, kvHead, geo), tile, offsets, sizes,
+              strides));
+        scf::YieldOp::create(nb, l, gathered);
+      });
+  return {gather.getResult(0), gather.getResult(1)};
+}
+
+/// The KV loop for one query tile; returns its final (m, l, O), O normalised
+/// unless the range is partial. Each step covers `geo.blocksPerStep`
+/// consecutive cache blocks (several only without a range: attn-tile refuses
+/// kv-splits with kv-blocks-per-task).
 static ValueRange buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
                               const TileGeometry &geo, Value batchIdx, Value kvHead,
                               Value queryTile, const KvRange &range = {}) {
   IndexBuilder ib{b, loc};
   Type elem = op.getQuery().getType().getElementType();
-  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize;
-  auto scoresType = RankedTensorType::get({q, bs}, b.getF32Type());
-  auto probsType = RankedTensorType::get({q, bs}, elem);
+  const int64_t q = geo.queryTile, d = geo.headDim, cols = geo.getStepColumns();
+  auto scoresType = RankedTensorType::get({q, cols}, b.getF32Type());
+  auto probsType = RankedTensorType::get({q, cols}, elem);
   auto rowType = RankedTensorType::get({q}, b.getF32Type());
   auto outType = RankedTensorType::get({q, d}, b.getF32Type());
 
   Value length = extractAsIndex(ib, op.getContextLens(), batchIdx);
-  Value blockSize = ib.constant(bs);
-  Value numBlocks = range.numSteps ? range.numSteps : ib.ceilDiv(length, blockSize);
+  Value stepColumns = ib.constant(cols);
+  Value numSteps = range.numSteps ? range.numSteps : ib.ceilDiv(length, stepColumns);
   Value zero = ib.constant(0), one = ib.constant(1);
   SmallVector<Value> init = {splatF32(b, loc, {q}, kRowMaxSentinel), splatF32(b, loc, {q}, 0.0f),
                              splatF32(b, loc, {q, d}, 0.0f)};
 
   auto loop = scf::ForOp::create(
-      b, loc, zero, numBlocks, one, init,
+      b, loc, zero, numSteps, one, init,
       [&](OpBuilder &nb, Location l, Value step, ValueRange acc) {
         IndexBuilder sb{nb, l};
-        // The sequence's block index of this step.
+        // The sequence's step index of this step.
         Value seqStep = range.firstBlock ? sb.add(range.firstBlock, step) : step;
-        Value block = extractAsIndex(sb, op.getBlockTable(), ValueRange{batchIdx, seqStep});
-        Value key = buildCacheBlock(nb, l, op.getKeyCache(), block, kvHead, geo);
-        Value value = buildCacheBlock(nb, l, op.getValueCache(), block, kvHead, geo);
-        // Columns of this block that hold positions < length (>= 1 inside the loop).
-        Value validCols = sb.min(sb.sub(length, sb.mul(seqStep, blockSize)), blockSize);
+        Value key, value;
+        if (geo.isMultiBlock()) {
+          // The step's blocks: min(N, ceil(len / block_size) - step * N).
+          Value blocks = sb.ceilDiv(length, sb.constant(geo.blockSize));
+          Value firstBlock = sb.mul(seqStep, sb.constant(geo.blocksPerStep));
+          Value count = sb.min(sb.sub(blocks, firstBlock), sb.constant(geo.blocksPerStep));
+          std::tie(key, value) =
+              buildBlockGather(nb, l, op, geo, batchIdx, kvHead, firstBlock, count);
+        } else {
+          Value block = extractAsIndex(sb, op.getBlockTable(), ValueRange{batchIdx, seqStep});
+          key = buildCacheBlock(nb, l, op.getKeyCache(), block, kvHead, geo);
+          value = buildCacheBlock(nb, l, op.getValueCache(), block, kvHead, geo);
+        }
+        // Columns of this step that hold positions < length (>= 1 inside the loop).
+        Value validCols = sb.min(sb.sub(length, sb.mul(seqStep, stepColumns)), stepColumns);
         Value isFirst = sb.equal(step, sb.constant(0));
         Value isLast = range.partial
                            ? arith::ConstantOp::create(nb, l, nb.getBoolAttr(false)).getResult()
-                           : sb.equal(sb.add(step, sb.constant(1)), numBlocks);
+                           : sb.equal(sb.add(step, sb.constant(1)), numSteps);
 
         Value scores = attn::QKMatmulOp::create(nb, l, scoresType, queryTile, key,
                                                 /*kernel=*/nullptr);
@@ -203,11 +251,13 @@ static Value buildSplitKvLoops(OpBuilder &b, Location loc, attn::PagedAttentionO
 
 /// Replaces `op` with its tiled loop nest.
 static LogicalResult tilePagedAttention(RewriterBase &rewriter, attn::PagedAttentionOp op,
-                                        tgt::QueryTileOption requestedTile, int64_t kvSplits) {
+                                        tgt::QueryTileOption requestedTile, int64_t kvSplits,
+                                        int64_t blocksPerStep) {
   Location loc = op.getLoc();
   TileGeometry geo = TileGeometry::get(
       op.getNumHeads(), op.getNumKvHeads(), op.getHeadDim(), op.getBlockSize(),
       tgt::chooseQueryTile(op.getGroupSize(), requestedTile));
+  geo.blocksPerStep = blocksPerStep;
 
   rewriter.setInsertionPoint(op);
   RankedTensorType resultType = op.getResult().getType();
@@ -273,11 +323,23 @@ struct AttnTilePass : public ptoattn::impl::AttnTileBase<AttnTilePass> {
                                  << "], got " << splits;
       return signalPassFailure();
     }
+    if (kvBlocksPerTask < 1) {
+      getOperation().emitError() << "kv-blocks-per-task must be >= 1, got "
+                                 << static_cast<int64_t>(kvBlocksPerTask);
+      return signalPassFailure();
+    }
+    // Split parts count blocks; stepping them N blocks at a time is not built yet.
+    if (splits > 1 && kvBlocksPerTask > 1) {
+      getOperation().emitError() << "kv-splits " << splits << " with kv-blocks-per-task "
+                                 << static_cast<int64_t>(kvBlocksPerTask)
+                                 << " is not supported: set one of them to 1";
+      return signalPassFailure();
+    }
     SmallVector<attn::PagedAttentionOp> ops;
     getOperation().walk([&](attn::PagedAttentionOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (attn::PagedAttentionOp op : ops) {
-      if (failed(tilePagedAttention(rewriter, op, requestedTile, splits)))
+      if (failed(tilePagedAttention(rewriter, op, requestedTile, splits, kvBlocksPerTask)))
         return signalPassFailure();
     }
   }

@@ -117,7 +117,7 @@ llvm::ArrayRef<Stage> mlir::ptoattn::abi::getStages() {
 }
 
 KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy strategy,
-                                                       bool splitKv) {
+                                                       bool splitKv, bool multiBlock) {
   using D = Direction;
   using T = TensorRole;
   const bool spmd = strategy == Strategy::Spmd;
@@ -133,6 +133,8 @@ KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy str
     if (spmd) {
       in(T::BlockTable);
       in(T::ContextLens);
+    } else if (multiBlock) {
+      in(T::BlockTable);
     }
   };
 

@@ -25,11 +25,12 @@ void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &opti
   check.queryTile = options.queryTile;
   pm.addPass(createAttnCheckTarget(check));
 
-  // Query tiles and one-block KV steps (split into parts with kv-splits > 1);
-  // runs per function.
+  // Query tiles and KV steps of kv-blocks-per-task blocks (split into parts with
+  // kv-splits > 1); runs per function.
   AttnTileOptions tile;
   tile.queryTile = options.queryTile;
   tile.kvSplits = options.kvSplits;
+  tile.kvBlocksPerTask = options.kvBlocksPerTask;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
 
   // Kernels for the cube and the two vector lanes, addressed for the strategy

@@ -10,12 +10,25 @@
 using namespace mlir;
 using namespace mlir::ptoattn;
 
-/// The tensor a tile operand is sliced from: through an optional
-/// `tensor.pad` (padding rows of a query tile) to a `tensor.extract_slice`.
-static Value getSliceSource(Value tile) {
+/// The slice a tile operand is cut with: through an optional `tensor.pad`
+/// (padding rows of a query tile) or, for a step of several cache blocks,
+/// through the loop gathering them (`tensor.insert_slice` of each block's
+/// slice) to a `tensor.extract_slice`.
+static tensor::ExtractSliceOp getTileSlice(Value tile) {
   if (auto pad = tile.getDefiningOp<tensor::PadOp>())
     tile = pad.getSource();
-  if (auto slice = tile.getDefiningOp<tensor::ExtractSliceOp>())
+  if (auto gather = tile.getDefiningOp<scf::ForOp>()) {
+    Value yielded = gather.getBody()->getTerminator()->getOperand(
+        cast<OpResult>(tile).getResultNumber());
+    if (auto insert = yielded.getDefiningOp<tensor::InsertSliceOp>())
+      tile = insert.getSource();
+  }
+  return tile.getDefiningOp<tensor::ExtractSliceOp>();
+}
+
+/// The tensor a tile operand is sliced from (see getTileSlice).
+static Value getSliceSource(Value tile) {
+  if (tensor::ExtractSliceOp slice = getTileSlice(tile))
     return slice.getSource();
   return {};
 }
@@ -103,7 +116,7 @@ static LogicalResult analyzeNest(TiledAttention &ta, StringRef passName) {
 
   // Paging: the key block's first offset is read from the block table; the
   // valid columns (and the loop bound) from the context lengths.
-  auto keySlice = qk.getKey().getDefiningOp<tensor::ExtractSliceOp>();
+  tensor::ExtractSliceOp keySlice = getTileSlice(qk.getKey());
   SmallVector<OpFoldResult> offsets = keySlice.getMixedOffsets();
   if (auto block = dyn_cast<Value>(offsets[0]))
     ta.blockTable = findExtractedTensor(block, 2);
@@ -130,6 +143,12 @@ static LogicalResult analyzeNest(TiledAttention &ta, StringRef passName) {
   int64_t queryTile = qk.getQuery().getType().getDimSize(0);
   ta.geo = TileGeometry::get(ta.queryType.getDimSize(1), ta.cacheType.getDimSize(2),
                              ta.queryType.getDimSize(2), ta.cacheType.getDimSize(1), queryTile);
+  // A step's scores span whole cache blocks: kv-blocks-per-task of them.
+  int64_t stepColumns = qk.getScores().getType().getDimSize(1);
+  if (stepColumns % ta.geo.blockSize != 0)
+    return fail(qk, "the scores of a KV step to span whole cache blocks of " +
+                        Twine(ta.geo.blockSize) + " positions");
+  ta.geo.blocksPerStep = stepColumns / ta.geo.blockSize;
 
   // The iteration space is (sequence, KV head, query tile of the group).
   SmallVector<OpFoldResult> bounds = ta.forall.getMixedUpperBound();

@@ -78,6 +78,8 @@ def _build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--expected-context-lens", type=_int_list, metavar="LENS",
                       help="lengths --schedule auto models (default: the --context-lens, "
                            "else every sequence full)")
+    comp.add_argument("--kv-blocks-per-task", type=int, default=1,
+                      help="consecutive cache blocks one task of each stage covers (default 1)")
     comp.add_argument("--kv-splits", type=int, default=1,
                       help="split-KV: parts per sequence, 1 to 16 (default 1: no split)")
     comp.add_argument("--target", help="chip: 910B1 or 910B2 (24 clusters), 910B3 or 910B4 "
@@ -170,8 +172,8 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     from ptoattn import compiler
     from ptoattn.options import CompileOptions
 
-    options = CompileOptions(q_tile=args.q_tile, strategy=args.strategy,
-                             kv_splits=args.kv_splits, target=args.target,
+    options = CompileOptions(q_tile=args.q_tile, kv_blocks_per_task=args.kv_blocks_per_task,
+                             strategy=args.strategy, kv_splits=args.kv_splits, target=args.target,
                              schedule=args.schedule,
                              expected_context_lens=args.expected_context_lens)
     start = time.perf_counter()

@@ -36,10 +36,13 @@ class CompileOptions:
     chip (recorded as the module's ``aicore.target``); None compiles for the module's own
     target or the default chip, 910B1. ``kv_splits`` > 1 splits each sequence's KV blocks
     into that many parts run as independent chains and merged (split-KV, flash-decoding).
+    ``kv_blocks_per_task`` is how many consecutive cache blocks of a sequence one task of
+    each stage covers.
     """
 
     q_tile: int = 0
     strategy: Strategy | None = None
+    kv_blocks_per_task: int = 1
     kv_splits: int = 1
     ring_task_window: int = RUNTIME_RING_DEFAULTS["ring_task_window"]
     ring_heap: int = RUNTIME_RING_DEFAULTS["ring_heap"]
@@ -62,12 +65,19 @@ class CompileOptions:
                     isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in lens):
                 raise ConfigError(f"expected_context_lens must be non-negative integers, got {lens!r}")
             object.__setattr__(self, "expected_context_lens", tuple(lens))
+        if (not isinstance(self.kv_blocks_per_task, int) or isinstance(self.kv_blocks_per_task, bool)
+                or self.kv_blocks_per_task < 1):
+            raise ConfigError(f"kv_blocks_per_task must be an integer >= 1, "
+                              f"got {self.kv_blocks_per_task!r}")
         if self.strategy is not None and self.strategy not in STRATEGIES:
             raise ConfigError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
         if (not isinstance(self.kv_splits, int) or isinstance(self.kv_splits, bool)
                 or not 1 <= self.kv_splits <= MAX_KV_SPLITS):
             raise ConfigError(f"kv_splits must be an integer in [1, {MAX_KV_SPLITS}], "
                               f"got {self.kv_splits!r}")
+        if self.kv_splits > 1 and self.kv_blocks_per_task > 1:
+            raise ConfigError(f"kv_splits {self.kv_splits} with kv_blocks_per_task "
+                              f"{self.kv_blocks_per_task} is not supported: set one of them to 1")
         for name in ("ring_task_window", "ring_heap", "ring_dep_pool"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 4:
@@ -82,11 +92,13 @@ class CompileOptions:
     def pipeline_options(self) -> str:
         """The option string of ``ptoattn-pipeline`` (the target is in the IR, not here).
 
-        ``kv-splits`` appears only when it splits: the string heads every emitted file, and
-        unsplit output stays what it was before the option existed.
+        ``kv-splits`` and ``kv-blocks-per-task`` appear only when not 1: the string heads
+        every emitted file, and output without them stays what it was before they existed.
         """
         splits = f" kv-splits={self.kv_splits}" if self.kv_splits != 1 else ""
-        return (f"q-tile={self.q_tile} strategy={self.strategy or STRATEGIES[0]}{splits} "
+        blocks = (f" kv-blocks-per-task={self.kv_blocks_per_task}"
+                  if self.kv_blocks_per_task != 1 else "")
+        return (f"q-tile={self.q_tile}{blocks} strategy={self.strategy or STRATEGIES[0]}{splits} "
                 f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
                 f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "
                 f"max-kv-blocks={self.max_kv_blocks}")

@@ -212,18 +212,23 @@ def paged_attention(
     block_table: np.ndarray,
     context_lens: np.ndarray,
     scale: float,
+    blocks_per_step: int = 1,
 ) -> np.ndarray:
     """Blockwise online-softmax paged attention; returns ``out`` as fp32 [batch, num_heads, head_dim].
 
-    Vectorised over sequences: step ``i`` processes the i-th KV block of every sequence that
-    still has one, so the Python loop runs max_blocks times, not batch x max_blocks times.
+    Each step covers ``blocks_per_step`` consecutive cache blocks of a sequence (the
+    compiled ``kv_blocks_per_task``): its row max, and so the rounding of p, is over the
+    whole step, as the kernels compute it. Vectorised over sequences: step ``i`` processes
+    the i-th step of every sequence that still has one, so the Python loop runs once per
+    step, not batch x steps times.
     """
     validate_inputs(query, key_cache, value_cache, block_table, context_lens)
     batch, num_heads, head_dim = query.shape
     _, block_size, num_kv_heads, _ = key_cache.shape
     group = num_heads // num_kv_heads
     lens = context_lens.astype(np.int64)
-    steps = int(-(-lens.max() // block_size)) if batch else 0
+    width = block_size * blocks_per_step
+    steps = int(-(-lens.max() // width)) if batch else 0
     scale32 = np.float32(scale)
     # The kernels round p to the element type of the inputs (bf16 for anything else, as before).
     storage = query.dtype if query.dtype in _STORAGE_DTYPES.values() else _STORAGE_DTYPES["bf16"]
@@ -233,17 +238,23 @@ def paged_attention(
     m = np.full((batch, num_kv_heads, group), -np.inf, dtype=np.float32)
     l = np.zeros((batch, num_kv_heads, group), dtype=np.float32)
     o = np.zeros((batch, num_kv_heads, group, head_dim), dtype=np.float32)
-    cols = np.arange(block_size)
+    cols = np.arange(width)
 
     for i in range(steps):
-        active = np.flatnonzero(lens > i * block_size)
-        ids = block_table[active, i]
-        valid = np.minimum(lens[active] - i * block_size, block_size)
-        mask = cols[None, :] >= valid[:, None]                    # [n, block_size]
+        active = np.flatnonzero(lens > i * width)
+        # The step's blocks; a block past a sequence's end (or the table) is never looked
+        # up: block 0 stands in and every one of its rows is masked.
+        first = i * blocks_per_step
+        blocks = np.arange(first, first + blocks_per_step)
+        used = (blocks[None, :] * block_size < lens[active, None]) & (blocks[None, :] < block_table.shape[1])
+        ids = np.where(used, block_table[active][:, np.minimum(blocks, block_table.shape[1] - 1)], 0)
+        valid = np.minimum(lens[active] - i * width, width)
+        mask = cols[None, :] >= valid[:, None]                    # [n, width]
         # Rows at or past the context are never read: they may hold stale NaN or Inf.
         live = ~mask[:, :, None, None]
-        k = np.where(live, key_cache[ids].astype(np.float32), np.float32(0))  # [n, bs, kvh, d]
-        v = np.where(live, value_cache[ids].astype(np.float32), np.float32(0))
+        shape = (len(active), width, num_kv_heads, head_dim)
+        k = np.where(live, key_cache[ids].astype(np.float32).reshape(shape), np.float32(0))
+        v = np.where(live, value_cache[ids].astype(np.float32).reshape(shape), np.float32(0))
 
         s = np.einsum("nkgd,nskd->nkgs", q[active], k, dtype=np.float32) * scale32
         s = np.where(mask[:, None, None, :], np.float32(-np.inf), s)

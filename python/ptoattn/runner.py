@@ -329,8 +329,11 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
     lens = [int(x) for x in inputs.context_lens]
     if model_only:
         return RunOutcome(output, output, _NotCompared(), result.report, lens, config)
+    # The reference takes the same steps as the kernels (its p is rounded per step).
+    blocks_per_step = int(manifest.get("options", {}).get("kv_blocks_per_task", 1))
     expected = reference.paged_attention(inputs.query, inputs.key_cache, inputs.value_cache,
-                                         inputs.block_table, inputs.context_lens, inputs.scale)
+                                         inputs.block_table, inputs.context_lens, inputs.scale,
+                                         blocks_per_step=blocks_per_step)
     comparison = sim.compare(output, expected)
     return RunOutcome(output, expected, comparison, result.report, lens, config)
 

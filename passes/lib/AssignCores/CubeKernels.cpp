@@ -19,6 +19,8 @@
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace mlir::ptoattn;
 using namespace mlir::ptoattn::assign_cores;
@@ -48,7 +50,176 @@ static Value tileOffset(KernelBuilder &kb, Value tileIndex, int64_t cols) {
   return kb.ib.mul(tileIndex, kb.ib.constant(kb.shape.geo.queryTile * cols));
 }
 
+/// Where one cube task of a multi-block KV step works: its tile, its query
+/// rows, the step's positions below the context length (null when the kernel
+/// does not need them), its block count and the cache offset of each block.
+struct CubeStep {
+  Value tileIndex;
+  Value queryOffset;
+  OpFoldResult rows;
+  Value positions;
+  Value numBlocks;
+  /// Element offset of row 0 of the step's block `i` for the tile's KV head.
+  std::function<Value(Value)> blockOffset;
+};
+
 } // namespace
+
+/// Runs `body` for this kernel's multi-block step. Under spmd the block ids
+/// come from the block table at entries step * N + i, and only while the step
+/// is inside the sequence; under per-tile from the view of the step's entries
+/// the orchestration passed (as long as the step's blocks), on a cache view
+/// that starts at the tile's KV head. Either way only the step's own blocks
+/// are looked up.
+static void forEachCubeStep(KernelBuilder &kb, function_ref<void(const CubeStep &)> body) {
+  IndexBuilder &ib = kb.ib;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t blockStride = geo.blockSize * geo.numKvHeads * geo.headDim;
+  if (!kb.shape.isSpmd()) {
+    CubeStep step;
+    step.tileIndex = ib.constant(0);
+    step.queryOffset = step.tileIndex;
+    step.rows = kb.b.getIndexAttr(geo.getStaticRowCount());
+    if (!geo.hasStaticRowCount() && kb.sig.findTensor(Role::Query))
+      step.rows = kb.tensorDim(Role::Query, 1);
+    if (kb.sig.findScalarArg(abi::ScalarRole::ValidCols))
+      step.positions = kb.scalarIndex(abi::ScalarRole::ValidCols);
+    step.numBlocks = kb.tensorDim(Role::BlockTable, 1);
+    Value table = kb.tensorPtr(Role::BlockTable, kb.b.getI32Type());
+    step.blockOffset = [&kb, table, blockStride](Value i) {
+      Value block = kb.ib.toIndex(
+          aicore::LoadScalarOp::create(kb.b, kb.loc, kb.b.getI32Type(), table, i));
+      return kb.ib.mul(block, kb.ib.constant(blockStride));
+    };
+    body(step);
+    return;
+  }
+  BlockPosition pos = kb.blockPosition();
+  Value stepIndex = kb.scalarIndex(abi::ScalarRole::KvStep);
+  KvSteps kv = kb.kvSteps(pos, stepIndex);
+  Value length = kv.length;
+  kb.ifThen(ib.less(stepIndex, kv.numSteps), [&] {
+    CubeStep step;
+    step.tileIndex = pos.block;
+    Value firstHead = geo.buildFirstHead(ib, pos.kvHead, pos.tile);
+    step.queryOffset = ib.mul(ib.add(ib.mul(pos.seq, ib.constant(geo.numHeads)), firstHead),
+                              ib.constant(geo.headDim));
+    step.rows = geo.buildRowCount(ib, pos.tile);
+    step.positions = geo.buildStepPositions(ib, length, stepIndex);
+    step.numBlocks = ib.ceilDiv(step.positions, ib.constant(geo.blockSize));
+    Value firstEntry = ib.mul(stepIndex, ib.constant(geo.blocksPerStep));
+    Value headOffset = ib.mul(pos.kvHead, ib.constant(geo.headDim));
+    Value seq = pos.seq;
+    step.blockOffset = [&kb, seq, firstEntry, headOffset, blockStride](Value i) {
+      Value block = kb.cacheBlock(seq, kb.ib.add(firstEntry, i));
+      return kb.ib.add(kb.ib.mul(block, kb.ib.constant(blockStride)), headOffset);
+    };
+    body(step);
+  });
+}
+
+/// The query tile of a cube task, loaded once into L1 and moved to L0A: the
+/// tile's real rows, the rest of the NZ tile zero padding.
+static Value loadQueryLeft(KernelBuilder &kb, Value queryOffset, OpFoldResult tileRows) {
+  OpBuilder &b = kb.b;
+  const int64_t q = kb.shape.geo.queryTile, d = kb.shape.geo.headDim;
+  Type element = kb.shape.element;
+  std::optional<int64_t> staticRows = getConstantIntValue(tileRows);
+  int64_t rows = staticRows ? *staticRows : ShapedType::kDynamic;
+  SmallVector<Value> rowOperands;
+  if (!staticRows)
+    rowOperands.push_back(cast<Value>(tileRows));
+  Value query = kb.view(kb.tensorPtr(Role::Query, element), queryOffset,
+                        kb.regionType(rows, d, d, element), rowOperands);
+  TileType queryMatType = kb.withPad(kb.nzMatTile(q, d, element), PadValue::Zero);
+  Value queryMat = kb.declare(queryMatType);
+  Value queryLoad = queryMat;
+  if (rows != q)
+    queryLoad = aicore::TileAliasOp::create(b, kb.loc, kb.withValid(queryMatType, rows, d),
+                                            queryMat, rowOperands);
+  Value left = kb.declare(kb.tileType(TileLocation::Left, q, d, element));
+  aicore::TLoadOp::create(b, kb.loc, query, queryLoad);
+  aicore::TMovOp::create(b, kb.loc, queryMat, left);
+  return left;
+}
+
+/// S = Q . K^T over the step's blocks: Q stays in L0A; block i's K^T is
+/// loaded, multiplied and its q_tile x block_size scores stored at columns
+/// [i * block_size, +block_size) of the tile's row-major S.
+static void buildMultiBlockQKMatmul(KernelBuilder &kb) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize,
+                cols = geo.getStepColumns();
+  Type element = kb.shape.element, f32 = b.getF32Type();
+  forEachCubeStep(kb, [&](const CubeStep &step) {
+    Value left = loadQueryLeft(kb, step.queryOffset, step.rows);
+    Value keyMat = kb.declare(kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor));
+    Value right = kb.declare(kb.tileType(TileLocation::Right, d, bs, element));
+    Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, bs, f32));
+    Value keyPtr = kb.tensorPtr(Role::KeyCache, element);
+    Value scoresPtr = kb.tensorPtr(Role::Scores, f32);
+    Value scoresBase = tileOffset(kb, step.tileIndex, cols);
+    kb.forLoop(step.numBlocks, [&](Value i) {
+      Value keyT = kb.view(keyPtr, step.blockOffset(i),
+                           kb.regionType(d, bs, geo.numKvHeads * d, element, /*transposed=*/true));
+      Value scores = kb.view(scoresPtr, kb.ib.add(scoresBase, kb.ib.mul(i, kb.ib.constant(bs))),
+                             kb.regionType(q, bs, cols, f32));
+      aicore::TLoadOp::create(b, loc, keyT, keyMat);
+      aicore::TMovOp::create(b, loc, keyMat, right);
+      aicore::TMatmulOp::create(b, loc, left, right, acc);
+      aicore::TStoreOp::create(b, loc, acc, scores);
+    });
+  });
+}
+
+/// O_i = P . V accumulated over the step's blocks in L0C: block i's P
+/// columns and its V rows below the context length (the rest of the L1 tile
+/// zeroed, as for one block) are loaded and multiplied; the first product
+/// initialises the accumulator, the others add to it.
+static void buildMultiBlockPVMatmul(KernelBuilder &kb) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  IndexBuilder &ib = kb.ib;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize,
+                cols = geo.getStepColumns();
+  Type element = kb.shape.element, f32 = b.getF32Type();
+  forEachCubeStep(kb, [&](const CubeStep &step) {
+    Value probsMat = kb.declare(kb.nzMatTile(q, bs, element));
+    TileType valueMatType = kb.withPad(kb.nzMatTile(bs, d, element), PadValue::Zero);
+    Value valueMat = kb.declare(valueMatType);
+    Value left = kb.declare(kb.tileType(TileLocation::Left, q, bs, element));
+    Value right = kb.declare(kb.tileType(TileLocation::Right, bs, d, element));
+    Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, d, f32));
+    Value probsPtr = kb.tensorPtr(Role::Probs, element);
+    Value valuePtr = kb.tensorPtr(Role::ValueCache, element);
+    Value probsBase = tileOffset(kb, step.tileIndex, cols);
+    kb.forLoop(step.numBlocks, [&](Value i) {
+      Value start = ib.mul(i, ib.constant(bs));
+      Value liveRows = ib.min(ib.sub(step.positions, start), ib.constant(bs));
+      Value probs = kb.view(probsPtr, ib.add(probsBase, start), kb.regionType(q, bs, cols, element));
+      Value value = kb.view(valuePtr, step.blockOffset(i),
+                            kb.regionType(ShapedType::kDynamic, d, geo.numKvHeads * d, element),
+                            liveRows);
+      Value liveValue = aicore::TileAliasOp::create(
+          b, loc, kb.withValid(valueMatType, ShapedType::kDynamic, d), valueMat, liveRows);
+      aicore::TLoadOp::create(b, loc, probs, probsMat);
+      aicore::TLoadOp::create(b, loc, value, liveValue);
+      aicore::TFillPadOp::create(b, loc, liveValue, liveValue);
+      aicore::TMovOp::create(b, loc, probsMat, left);
+      aicore::TMovOp::create(b, loc, valueMat, right);
+      kb.ifThenElse(
+          ib.equal(i, ib.constant(0)),
+          [&] { aicore::TMatmulOp::create(b, loc, left, right, acc); },
+          [&] { aicore::TMatmulAccOp::create(b, loc, left, right, acc); });
+    });
+    Value out = kb.view(kb.tensorPtr(Role::BlockOut, f32), tileOffset(kb, step.tileIndex, d),
+                        kb.regionType(q, d, d, f32));
+    aicore::TStoreOp::create(b, loc, acc, out);
+  });
+}
 
 /// Runs `body` for this kernel's tile: under spmd, at offsets computed from the
 /// block index and only while the KV step is inside the sequence; under
@@ -116,6 +287,8 @@ static void emitCubeMatmul(KernelBuilder &kb, Value lhsView, Value lhsLoad, Valu
 }
 
 void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
+  if (kb.shape.geo.isMultiBlock())
+    return buildMultiBlockQKMatmul(kb);
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
   const TileGeometry &geo = kb.shape.geo;
@@ -150,6 +323,8 @@ void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
 }
 
 void assign_cores::buildPVMatmulKernel(KernelBuilder &kb) {
+  if (kb.shape.geo.isMultiBlock())
+    return buildMultiBlockPVMatmul(kb);
   OpBuilder &b = kb.b;
   const TileGeometry &geo = kb.shape.geo;
   const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize;

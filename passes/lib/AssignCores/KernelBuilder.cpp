@@ -61,7 +61,9 @@ BlockPosition KernelBuilder::blockPosition() {
 
 KvSteps KernelBuilder::kvSteps(const BlockPosition &pos, Value step) {
   Value length = contextLength(pos.seq);
-  Value numBlocks = ib.ceilDiv(length, ib.constant(shape.geo.blockSize));
+  // Without a split a step covers kv-blocks-per-task blocks; split parts count
+  // single blocks (attn-tile refuses the two together).
+  Value numBlocks = ib.ceilDiv(length, ib.constant(shape.geo.getStepColumns()));
   if (!shape.isSplitKv())
     return {length, step, numBlocks};
   Value perPart = ib.ceilDiv(numBlocks, ib.constant(shape.kvSplits));
@@ -138,6 +140,13 @@ aicore::GmViewType KernelBuilder::regionType(int64_t rows, int64_t cols, int64_t
 
 Value KernelBuilder::view(Value ptr, Value offset, aicore::GmViewType type, ValueRange sizes) {
   return aicore::GmViewOp::create(b, loc, type, ptr, offset, sizes, /*strides=*/ValueRange());
+}
+
+void KernelBuilder::forLoop(Value upper, function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(b, loc, ib.constant(0), upper, ib.constant(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  body(loop.getInductionVar());
 }
 
 void KernelBuilder::ifThen(Value cond, function_ref<void()> then) {

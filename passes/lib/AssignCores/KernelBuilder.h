@@ -59,7 +59,8 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const KernelShape &shape, abi::Stage stage)
       : b(b), ib{b, loc}, loc(loc), shape(shape),
-        sig(abi::getKernelSignature(stage, shape.strategy, shape.isSplitKv())) {}
+        sig(abi::getKernelSignature(stage, shape.strategy, shape.isSplitKv(),
+                                    shape.geo.isMultiBlock())) {}
 
   OpBuilder &b;
   IndexBuilder ib;
@@ -124,6 +125,8 @@ public:
 
   //===--- Control flow ----------------------------------------------------===//
 
+  /// `scf.for i = 0 to upper { body(i) }`.
+  void forLoop(Value upper, function_ref<void(Value)> body);
   /// `scf.if cond { then() }`.
   void ifThen(Value cond, function_ref<void()> then);
   /// `scf.if cond { then() } else { otherwise() }`.

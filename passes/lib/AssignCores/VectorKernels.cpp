@@ -38,7 +38,110 @@ Value assign_cores::columnView(KernelBuilder &kb, Role role, Value slot) {
                  kb.regionType(rows, 1, rows, kb.b.getF32Type(), /*transposed=*/true));
 }
 
+/// Runs `body(tileIndex, positions)` for this vector task's KV step: the
+/// step's positions below the context length, under spmd only while the step
+/// is inside the sequence.
+static void forEachVectorStep(KernelBuilder &kb, function_ref<void(Value, Value)> body) {
+  IndexBuilder &ib = kb.ib;
+  const TileGeometry &geo = kb.shape.geo;
+  if (!kb.shape.isSpmd()) {
+    body(ib.constant(0), kb.scalarIndex(Scalar::ValidCols));
+    return;
+  }
+  BlockPosition pos = kb.blockPosition();
+  Value step = kb.scalarIndex(Scalar::KvStep);
+  KvSteps kv = kb.kvSteps(pos, step);
+  kb.ifThen(ib.less(step, kv.numSteps),
+            [&] { body(pos.block, geo.buildStepPositions(ib, kv.length, kv.seqStep)); });
+}
+
+/// softmax_prepare over a step of several blocks, one cache block of columns
+/// at a time so that UB holds the same tiles as for one block whatever the
+/// step's width: a first pass takes the row max over the step's blocks, a
+/// second computes P = exp(S - m) block by block, rounds it, stores it and
+/// sums its rows. Only the step's blocks are read; columns past the context
+/// are masked as for one block.
+static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
+  OpBuilder &b = kb.b;
+  IndexBuilder &ib = kb.ib;
+  Location loc = kb.loc;
+  const TileGeometry &geo = kb.shape.geo;
+  const int64_t rows = kb.shape.laneRows(), bs = geo.blockSize, cols = geo.getStepColumns();
+  Type element = kb.shape.element, f32 = b.getF32Type();
+
+  forEachVectorStep(kb, [&](Value tileIndex, Value positions) {
+    Value lane = aicore::GetSubBlockIdOp::create(b, loc, b.getIndexType());
+    LaneRegion region = laneRegion(kb, tileIndex, lane);
+    Value rowOffset = ib.mul(region.firstRow, ib.constant(cols));
+    Value scale = kb.scalarF32(Scalar::Scale);
+    Value numBlocks = ib.ceilDiv(positions, ib.constant(bs));
+    Value scoresPtr = kb.tensorPtr(Role::Scores, f32);
+    Value probsPtr = kb.tensorPtr(Role::Probs, element);
+
+    TileType full = kb.tileType(TileLocation::Vec, rows, bs, f32);
+    TileType validType = kb.withValid(full, rows, ShapedType::kDynamic);
+    Value x = kb.declare(kb.withPad(full, PadValue::Min));
+    Value tmp = kb.declare(full);
+    Value blockMax = kb.declare(kb.columnTile(rows));
+    Value rowMax = kb.declare(kb.columnTile(rows));
+    Value blockSum = kb.declare(kb.columnTile(rows));
+    Value rowSum = kb.declare(kb.columnTile(rows));
+    Value blockMaxRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), blockMax);
+    Value rowMaxRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), rowMax);
+    Value blockSumRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), blockSum);
+    Value rowSumRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), rowSum);
+    Value p = kb.declare(kb.tileType(TileLocation::Vec, rows, bs, element));
+    Value pRounded = kb.declare(full);
+
+    // Block i's valid scores, scaled, then masked to -inf past the context
+    // (scaling after the mask would turn -inf into NaN or +inf).
+    auto loadScaled = [&](Value i) {
+      Value start = ib.mul(i, ib.constant(bs));
+      Value valid = ib.min(ib.sub(positions, start), ib.constant(bs));
+      Value scores = kb.view(scoresPtr, ib.add(rowOffset, start),
+                             kb.regionType(rows, ShapedType::kDynamic, cols, f32), valid);
+      Value s = aicore::TileAliasOp::create(b, loc, validType, x, valid);
+      aicore::TLoadOp::create(b, loc, scores, s);
+      aicore::TMulSOp::create(b, loc, s, scale, s);
+      aicore::TFillPadInplaceOp::create(b, loc, s, x);
+      return start;
+    };
+    auto fill = [&](Value tile, float value) {
+      aicore::TExpandSOp::create(b, loc,
+                                 arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value)), tile);
+    };
+
+    fill(rowMaxRow, kRowMaxSentinel);
+    kb.forLoop(numBlocks, [&](Value i) {
+      loadScaled(i);
+      aicore::TRowMaxOp::create(b, loc, x, blockMax, tmp);
+      aicore::TMaxOp::create(b, loc, rowMaxRow, blockMaxRow, rowMaxRow);
+    });
+    fill(rowSumRow, 0.0f);
+    kb.forLoop(numBlocks, [&](Value i) {
+      Value start = loadScaled(i);
+      aicore::TRowExpandSubOp::create(b, loc, x, rowMax, x, /*tmp=*/Value());
+      aicore::TExpOp::create(b, loc, x, x);
+      aicore::TCvtOp::create(b, loc,
+                             aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::Rint), x,
+                             p);
+      aicore::TCvtOp::create(b, loc,
+                             aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::None), p,
+                             pRounded);
+      aicore::TRowSumOp::create(b, loc, pRounded, blockSum, tmp);
+      aicore::TAddOp::create(b, loc, rowSumRow, blockSumRow, rowSumRow);
+      aicore::TStoreOp::create(b, loc, p,
+                               kb.view(probsPtr, ib.add(rowOffset, start),
+                                       kb.regionType(rows, bs, cols, element)));
+    });
+    aicore::TStoreOp::create(b, loc, rowMax, columnView(kb, Role::BlockMax, region.slot));
+    aicore::TStoreOp::create(b, loc, rowSum, columnView(kb, Role::BlockSum, region.slot));
+  });
+}
+
 void assign_cores::buildSoftmaxPrepareKernel(KernelBuilder &kb) {
+  if (kb.shape.geo.isMultiBlock())
+    return buildMultiBlockSoftmaxPrepare(kb);
   OpBuilder &b = kb.b;
   IndexBuilder &ib = kb.ib;
   Location loc = kb.loc;
@@ -88,17 +191,7 @@ void assign_cores::buildSoftmaxPrepareKernel(KernelBuilder &kb) {
     aicore::TStoreOp::create(b, loc, rowSum, sumView);
   };
 
-  if (!kb.shape.isSpmd()) {
-    body(ib.constant(0), kb.scalarIndex(Scalar::ValidCols));
-    return;
-  }
-  BlockPosition pos = kb.blockPosition();
-  Value step = kb.scalarIndex(Scalar::KvStep);
-  KvSteps kv = kb.kvSteps(pos, step);
-  Value blockSize = ib.constant(bs);
-  kb.ifThen(ib.less(step, kv.numSteps), [&] {
-    body(pos.block, ib.min(ib.sub(kv.length, ib.mul(kv.seqStep, blockSize)), blockSize));
-  });
+  forEachVectorStep(kb, body);
 }
 
 void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {

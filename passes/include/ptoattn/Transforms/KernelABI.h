@@ -60,12 +60,15 @@ llvm::StringRef getStageName(Stage stage);
 /// a view of one tile.
 enum class TensorRole {
   Query,       ///< [batch, heads, head_dim]; per-tile: the tile's rows
-  KeyCache,    ///< [blocks, block_size, kv_heads, head_dim]; per-tile: one block
+  KeyCache,    ///< [blocks, block_size, kv_heads, head_dim]; per-tile: one block,
+               ///< or the KV head's blocks [blocks, block_size, 1, head_dim]
+               ///< when a step covers several
   ValueCache,  ///< as KeyCache
-  BlockTable,  ///< [batch, max_blocks] i32 (spmd only)
+  BlockTable,  ///< [batch, max_blocks] i32; per-tile with several blocks per
+               ///< step: the step's entries [1, blocks of the step]
   ContextLens, ///< [batch] i32 (spmd only)
-  Scores,      ///< S tiles [tiles * q_tile, block_size] f32
-  Probs,       ///< P tiles [tiles * q_tile, block_size] bf16/f16
+  Scores,      ///< S tiles [tiles * q_tile, blocks_per_step * block_size] f32
+  Probs,       ///< P tiles, as Scores, bf16/f16
   BlockMax,    ///< m_i per lane slot [tiles * 2 * lane_slot] f32
   BlockSum,    ///< l_i, as BlockMax
   BlockOut,    ///< O_i tiles [tiles * q_tile, head_dim] f32
@@ -81,9 +84,10 @@ std::optional<TensorRole> parseTensorRole(llvm::StringRef name);
 
 /// Scalars a kernel receives after its tensors.
 enum class ScalarRole {
-  KvStep,    ///< index j of the KV block
-  NumSteps,  ///< KV blocks of the tile's sequence, ceil(len / block_size) (per-tile)
-  ValidCols, ///< rows of the block below the context length: the valid score
+  KvStep,    ///< index j of the KV step (blocks j * blocks_per_step ..)
+  NumSteps,  ///< KV steps of the tile's sequence, ceil(len / (blocks_per_step *
+             ///< block_size)) (per-tile)
+  ValidCols, ///< positions of the step below the context length: the valid score
              ///< columns of softmax_prepare, the live V rows of pv_matmul (per-tile)
   Scale,     ///< softmax scale, fp32 bits
 };
@@ -117,8 +121,12 @@ struct KernelSignature {
 
 /// The signature of `stage`'s kernel under `strategy`. With `splitKv` the
 /// chains leave their state in the accumulators for the merge, which alone
-/// writes the output.
-KernelSignature getKernelSignature(Stage stage, Strategy strategy, bool splitKv = false);
+/// writes the output. With `multiBlock` a KV step covers several cache
+/// blocks, so under per-tile the matmul kernels read the step's block ids
+/// themselves (a view of those block-table entries) from a view of the KV
+/// head's whole cache.
+KernelSignature getKernelSignature(Stage stage, Strategy strategy, bool splitKv = false,
+                                   bool multiBlock = false);
 
 /// The typed `#aicore.kernel` contract of a kernel with signature `sig`,
 /// built for `strategy`; `element` is the query/cache/probability type.

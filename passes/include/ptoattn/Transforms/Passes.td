@@ -54,7 +54,7 @@ def AttnCheckTarget : Pass<"attn-check-target"> {
 }
 
 def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
-  let summary = "Tile paged attention into query tiles and one-block KV steps";
+  let summary = "Tile paged attention into query tiles and KV steps of one or more blocks";
   let description = [{
     Rewrites each `attn.paged_attention` into a loop nest over tiles:
 
@@ -62,9 +62,11 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
       within the KV head's group). A query tile holds rows of the heads that
       share one KV head (GQA), padded with zero rows up to `q-tile` rows
       (16, 32 or 64);
-    * `scf.for` over the sequence's KV blocks, bounded at run time by
-      `ceil(context_lens[b] / block_size)`; each step reads one cache block
-      (`block_table[b, j]`) of keys and values;
+    * `scf.for` over the sequence's KV steps, bounded at run time by
+      `ceil(context_lens[b] / (N * block_size))` with N = `kv-blocks-per-task`;
+      a step reads one cache block (`block_table[b, j]`) of keys and values,
+      or, for N > 1, gathers the step's blocks `j * N + i` (only those below
+      the context length) in an inner `scf.for`;
     * the four tile stages `attn.qk_matmul`, `attn.softmax_prepare`,
       `attn.pv_matmul` and `attn.online_update`, with the valid column count
       of a partial last block and the first/last-block flags as explicit
@@ -110,6 +112,9 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     Option<"kvSplits", "kv-splits", "int64_t", /*default=*/"1",
            "Split-KV parts per sequence (1 to 16): each part's KV blocks run as "
            "an independent chain, attn.merge_partials combines them">,
+    Option<"kvBlocksPerTask", "kv-blocks-per-task", "int64_t", /*default=*/"1",
+           "Consecutive cache blocks of a sequence one KV step (one task of "
+           "each stage) covers; the last step of a sequence covers the rest">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];

@@ -29,6 +29,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<int64_t> kvSplits{*this, "kv-splits",
                            llvm::cl::desc("Split-KV parts per sequence (1 to 16); 1: no split"),
                            llvm::cl::init(1)};
+  Option<int64_t> kvBlocksPerTask{
+      *this, "kv-blocks-per-task",
+      llvm::cl::desc("Consecutive cache blocks one KV step (one task per stage) covers"),
+      llvm::cl::init(1)};
   Option<aicore::Strategy> strategy{*this, "strategy",
                                     llvm::cl::desc("Orchestration strategy: spmd or per-tile"),
                                     llvm::cl::init(aicore::Strategy::Spmd),

@@ -28,12 +28,26 @@ struct TileGeometry {
   int64_t groupSize;
   int64_t queryTile;
   int64_t tilesPerGroup;
+  /// Consecutive cache blocks of a sequence one KV step covers
+  /// (`kv-blocks-per-task`); a step's scores are q_tile x (blocks * block_size).
+  int64_t blocksPerStep = 1;
 
   static TileGeometry get(int64_t numHeads, int64_t numKvHeads, int64_t headDim,
                           int64_t blockSize, int64_t queryTile) {
     int64_t group = numHeads / numKvHeads;
     return {numHeads,  numKvHeads, headDim, blockSize, group,
             queryTile, target::getQueryTilesPerGroup(group, queryTile)};
+  }
+
+  /// Whether a KV step covers several cache blocks.
+  bool isMultiBlock() const { return blocksPerStep > 1; }
+  /// Positions (score columns) one KV step covers.
+  int64_t getStepColumns() const { return blocksPerStep * blockSize; }
+  /// Positions of step `step` below `length`: min(length - step * columns,
+  /// columns) (at least 1 for a step the sequence has).
+  Value buildStepPositions(IndexBuilder &ib, Value length, Value step) const {
+    Value columns = ib.constant(getStepColumns());
+    return ib.min(ib.sub(length, ib.mul(step, columns)), columns);
   }
 
   /// Heads in a tile are static unless the group is split into tiles of
