@@ -281,8 +281,10 @@ static void reportOverflow(func::FuncOp kernel, tgt::Buffer buffer,
 }
 
 /// Plans every buffer of `kernel`, then writes the offsets and the memory
-/// attribute. Nothing is written unless every buffer fits.
-static LogicalResult planKernel(func::FuncOp kernel) {
+/// attribute. Nothing is written unless every buffer fits; with
+/// `recordOverflow` the memory attribute is written anyway (no offsets, no
+/// error) when a buffer does not.
+static LogicalResult planKernel(func::FuncOp kernel, bool recordOverflow) {
   if (failed(checkTilesTraceable(kernel)))
     return failure();
   OpNumbering numbering(kernel);
@@ -308,24 +310,25 @@ static LogicalResult planKernel(func::FuncOp kernel) {
     int64_t usable = tgt::getUsableBytes(buffer);
     Placement placement = planBuffer(it->second, usable);
     if (placement.highWater > usable) {
-      reportOverflow(kernel, buffer, it->second, placement.highWater, usable);
+      if (!recordOverflow)
+        reportOverflow(kernel, buffer, it->second, placement.highWater, usable);
       fits = false;
-      continue;
     }
     placements.push_back({buffer, std::move(placement)});
   }
-  if (!fits)
-    return failure();
 
   Builder builder(kernel.getContext());
   SmallVector<NamedAttribute> memory;
   for (auto &[buffer, placement] : placements) {
-    for (auto [tile, offset] : llvm::zip_equal(byBuffer[buffer], placement.offsets))
-      if (!tile.preassigned)
-        tile.op.setOffset(offset);
+    if (fits)
+      for (auto [tile, offset] : llvm::zip_equal(byBuffer[buffer], placement.offsets))
+        if (!tile.preassigned)
+          tile.op.setOffset(offset);
     memory.push_back(builder.getNamedAttr(tgt::getBufferName(buffer),
                                           builder.getI64IntegerAttr(placement.highWater)));
   }
+  if (!fits && !recordOverflow)
+    return failure();
   kernel->setAttr(aicore::AICoreDialect::kMemoryAttrName, builder.getDictionaryAttr(memory));
   return success();
 }
@@ -333,12 +336,14 @@ static LogicalResult planKernel(func::FuncOp kernel) {
 namespace {
 
 struct AICorePlanMemoryPass : public ptoattn::impl::AICorePlanMemoryBase<AICorePlanMemoryPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     // Only kernels run on a core; the orchestration function has no tiles.
     if (!aicore::getKernelAttr(func) || func.isExternal())
       return markAllAnalysesPreserved();
-    if (failed(planKernel(func)))
+    if (failed(planKernel(func, recordOverflow)))
       signalPassFailure();
   }
 };

@@ -3,22 +3,30 @@
 // Checks each `attn.paged_attention` against the a2a3 target description: the
 // head dimension and block size the cube and the pipeline support, extents
 // that the runtime's uint32 tensor descriptors cannot hold, the query tile
-// option, and whether every stage's tiles fit their on-chip buffers at the
-// tile sizes the pipeline will use (stating each limit's rule). Reports every violation, then fails; never
-// changes the IR.
+// option, and whether every stage's kernel fits the on-chip buffers: a copy of
+// the operation is lowered to its real kernels (attn-tile, attn-assign-cores,
+// aicore-plan-memory in a scratch module, by a pass manager of its own) and each
+// kernel's planned `aicore.memory` is compared with the target's capacity.
+// Reports every violation, then fails; leaves the IR as it was.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ptoattn/Transforms/Passes.h"
 
+#include "ptoattn/Dialect/AICore/IR/AICore.h"
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
 #include "ptoattn/Target/A2A3.h"
+#include "ptoattn/Transforms/AICorePasses.h"
 
-#include "llvm/ADT/MapVector.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <limits>
-#include "llvm/ADT/STLExtras.h"
 
 namespace mlir::ptoattn {
 #define GEN_PASS_DEF_ATTNCHECKTARGET
@@ -47,33 +55,6 @@ static LogicalResult checkBlockSize(attn::PagedAttentionOp op) {
     return success();
   return op.emitOpError() << "block_size " << blockSize << " is not supported: must be "
                           << tgt::formatChoices(tgt::getSupportedBlockSizes());
-}
-
-/// The rule behind a buffer limit, in the parameters a user sets: e.g.
-/// "head_dim x block_size must be at most 32768; change head_dim or
-/// block_size".
-static std::string describeRule(ArrayRef<const tgt::TileDemand *> tiles, int64_t available) {
-  bool sameSize = llvm::all_equal(
-      llvm::map_range(tiles, [](const tgt::TileDemand *t) { return t->elementBytes; }));
-  std::string terms;
-  SmallVector<StringRef> params;
-  for (auto [i, tile] : llvm::enumerate(tiles)) {
-    terms += (i ? " + " : "") + tile->rowsParam.str() + " x " + tile->colsParam.str();
-    if (!sameSize)
-      terms += " x " + std::to_string(tile->elementBytes);
-    for (StringRef param : {tile->rowsParam, tile->colsParam}) {
-      StringRef name = param.split('/').first;
-      if (!name.empty() && !llvm::isDigit(name.front()) && !llvm::is_contained(params, name))
-        params.push_back(name);
-    }
-  }
-  std::string rule =
-      sameSize ? terms + " must be at most " + std::to_string(available / tiles.front()->elementBytes)
-               : terms + " bytes must be at most " + std::to_string(available);
-  rule += "; change ";
-  for (auto [i, name] : llvm::enumerate(params))
-    rule += (i == 0 ? "" : i + 1 == params.size() ? " or " : ", ") + name.str();
-  return rule;
 }
 
 /// simpler's tensor descriptors hold each extent and each element stride as a
@@ -126,43 +107,36 @@ static LogicalResult checkExtentsFitRuntime(attn::PagedAttentionOp op) {
   return success(ok);
 }
 
-/// Sums each (stage, buffer)'s tiles and reports the ones that overflow.
-static LogicalResult checkTilesFit(attn::PagedAttentionOp op, int64_t queryTile) {
-  Type element = op.getQuery().getType().getElementType();
-  tgt::AttentionShape shape{op.getNumHeads(),
-                            op.getNumKvHeads(),
-                            op.getHeadDim(),
-                            op.getBlockSize(),
-                            element.getIntOrFloatBitWidth() / 8,
-                            element.isBF16() ? "bf16" : "f16"};
-  llvm::MapVector<std::pair<StringRef, tgt::Buffer>, SmallVector<const tgt::TileDemand *>>
-      byStageAndBuffer;
-  SmallVector<tgt::TileDemand> demands = tgt::getTileDemands(shape, queryTile);
-  for (const tgt::TileDemand &demand : demands)
-    byStageAndBuffer[{demand.stage, demand.buffer}].push_back(&demand);
+namespace {
 
-  bool fits = true;
-  for (auto &[key, tiles] : byStageAndBuffer) {
-    auto [stage, buffer] = key;
-    int64_t needed = 0;
-    for (const tgt::TileDemand *tile : tiles)
-      needed += tile->bytes;
-    int64_t available = aicore::getTargetInfo(op).getUsableBytes(buffer);
-    if (needed <= available)
-      continue;
-    fits = false;
-    std::string detail;
-    for (auto [i, tile] : llvm::enumerate(tiles))
-      detail += (i ? ", " : "") + tile->contents + ": " + std::to_string(tile->bytes);
-    InFlightDiagnostic diag = op.emitOpError()
-                              << stage << " needs " << needed << " bytes of "
-                              << tgt::getBufferName(buffer) << " (" << detail << ") but "
-                              << tgt::getBufferName(buffer) << " holds " << available;
-    if (buffer == tgt::Buffer::UB)
-      diag << " per lane with q-tile " << queryTile;
-    diag << ": " << describeRule(tiles, available);
+/// What one stage's kernel plans to use of one on-chip buffer.
+struct StageFootprint {
+  /// The stage op's name: qk_matmul, softmax_prepare, ...
+  std::string stage;
+  tgt::Buffer buffer;
+  /// The planned high-water mark.
+  int64_t bytes;
+  /// The kernel's tiles in that buffer.
+  SmallVector<aicore::TileType> tiles;
+};
+
+} // namespace
+
+/// The on-chip buffer holding tiles of `location`.
+static tgt::Buffer getLocationBuffer(aicore::TileLocation location) {
+  switch (location) {
+  case aicore::TileLocation::Mat:
+    return tgt::Buffer::L1;
+  case aicore::TileLocation::Left:
+    return tgt::Buffer::L0A;
+  case aicore::TileLocation::Right:
+    return tgt::Buffer::L0B;
+  case aicore::TileLocation::Acc:
+    return tgt::Buffer::L0C;
+  case aicore::TileLocation::Vec:
+    break;
   }
-  return success(fits);
+  return tgt::Buffer::UB;
 }
 
 namespace {
@@ -173,19 +147,185 @@ struct AttnCheckTargetPass : public ptoattn::impl::AttnCheckTargetBase<AttnCheck
   void runOnOperation() override {
     bool ok = true;
     const tgt::QueryTileOption requestedTile = queryTile;
-    getOperation()->walk([&](attn::PagedAttentionOp op) {
+    SmallVector<attn::PagedAttentionOp> ops;
+    getOperation()->walk([&](attn::PagedAttentionOp op) { ops.push_back(op); });
+    for (attn::PagedAttentionOp op : ops) {
       // Memory is only meaningful for shapes the cube accepts at all.
       if (failed(checkExtentsFitRuntime(op)) | failed(checkHeadDim(op)) |
           failed(checkBlockSize(op))) {
         ok = false;
-        return;
+        continue;
       }
-      if (failed(checkTilesFit(op, tgt::chooseQueryTile(op.getGroupSize(), requestedTile))))
+      if (failed(checkKernelsFit(op, tgt::chooseQueryTile(op.getGroupSize(), requestedTile))))
         ok = false;
-    });
+    }
     if (!ok)
       signalPassFailure();
     markAllAnalysesPreserved();
+  }
+
+  /// Lowers a copy of `op` (with `blockSize` rows per cache block instead of
+  /// its own, if nonzero) to its kernels in a scratch module, plans their
+  /// memory, and returns every stage's planned use of every buffer.
+  FailureOr<SmallVector<StageFootprint>> planKernels(attn::PagedAttentionOp op, int64_t queryTile,
+                                                     int64_t blockSize) {
+    Location loc = op.getLoc();
+    OpBuilder b(&getContext());
+    OwningOpRef<ModuleOp> scratch = ModuleOp::create(loc);
+    if (auto module = op->getParentOfType<ModuleOp>())
+      if (Attribute target = module->getAttr(aicore::AICoreDialect::kTargetAttrName))
+        (*scratch)->setAttr(aicore::AICoreDialect::kTargetAttrName, target);
+    b.setInsertionPointToEnd(scratch->getBody());
+    SmallVector<Type> argTypes(op->getOperandTypes());
+    if (blockSize)
+      for (Value cache : {op.getKeyCache(), op.getValueCache()}) {
+        auto type = cast<RankedTensorType>(cache.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[1] = blockSize;
+        for (OpOperand &operand : op->getOpOperands())
+          if (operand.get() == cache)
+            argTypes[operand.getOperandNumber()] = type.clone(shape);
+      }
+    auto func = func::FuncOp::create(b, loc, "footprint",
+                                     b.getFunctionType(argTypes, op->getResultTypes()));
+    b.setInsertionPointToStart(func.addEntryBlock());
+    OperationState state(loc, op->getName());
+    state.addOperands(func.getArguments());
+    state.addAttributes(op->getAttrs());
+    state.addTypes(op->getResultTypes());
+    Operation *copy = b.create(state);
+    func::ReturnOp::create(b, loc, copy->getResults());
+
+    // A pass manager of its own: a tile larger than its buffer fails the
+    // aicore verifier, but its size is exactly what is measured here, so the
+    // scratch pipeline does not verify.
+    PassManager pm(&getContext(), ModuleOp::getOperationName());
+    pm.enableVerifier(false);
+    AttnTileOptions tile;
+    tile.queryTile = static_cast<tgt::QueryTileOption>(queryTile);
+    pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
+    pm.addPass(createAttnAssignCores());
+    AICorePlanMemoryOptions plan;
+    plan.recordOverflow = true;
+    pm.addNestedPass<func::FuncOp>(createAICorePlanMemory(plan));
+    std::string firstError;
+    LogicalResult lowered = success();
+    {
+      ScopedDiagnosticHandler quiet(&getContext(), [&](Diagnostic &diag) {
+        if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
+          firstError = diag.str();
+        return success();
+      });
+      lowered = pm.run(*scratch);
+    }
+
+    SmallVector<StageFootprint> footprints;
+    scratch->walk([&](Operation *stage) {
+      auto kernelName = stage->getAttrOfType<FlatSymbolRefAttr>("kernel");
+      auto kernel = kernelName ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(stage, kernelName)
+                               : func::FuncOp();
+      auto memory =
+          kernel ? kernel->getAttrOfType<DictionaryAttr>(aicore::AICoreDialect::kMemoryAttrName)
+                 : DictionaryAttr();
+      if (!memory)
+        return;
+      for (tgt::Buffer buffer :
+           {tgt::Buffer::L1, tgt::Buffer::L0A, tgt::Buffer::L0B, tgt::Buffer::L0C, tgt::Buffer::UB}) {
+        auto bytes = memory.getAs<IntegerAttr>(tgt::getBufferName(buffer));
+        if (!bytes)
+          continue;
+        StageFootprint footprint{stage->getName().stripDialect().str(), buffer, bytes.getInt(), {}};
+        kernel.walk([&](aicore::TileOp tileOp) {
+          aicore::TileType type = tileOp.getResult().getType();
+          if (getLocationBuffer(type.getLocation()) == buffer)
+            footprint.tiles.push_back(type);
+        });
+        footprints.push_back(std::move(footprint));
+      }
+    });
+    if (failed(lowered))
+      return op.emitOpError() << "cannot be lowered to check its kernels' on-chip memory: "
+                              << firstError;
+    return footprints;
+  }
+
+  /// Reports every stage whose kernel needs more of a buffer than the target
+  /// has, naming the parameters that size its tiles there and the supported
+  /// values with which it fits.
+  LogicalResult checkKernelsFit(attn::PagedAttentionOp op, int64_t queryTile) {
+    FailureOr<SmallVector<StageFootprint>> footprints = planKernels(op, queryTile, 0);
+    if (failed(footprints))
+      return failure();
+    const tgt::TargetInfo &target = aicore::getTargetInfo(op);
+    auto fitsWith = [&](const StageFootprint &over, int64_t tile, int64_t block) {
+      FailureOr<SmallVector<StageFootprint>> other = planKernels(op, tile, block);
+      return succeeded(other) && llvm::all_of(*other, [&](const StageFootprint &f) {
+               return f.stage != over.stage || f.buffer != over.buffer ||
+                      f.bytes <= target.getUsableBytes(f.buffer);
+             });
+    };
+
+    bool fits = true;
+    for (const StageFootprint &footprint : *footprints) {
+      int64_t available = target.getUsableBytes(footprint.buffer);
+      if (footprint.bytes <= available)
+        continue;
+      fits = false;
+      // The parameters whose values size this buffer's tiles.
+      bool byHeadDim = false, byBlock = false, byQueryTile = false;
+      for (aicore::TileType type : footprint.tiles)
+        for (int64_t extent : type.getShape()) {
+          byHeadDim |= extent == op.getHeadDim();
+          byBlock |= extent == op.getBlockSize();
+          byQueryTile |= extent == queryTile || extent == queryTile / tgt::kVectorLanes;
+        }
+      SmallVector<aicore::TileType> largest(footprint.tiles);
+      llvm::stable_sort(largest, [](aicore::TileType x, aicore::TileType y) {
+        return x.getSizeInBytes() > y.getSizeInBytes();
+      });
+      std::string tiles;
+      for (auto [i, type] : llvm::enumerate(ArrayRef(largest).take_front(4))) {
+        std::string shape;
+        for (int64_t extent : type.getShape())
+          shape += std::to_string(extent) + "x";
+        llvm::raw_string_ostream os(shape);
+        os << type.getElementType();
+        tiles += (i ? ", " : "") + shape + ": " + std::to_string(type.getSizeInBytes());
+      }
+      StringRef name = tgt::getBufferName(footprint.buffer);
+      InFlightDiagnostic diag = op.emitOpError()
+                                << footprint.stage << " needs " << footprint.bytes << " bytes of "
+                                << name << " (its kernel's largest tiles there: " << tiles
+                                << ") but " << name << " holds " << available;
+      if (footprint.buffer == tgt::Buffer::UB)
+        diag << " per lane with q-tile " << queryTile;
+      SmallVector<std::string> params;
+      if (byHeadDim)
+        params.push_back("head_dim");
+      if (byBlock)
+        params.push_back("block_size");
+      if (byQueryTile)
+        params.push_back("q-tile");
+      if (params.empty())
+        continue;
+      diag << "; change " << llvm::join(params, " or ");
+      // Supported values of the other parameters with which the stage fits.
+      SmallVector<int64_t> blocks, queryTiles;
+      if (byBlock)
+        for (int64_t block : tgt::getSupportedBlockSizes())
+          if (block != op.getBlockSize() && fitsWith(footprint, queryTile, block))
+            blocks.push_back(block);
+      if (byQueryTile)
+        for (int64_t tile : tgt::getSupportedQueryTiles())
+          if (tile != queryTile && fitsWith(footprint, tile, 0))
+            queryTiles.push_back(tile);
+      if (!blocks.empty())
+        diag << "; it fits with block_size " << tgt::formatChoices(blocks);
+      if (!queryTiles.empty())
+        diag << (blocks.empty() ? "; it fits with q-tile " : " or with q-tile ")
+             << tgt::formatChoices(queryTiles);
+    }
+    return success(fits);
   }
 };
 

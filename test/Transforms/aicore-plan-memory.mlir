@@ -1,6 +1,12 @@
 // RUN: ptoattn-opt %s -split-input-file -aicore-plan-memory -verify-diagnostics | FileCheck %s
 // Idempotent: a second run keeps every offset and recomputes the same peaks.
 // RUN: ptoattn-opt %s -split-input-file -aicore-plan-memory -aicore-plan-memory -verify-diagnostics | FileCheck %s
+// record-overflow (attn-check-target's footprints): a kernel that does not fit records its
+// high-water marks and gets no offsets, with no error (other cases here still fail).
+// RUN: not ptoattn-opt %s -split-input-file -aicore-plan-memory=record-overflow 2>/dev/null | FileCheck %s --check-prefix=RECORD
+// RECORD-LABEL: func.func @ub_overflow() attributes {aicore.kernel = #aicore.kernel<core = aiv>, aicore.memory = {UB = 196864 : i64}}
+//   RECORD-NOT:   offset
+//       RECORD:   return
 //
 // Offsets are bytes in the tile's buffer (mat: L1, left: L0A, right: L0B, acc: L0C, vec: UB),
 // 32-byte aligned. `aicore.memory` is each buffer's high-water mark.

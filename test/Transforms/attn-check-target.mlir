@@ -100,11 +100,12 @@ func.func @both_shape_errors_reported(%q: tensor<4x16x100xbf16>, %k: tensor<?x10
 
 // -----
 
-// head_dim 256 with 256-row blocks: the K^T and V tiles need 128 KB of the 64 KB L0B. Each
-// message states the rule and the parameters to change.
+// head_dim 256 with 256-row blocks: the real kernels' K^T and V tiles need 128 KB of the
+// 64 KB L0B (planned by aicore-plan-memory on a lowered copy). Each message names the
+// parameters that size those tiles and the block sizes with which the stage fits.
 func.func @k_and_v_tiles_overflow_l0b(%q: tensor<4x16x256xbf16>, %k: tensor<?x256x1x256xbf16>, %v: tensor<?x256x1x256xbf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x256xf32> {
-  // expected-error @+2 {{qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 bf16: 131072) but L0B holds 65536: head_dim x block_size must be at most 32768; change head_dim or block_size}}
-  // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (V tile 256x256 bf16: 131072) but L0B holds 65536: block_size x head_dim must be at most 32768; change block_size or head_dim}}
+  // expected-error @+2 {{qk_matmul needs 131072 bytes of L0B (its kernel's largest tiles there: 256x256xbf16: 131072) but L0B holds 65536; change head_dim or block_size; it fits with block_size 16, 32, 64 or 128}}
+  // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (its kernel's largest tiles there: 256x256xbf16: 131072) but L0B holds 65536; change head_dim or block_size; it fits with block_size 16, 32, 64 or 128}}
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
       : (tensor<4x16x256xbf16>, tensor<?x256x1x256xbf16>, tensor<?x256x1x256xbf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x256xf32>
   return %out : tensor<4x16x256xf32>
@@ -114,8 +115,8 @@ func.func @k_and_v_tiles_overflow_l0b(%q: tensor<4x16x256xbf16>, %k: tensor<?x25
 
 // The same limit for f16, whose tiles are as large; the message names the element type.
 func.func @f16_k_and_v_tiles_overflow_l0b(%q: tensor<4x16x256xf16>, %k: tensor<?x256x1x256xf16>, %v: tensor<?x256x1x256xf16>, %bt: tensor<4x?xi32>, %lens: tensor<4xi32>, %scale: f32) -> tensor<4x16x256xf32> {
-  // expected-error @+2 {{qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 f16: 131072) but L0B holds 65536}}
-  // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (V tile 256x256 f16: 131072) but L0B holds 65536}}
+  // expected-error @+2 {{qk_matmul needs 131072 bytes of L0B (its kernel's largest tiles there: 256x256xf16: 131072) but L0B holds 65536}}
+  // expected-error @+1 {{pv_matmul needs 131072 bytes of L0B (its kernel's largest tiles there: 256x256xf16: 131072) but L0B holds 65536}}
   %out = attn.paged_attention query(%q) key_cache(%k) value_cache(%v) block_table(%bt) context_lens(%lens) scale(%scale)
       : (tensor<4x16x256xf16>, tensor<?x256x1x256xf16>, tensor<?x256x1x256xf16>, tensor<4x?xi32>, tensor<4xi32>, f32) -> tensor<4x16x256xf32>
   return %out : tensor<4x16x256xf32>

@@ -223,9 +223,11 @@ def test_long_context(tmp_path: Path, strategy: str) -> None:
     (dict(head_dim=512), {}, "head_dim 512 is not supported: must be a multiple of 16 between 16 and 256"),
     (dict(block_size=48), {}, "block_size 48 is not supported: must be 16, 32, 64, 128 or 256"),
     (dict(dtype="f16", head_dim=256, block_size=256), {},
-     "qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 f16: 131072) but L0B holds 65536"),
+     "qk_matmul needs 131072 bytes of L0B (its kernel's largest tiles there: 256x256xf16: 131072) "
+     "but L0B holds 65536"),
     (dict(head_dim=256, block_size=256), {},
-     "qk_matmul needs 131072 bytes of L0B (K^T tile 256x256 bf16: 131072) but L0B holds 65536"),
+     "qk_matmul needs 131072 bytes of L0B (its kernel's largest tiles there: 256x256xbf16: 131072) "
+     "but L0B holds 65536"),
     ({}, dict(ring_heap=4096),
      "scope 0 needs 34816 heap bytes but a ring holds 4096; raise ring-heap (PTO2_RING_HEAP)"),
     ({}, dict(ring_task_window=4),

@@ -192,8 +192,8 @@ def test_every_violated_limit_is_shown_with_its_rule(tmp_path: Path,
     errors = [line for line in err if line.startswith("ptoattn compile: error:")]
     assert len(errors) == 2, err  # qk_matmul's and pv_matmul's, without -v
     assert "qk_matmul needs 131072 bytes of L0B" in errors[0]
-    assert errors[0].endswith("head_dim x block_size must be at most 32768; "
-                              "change head_dim or block_size")
+    assert errors[0].endswith("change head_dim or block_size; "
+                              "it fits with block_size 16, 32, 64 or 128")
     assert "pv_matmul needs 131072 bytes of L0B" in errors[1]
 
 

@@ -115,20 +115,6 @@ inline constexpr int64_t kMaxKvSplits = 16;
 /// Orchestration strategies, by their option spelling ("spmd", "per-tile").
 llvm::ArrayRef<llvm::StringRef> getStrategyNames();
 
-/// Static sizes of a paged-attention problem that determine tile shapes.
-struct AttentionShape {
-  int64_t numHeads;
-  int64_t numKvHeads;
-  int64_t headDim;
-  int64_t blockSize;
-  /// Bytes per query/cache element (2 for bf16 and f16).
-  int64_t elementBytes;
-  /// Name of that element type in diagnostics ("bf16", "f16").
-  llvm::StringRef elementTypeName;
-
-  int64_t getGroupSize() const { return numHeads / numKvHeads; }
-};
-
 /// The `q-tile` pass option: automatic or one of getSupportedQueryTiles().
 enum class QueryTileOption : int64_t { Auto = 0, Rows16 = 16, Rows32 = 32, Rows64 = 64 };
 
@@ -143,29 +129,6 @@ std::string formatChoices(llvm::ArrayRef<int64_t> values);
 
 /// Number of query tiles covering one KV-head group.
 int64_t getQueryTilesPerGroup(int64_t groupSize, int64_t queryTile);
-
-/// Bytes of `rows` x `cols` elements of `elementBytes`, rounded up to the tile alignment.
-int64_t getTileBytes(int64_t rows, int64_t cols, int64_t elementBytes);
-
-/// One tile a stage keeps live in an on-chip buffer.
-struct TileDemand {
-  /// Stage that holds the tile: qk_matmul, softmax_prepare, pv_matmul, online_update.
-  llvm::StringRef stage;
-  Buffer buffer;
-  /// What the tile holds, e.g. "K^T tile 128x128 bf16".
-  std::string contents;
-  int64_t bytes;
-  /// The extents as the user sets them ("head_dim", "block_size", "q_tile",
-  /// "q_tile/2", or a constant), and the element size: the tile takes about
-  /// rows x cols x elementBytes bytes. Diagnostics state their rule in these.
-  llvm::StringRef rowsParam, colsParam;
-  int64_t elementBytes;
-};
-
-/// The tiles each stage keeps live at once, single-buffered. Vector stages are
-/// counted per lane (half the query-tile rows). This is the minimum a kernel
-/// needs; memory planning may use spare room for double buffering.
-llvm::SmallVector<TileDemand> getTileDemands(const AttentionShape &shape, int64_t queryTile);
 
 } // namespace mlir::ptoattn::target
 

@@ -54,6 +54,12 @@ def AICorePlanMemory : Pass<"aicore-plan-memory", "func::FuncOp"> {
     ```
   }];
   let dependentDialects = ["::mlir::ptoattn::aicore::AICoreDialect"];
+  let options = [
+    Option<"recordOverflow", "record-overflow", "bool", /*default=*/"false",
+           "record the high-water mark of a buffer that does not fit in "
+           "aicore.memory instead of failing, and place no tile (attn-check-target "
+           "reads the footprints of the real kernels this way)">
+  ];
 }
 
 def AICoreInsertSync : Pass<"aicore-insert-sync", "func::FuncOp"> {

@@ -27,23 +27,31 @@ def AttnCheckTarget : Pass<"attn-check-target"> {
     * every static extent, and the row strides `num_heads x head_dim` and
       `block_size x num_kv_heads x head_dim`, must fit the uint32 fields of the
       runtime's tensor descriptors (at most 4294967295);
-    * every stage's live tiles must fit their on-chip buffer (L1 512 KB, L0A and
-      L0B 64 KB, L0C 128 KB, UB 184 KB usable per AIV lane); the message states
-      the rule in the parameters, e.g. `head_dim x block_size must be at most
-      32768; change head_dim or block_size`.
+    * every stage's kernel must fit the on-chip buffers (L1 512 KB, L0A and
+      L0B 64 KB, L0C 128 KB, UB 184 KB usable per AIV lane): a copy of the
+      operation is lowered in a scratch module (attn-tile, attn-assign-cores,
+      aicore-plan-memory{record-overflow}) and each kernel's planned
+      `aicore.memory` is compared with the target; the message names the
+      parameters that size the overflowing tiles and the supported values of
+      block_size and q-tile with which the stage fits.
 
     The operation verifier rejects malformed IR (ranks, element types,
     inconsistent dimensions); this pass rejects well-formed configurations the
-    target or the pipeline does not support. The IR is never modified.
+    target or the pipeline does not support. The IR is left as it was.
 
     Example: head_dim 256 with block_size 256 needs a 256x256 K^T tile
     (128 KB) in L0B, which holds 64 KB:
 
     ```mlir
     // error: 'attn.paged_attention' op qk_matmul needs 131072 bytes of L0B
-    // (K^T tile 256x256 bf16: 131072) but L0B holds 65536
+    // (its kernel's largest tiles there: 256x256xbf16: 131072) but L0B holds
+    // 65536; change head_dim or block_size; it fits with block_size 16, 32,
+    // 64 or 128
     ```
   }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect", "::mlir::func::FuncDialect",
+                           "::mlir::ptoattn::aicore::AICoreDialect"];
   let options = [
     Option<"queryTile", "q-tile", "::mlir::ptoattn::target::QueryTileOption",
            /*default=*/"::mlir::ptoattn::target::QueryTileOption::Auto",
