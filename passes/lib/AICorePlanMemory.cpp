@@ -55,23 +55,6 @@ static constexpr tgt::Buffer kBuffers[] = {tgt::Buffer::L1, tgt::Buffer::L0A, tg
 /// Tiles of the largest-first list in an overflow diagnostic.
 static constexpr size_t kMaxTilesInDiagnostic = 8;
 
-/// The on-chip buffer that holds tiles of `location`.
-static tgt::Buffer getBuffer(aicore::TileLocation location) {
-  switch (location) {
-  case aicore::TileLocation::Mat:
-    return tgt::Buffer::L1;
-  case aicore::TileLocation::Left:
-    return tgt::Buffer::L0A;
-  case aicore::TileLocation::Right:
-    return tgt::Buffer::L0B;
-  case aicore::TileLocation::Acc:
-    return tgt::Buffer::L0C;
-  case aicore::TileLocation::Vec:
-    break;
-  }
-  return tgt::Buffer::UB;
-}
-
 namespace {
 
 /// Pre-order position of every op of a kernel, and the last position inside
@@ -293,7 +276,7 @@ static LogicalResult planKernel(func::FuncOp kernel, bool recordOverflow) {
   DenseMap<tgt::Buffer, SmallVector<TileInterval>> byBuffer;
   kernel.walk<WalkOrder::PreOrder>([&](aicore::TileOp tile) {
     aicore::TileType type = tile.getResult().getType();
-    tgt::Buffer buffer = getBuffer(type.getLocation());
+    tgt::Buffer buffer = aicore::getBuffer(type.getLocation());
     std::optional<int64_t> offset = tile.getOffset();
     auto bytes = static_cast<int64_t>(llvm::alignTo(type.getSizeInBytes(), tgt::kTileAlignBytes));
     byBuffer[buffer].push_back(TileInterval{tile, buffer, bytes, numbering.index.lookup(tile),

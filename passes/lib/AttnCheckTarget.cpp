@@ -122,23 +122,6 @@ struct StageFootprint {
 
 } // namespace
 
-/// The on-chip buffer holding tiles of `location`.
-static tgt::Buffer getLocationBuffer(aicore::TileLocation location) {
-  switch (location) {
-  case aicore::TileLocation::Mat:
-    return tgt::Buffer::L1;
-  case aicore::TileLocation::Left:
-    return tgt::Buffer::L0A;
-  case aicore::TileLocation::Right:
-    return tgt::Buffer::L0B;
-  case aicore::TileLocation::Acc:
-    return tgt::Buffer::L0C;
-  case aicore::TileLocation::Vec:
-    break;
-  }
-  return tgt::Buffer::UB;
-}
-
 namespace {
 
 struct AttnCheckTargetPass : public ptoattn::impl::AttnCheckTargetBase<AttnCheckTargetPass> {
@@ -237,7 +220,7 @@ struct AttnCheckTargetPass : public ptoattn::impl::AttnCheckTargetBase<AttnCheck
         StageFootprint footprint{stage->getName().stripDialect().str(), buffer, bytes.getInt(), {}};
         kernel.walk([&](aicore::TileOp tileOp) {
           aicore::TileType type = tileOp.getResult().getType();
-          if (getLocationBuffer(type.getLocation()) == buffer)
+          if (aicore::getBuffer(type.getLocation()) == buffer)
             footprint.tiles.push_back(type);
         });
         footprints.push_back(std::move(footprint));

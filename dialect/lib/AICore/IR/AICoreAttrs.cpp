@@ -160,6 +160,22 @@ const target::TargetInfo &mlir::ptoattn::aicore::getTargetInfo(Operation *op) {
   return target::getDefaultTarget();
 }
 
+target::Buffer mlir::ptoattn::aicore::getBuffer(TileLocation location) {
+  switch (location) {
+  case TileLocation::Mat:
+    return target::Buffer::L1;
+  case TileLocation::Left:
+    return target::Buffer::L0A;
+  case TileLocation::Right:
+    return target::Buffer::L0B;
+  case TileLocation::Acc:
+    return target::Buffer::L0C;
+  case TileLocation::Vec:
+    break;
+  }
+  return target::Buffer::UB;
+}
+
 KernelAttr mlir::ptoattn::aicore::getKernelAttr(Operation *op) {
   return op->getAttrOfType<KernelAttr>(AICoreDialect::kKernelAttrName);
 }

@@ -28,23 +28,6 @@ static constexpr int64_t kMaxArgs = 48;
 // TileOp
 //===----------------------------------------------------------------------===//
 
-/// The on-chip buffer that holds tiles of `location`.
-static target::Buffer getBuffer(TileLocation location) {
-  switch (location) {
-  case TileLocation::Mat:
-    return target::Buffer::L1;
-  case TileLocation::Left:
-    return target::Buffer::L0A;
-  case TileLocation::Right:
-    return target::Buffer::L0B;
-  case TileLocation::Acc:
-    return target::Buffer::L0C;
-  case TileLocation::Vec:
-    break;
-  }
-  return target::Buffer::UB;
-}
-
 void TileOp::getAsmResultNames(function_ref<void(Value, StringRef)> setNameFn) {
   setNameFn(getResult(), stringifyTileLocation(getResult().getType().getLocation()));
 }

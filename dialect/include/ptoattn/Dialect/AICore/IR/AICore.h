@@ -43,6 +43,10 @@ const target::TargetInfo &getTargetInfo(Operation *op);
 /// The `aicore.kernel` contract of `op`, if it carries one.
 KernelAttr getKernelAttr(Operation *op);
 
+/// The on-chip buffer that holds tiles of `location` (mat: L1, left: L0A,
+/// right: L0B, acc: L0C, vec: UB).
+target::Buffer getBuffer(TileLocation location);
+
 } // namespace mlir::ptoattn::aicore
 
 #define GET_TYPEDEF_CLASSES
