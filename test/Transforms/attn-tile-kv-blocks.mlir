@@ -4,6 +4,9 @@
 // RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=4 | ptoattn-opt -split-input-file -verify-diagnostics > /dev/null
 // RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=4 -attn-assign-cores -verify-diagnostics | FileCheck %s --check-prefix=SPMD
 // RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=4 -attn-assign-cores=strategy=per-tile -attn-orchestrate -verify-diagnostics | FileCheck %s --check-prefix=PERTILE
+// The double-buffered kernels synchronise: aicore-insert-sync's flags pass aicore-verify-sync.
+// RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=4 -attn-assign-cores -canonicalize -cse -aicore-plan-memory -aicore-insert-sync -aicore-verify-sync -verify-diagnostics > /dev/null
+// RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=4 -attn-assign-cores=strategy=per-tile -canonicalize -cse -aicore-plan-memory -aicore-insert-sync -aicore-verify-sync -verify-diagnostics > /dev/null
 // RUN: not ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=0 2>&1 | FileCheck %s --check-prefix=ZERO
 // ZERO: error: kv-blocks-per-task must be >= 1, got 0
 // RUN: not ptoattn-opt %s -split-input-file -attn-tile="kv-blocks-per-task=4 kv-splits=2" 2>&1 | FileCheck %s --check-prefix=SPLIT
@@ -35,16 +38,32 @@
 //       CHECK:       attn.pv_matmul %[[P]], %[[GATHER]]#1 : tensor<16x64xbf16>, tensor<64x64xbf16> -> tensor<16x64xf32>
 //       CHECK:       attn.online_update
 //
-// The cube kernels loop over the step's blocks: QK stores each block's 16 x 16 scores at
-// its columns of the 16 x 64 tile; PV accumulates in L0C (the first block initialises it).
+// The cube kernels loop over the step's blocks two at a time with two L1 buffers: block 0 is
+// loaded before the loop; each iteration loads block i + 1 into the second buffer before
+// computing block i from the first, then (if there is a block i + 1) loads block i + 2 into
+// the first before computing block i + 1. QK stores each block's 16 x 16 scores at its
+// columns of the 16 x 64 tile; PV accumulates in L0C (the first block initialises it).
 // SPMD-LABEL: func.func @gqa_32_over_8_four_blocks_qk_matmul()
 //       SPMD:   scf.if
 //       SPMD:     aicore.tmov
-//       SPMD:     scf.for
-//       SPMD:       aicore.load_scalar
-//       SPMD:       aicore.tload
+//       SPMD:     %[[KA:.*]] = aicore.tile : !aicore.tile<mat, 64x16xbf16, slayout = col_major>
+//       SPMD:     %[[KB:.*]] = aicore.tile : !aicore.tile<mat, 64x16xbf16, slayout = col_major>
+//       SPMD:     aicore.load_scalar
+//       SPMD:     aicore.tload ins({{.*}}) outs(%[[KA]] :
+//       SPMD:     %[[C2:.*]] = arith.constant 2 : index
+//       SPMD:     scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %[[C2]] {
+//       SPMD:       scf.if
+//       SPMD:         aicore.load_scalar
+//       SPMD:         aicore.tload ins({{.*}}) outs(%[[KB]] :
+//       SPMD:       aicore.tmov ins(%[[KA]] :
 //       SPMD:       aicore.tmatmul ins({{.*}} : !aicore.tile<left, 16x64xbf16>, !aicore.tile<right, 64x16xbf16>) outs({{.*}} : !aicore.tile<acc, 16x16xf32>)
 //       SPMD:       aicore.tstore
+//       SPMD:       scf.if
+//       SPMD:         scf.if
+//       SPMD:           aicore.tload ins({{.*}}) outs(%[[KA]] :
+//       SPMD:         aicore.tmov ins(%[[KB]] :
+//       SPMD:         aicore.tmatmul
+//       SPMD:         aicore.tstore
 // SPMD-LABEL: func.func @gqa_32_over_8_four_blocks_softmax_prepare()
 //       SPMD:     scf.for
 //       SPMD:       aicore.trowmax
@@ -55,10 +74,16 @@
 //       SPMD:       aicore.tadd
 //       SPMD:       aicore.tstore
 // SPMD-LABEL: func.func @gqa_32_over_8_four_blocks_pv_matmul()
-//       SPMD:     scf.for
+//       SPMD:     scf.for {{.*}} step
+//       SPMD:       scf.if
+//       SPMD:         aicore.tload
+//       SPMD:         aicore.tload
+//       SPMD:         aicore.tfillpad
 //       SPMD:       scf.if
 //       SPMD:         aicore.tmatmul
 //       SPMD:       } else {
+//       SPMD:         aicore.tmatmul_acc
+//       SPMD:       scf.if
 //       SPMD:         aicore.tmatmul_acc
 //       SPMD:     aicore.tstore
 //

@@ -143,9 +143,37 @@ static Value loadQueryLeft(KernelBuilder &kb, Value queryOffset, OpFoldResult ti
   return left;
 }
 
+/// Runs the step's blocks `i < numBlocks` (at least one) double-buffered:
+/// `load(i, set)` fills L1 buffer set `set` (0 or 1) with block i's operands,
+/// `compute(i, set)` consumes them. The load of block i + 1 is issued before
+/// the compute of block i, into the other set, so the MTE2 transfer of the
+/// next block overlaps the MTE1/cube/FIX work on this one; aicore-insert-sync
+/// orders each set's reuse. Two blocks per iteration keep every buffer static.
+static void forEachBlockDoubleBuffered(KernelBuilder &kb, Value numBlocks,
+                                       function_ref<void(Value, int)> load,
+                                       function_ref<void(Value, int)> compute) {
+  IndexBuilder &ib = kb.ib;
+  load(ib.constant(0), 0);
+  kb.forLoop(
+      numBlocks,
+      [&](Value i) {
+        Value next = ib.add(i, ib.constant(1));
+        Value hasNext = ib.less(next, numBlocks);
+        kb.ifThen(hasNext, [&] { load(next, 1); });
+        compute(i, 0);
+        kb.ifThen(hasNext, [&] {
+          Value after = ib.add(i, ib.constant(2));
+          kb.ifThen(ib.less(after, numBlocks), [&] { load(after, 0); });
+          compute(next, 1);
+        });
+      },
+      /*step=*/2);
+}
+
 /// S = Q . K^T over the step's blocks: Q stays in L0A; block i's K^T is
-/// loaded, multiplied and its q_tile x block_size scores stored at columns
-/// [i * block_size, +block_size) of the tile's row-major S.
+/// loaded (double-buffered in L1), multiplied and its q_tile x block_size
+/// scores stored at columns [i * block_size, +block_size) of the tile's
+/// row-major S.
 static void buildMultiBlockQKMatmul(KernelBuilder &kb) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
@@ -155,29 +183,36 @@ static void buildMultiBlockQKMatmul(KernelBuilder &kb) {
   Type element = kb.shape.element, f32 = b.getF32Type();
   forEachCubeStep(kb, [&](const CubeStep &step) {
     Value left = loadQueryLeft(kb, step.queryOffset, step.rows);
-    Value keyMat = kb.declare(kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor));
+    TileType keyMatType = kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor);
+    Value keyMats[2] = {kb.declare(keyMatType), kb.declare(keyMatType)};
     Value right = kb.declare(kb.tileType(TileLocation::Right, d, bs, element));
     Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, bs, f32));
     Value keyPtr = kb.tensorPtr(Role::KeyCache, element);
     Value scoresPtr = kb.tensorPtr(Role::Scores, f32);
     Value scoresBase = tileOffset(kb, step.tileIndex, cols);
-    kb.forLoop(step.numBlocks, [&](Value i) {
-      Value keyT = kb.view(keyPtr, step.blockOffset(i),
-                           kb.regionType(d, bs, geo.numKvHeads * d, element, /*transposed=*/true));
-      Value scores = kb.view(scoresPtr, kb.ib.add(scoresBase, kb.ib.mul(i, kb.ib.constant(bs))),
-                             kb.regionType(q, bs, cols, f32));
-      aicore::TLoadOp::create(b, loc, keyT, keyMat);
-      aicore::TMovOp::create(b, loc, keyMat, right);
-      aicore::TMatmulOp::create(b, loc, left, right, acc);
-      aicore::TStoreOp::create(b, loc, acc, scores);
-    });
+    forEachBlockDoubleBuffered(
+        kb, step.numBlocks,
+        [&](Value i, int set) {
+          Value keyT =
+              kb.view(keyPtr, step.blockOffset(i),
+                      kb.regionType(d, bs, geo.numKvHeads * d, element, /*transposed=*/true));
+          aicore::TLoadOp::create(b, loc, keyT, keyMats[set]);
+        },
+        [&](Value i, int set) {
+          Value scores = kb.view(scoresPtr, kb.ib.add(scoresBase, kb.ib.mul(i, kb.ib.constant(bs))),
+                                 kb.regionType(q, bs, cols, f32));
+          aicore::TMovOp::create(b, loc, keyMats[set], right);
+          aicore::TMatmulOp::create(b, loc, left, right, acc);
+          aicore::TStoreOp::create(b, loc, acc, scores);
+        });
   });
 }
 
 /// O_i = P . V accumulated over the step's blocks in L0C: block i's P
 /// columns and its V rows below the context length (the rest of the L1 tile
-/// zeroed, as for one block) are loaded and multiplied; the first product
-/// initialises the accumulator, the others add to it.
+/// zeroed, as for one block) are loaded (double-buffered in L1) and
+/// multiplied; the first product initialises the accumulator, the others add
+/// to it.
 static void buildMultiBlockPVMatmul(KernelBuilder &kb) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
@@ -187,34 +222,41 @@ static void buildMultiBlockPVMatmul(KernelBuilder &kb) {
                 cols = geo.getStepColumns();
   Type element = kb.shape.element, f32 = b.getF32Type();
   forEachCubeStep(kb, [&](const CubeStep &step) {
-    Value probsMat = kb.declare(kb.nzMatTile(q, bs, element));
+    TileType probsMatType = kb.nzMatTile(q, bs, element);
     TileType valueMatType = kb.withPad(kb.nzMatTile(bs, d, element), PadValue::Zero);
-    Value valueMat = kb.declare(valueMatType);
+    Value probsMats[2] = {kb.declare(probsMatType), kb.declare(probsMatType)};
+    Value valueMats[2] = {kb.declare(valueMatType), kb.declare(valueMatType)};
     Value left = kb.declare(kb.tileType(TileLocation::Left, q, bs, element));
     Value right = kb.declare(kb.tileType(TileLocation::Right, bs, d, element));
     Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, d, f32));
     Value probsPtr = kb.tensorPtr(Role::Probs, element);
     Value valuePtr = kb.tensorPtr(Role::ValueCache, element);
     Value probsBase = tileOffset(kb, step.tileIndex, cols);
-    kb.forLoop(step.numBlocks, [&](Value i) {
-      Value start = ib.mul(i, ib.constant(bs));
-      Value liveRows = ib.min(ib.sub(step.positions, start), ib.constant(bs));
-      Value probs = kb.view(probsPtr, ib.add(probsBase, start), kb.regionType(q, bs, cols, element));
-      Value value = kb.view(valuePtr, step.blockOffset(i),
-                            kb.regionType(ShapedType::kDynamic, d, geo.numKvHeads * d, element),
-                            liveRows);
-      Value liveValue = aicore::TileAliasOp::create(
-          b, loc, kb.withValid(valueMatType, ShapedType::kDynamic, d), valueMat, liveRows);
-      aicore::TLoadOp::create(b, loc, probs, probsMat);
-      aicore::TLoadOp::create(b, loc, value, liveValue);
-      aicore::TFillPadOp::create(b, loc, liveValue, liveValue);
-      aicore::TMovOp::create(b, loc, probsMat, left);
-      aicore::TMovOp::create(b, loc, valueMat, right);
-      kb.ifThenElse(
-          ib.equal(i, ib.constant(0)),
-          [&] { aicore::TMatmulOp::create(b, loc, left, right, acc); },
-          [&] { aicore::TMatmulAccOp::create(b, loc, left, right, acc); });
-    });
+    forEachBlockDoubleBuffered(
+        kb, step.numBlocks,
+        [&](Value i, int set) {
+          Value start = ib.mul(i, ib.constant(bs));
+          Value liveRows = ib.min(ib.sub(step.positions, start), ib.constant(bs));
+          Value probs =
+              kb.view(probsPtr, ib.add(probsBase, start), kb.regionType(q, bs, cols, element));
+          Value value = kb.view(valuePtr, step.blockOffset(i),
+                                kb.regionType(ShapedType::kDynamic, d, geo.numKvHeads * d, element),
+                                liveRows);
+          Value liveValue = aicore::TileAliasOp::create(
+              b, loc, kb.withValid(valueMatType, ShapedType::kDynamic, d), valueMats[set],
+              liveRows);
+          aicore::TLoadOp::create(b, loc, probs, probsMats[set]);
+          aicore::TLoadOp::create(b, loc, value, liveValue);
+          aicore::TFillPadOp::create(b, loc, liveValue, liveValue);
+        },
+        [&](Value i, int set) {
+          aicore::TMovOp::create(b, loc, probsMats[set], left);
+          aicore::TMovOp::create(b, loc, valueMats[set], right);
+          kb.ifThenElse(
+              ib.equal(i, ib.constant(0)),
+              [&] { aicore::TMatmulOp::create(b, loc, left, right, acc); },
+              [&] { aicore::TMatmulAccOp::create(b, loc, left, right, acc); });
+        });
     Value out = kb.view(kb.tensorPtr(Role::BlockOut, f32), tileOffset(kb, step.tileIndex, d),
                         kb.regionType(q, d, d, f32));
     aicore::TStoreOp::create(b, loc, acc, out);

@@ -142,8 +142,8 @@ Value KernelBuilder::view(Value ptr, Value offset, aicore::GmViewType type, Valu
   return aicore::GmViewOp::create(b, loc, type, ptr, offset, sizes, /*strides=*/ValueRange());
 }
 
-void KernelBuilder::forLoop(Value upper, function_ref<void(Value)> body) {
-  auto loop = scf::ForOp::create(b, loc, ib.constant(0), upper, ib.constant(1));
+void KernelBuilder::forLoop(Value upper, function_ref<void(Value)> body, int64_t step) {
+  auto loop = scf::ForOp::create(b, loc, ib.constant(0), upper, ib.constant(step));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
   body(loop.getInductionVar());

@@ -125,8 +125,8 @@ public:
 
   //===--- Control flow ----------------------------------------------------===//
 
-  /// `scf.for i = 0 to upper { body(i) }`.
-  void forLoop(Value upper, function_ref<void(Value)> body);
+  /// `scf.for i = 0 to upper step step { body(i) }`.
+  void forLoop(Value upper, function_ref<void(Value)> body, int64_t step = 1);
   /// `scf.if cond { then() }`.
   void ifThen(Value cond, function_ref<void()> then);
   /// `scf.if cond { then() } else { otherwise() }`.
