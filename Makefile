@@ -50,13 +50,14 @@ test: install
 test-sanitize:
 	$(MAKE) test PTOATTN_SIM_SANITIZE=1
 
-# The checkers are the `lint` extra of pyproject.toml, installed without rebuilding ptoattn;
-# mypy also needs the installed dependencies (numpy, ...), hence `install`.
+# The checkers (the `lint` extra of pyproject.toml) and the package's dependencies, which mypy
+# reads (numpy, ...). mypy checks ptoattn from python/, so lint builds nothing and stays fast
+# after a C++ edit.
 $(LINT_STAMP): $(PY) pyproject.toml
-	$(PIP) install -q $$($(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['lint']))")
+	$(PIP) install -q $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['lint']))")
 	@touch $@
 
-lint: install $(LINT_STAMP)
+lint: $(LINT_STAMP)
 	$(BIN)/ruff check $(PY_CHECKED)
 	$(BIN)/mypy
 
