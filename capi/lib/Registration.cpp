@@ -26,8 +26,15 @@ void ptoattnRegisterAllPasses(void) { mlir::ptoattn::registerAllPasses(); }
 MlirLogicalResult ptoattnTranslateToCpp(MlirOperation op, MlirStringRef fileId,
                                         MlirStringCallback callback, void *userData) {
   mlir::detail::CallbackOstream stream(callback, userData);
-  return wrap(mlir::emitc::translateToCpp(unwrap(op), stream,
-                                          /*declareVariablesAtTop=*/false, unwrap(fileId)));
+  mlir::Operation *root = unwrap(op);
+  llvm::StringRef id = unwrap(fileId);
+  // With an id, translate that file alone: the module's other top-level ops
+  // would each leave an empty line around it.
+  if (!id.empty())
+    for (mlir::Operation &child : root->getRegion(0).front())
+      if (auto file = llvm::dyn_cast<mlir::emitc::FileOp>(child); file && file.getId() == id)
+        root = file;
+  return wrap(mlir::emitc::translateToCpp(root, stream, /*declareVariablesAtTop=*/false, id));
 }
 
 void ptoattnDescribeTarget(MlirStringCallback callback, void *userData) {

@@ -1,6 +1,8 @@
 //===- Pipelines.cpp - ptoattn's named pass pipelines -------------------===//
 //
-// The default lowering of paged attention, as one registered pipeline. Every
+// The default lowering of paged attention as registered pipelines: its two
+// halves, `ptoattn-lower` (to aicore kernels and the orch orchestration) and
+// `ptoattn-emit` (to EmitC), and `ptoattn-pipeline`, the two in a row. Every
 // step says why it is where it is.
 //
 //===----------------------------------------------------------------------===//
@@ -11,6 +13,7 @@
 #include "ptoattn/Transforms/AICorePasses.h"
 #include "ptoattn/Transforms/Passes.h"
 
+#include "mlir/Dialect/EmitC/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -18,7 +21,7 @@
 
 using namespace mlir;
 
-void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
+void mlir::ptoattn::buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // Reject configurations the target cannot run before anything is lowered, so
   // the error names the user's parameters rather than a lowered tile.
   AttnCheckTargetOptions check;
@@ -60,21 +63,37 @@ void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &opti
   // synchronisation must come after planning). Both only touch kernels.
   pm.addNestedPass<func::FuncOp>(createAICorePlanMemory());
   pm.addNestedPass<func::FuncOp>(createAICoreInsertSync());
+}
 
-  if (!options.toEmitC)
-    return;
-
+void mlir::ptoattn::buildEmitPipeline(OpPassManager &pm) {
   // C++ as EmitC: the orchestration first, so that converting the kernels
   // leaves no submission naming them and the module is only `emitc.file`s,
   // one per output file.
   pm.addPass(createConvertOrchToEmitC());
   pm.addPass(createConvertAICoreToEmitC());
+  // Single-use temporaries become parts of the expressions that use them
+  // (`(block_idx * 2 + lane) * 16` rather than three variables).
+  pm.addPass(emitc::createFormExpressionsPass());
+}
+
+void mlir::ptoattn::buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  buildLowerPipeline(pm, options);
+  if (options.toEmitC)
+    buildEmitPipeline(pm);
 }
 
 void mlir::ptoattn::registerPipelines() {
   PassPipelineRegistration<PipelineOptions>(
+      "ptoattn-lower",
+      "Lower attn.paged_attention to aicore kernels and the orch orchestration (check, tile, "
+      "assign cores, orchestrate, plan memory, insert sync): the IR `ptoattn check` reads",
+      buildLowerPipeline);
+  PassPipelineRegistration<>("ptoattn-emit",
+                             "Convert lowered aicore kernels and orch orchestration to EmitC, "
+                             "one emitc.file per output file",
+                             [](OpPassManager &pm) { buildEmitPipeline(pm); });
+  PassPipelineRegistration<PipelineOptions>(
       "ptoattn-pipeline",
-      "Lower attn.paged_attention for the a2a3 target (check, tile, assign cores, "
-      "orchestrate, plan memory, insert sync, convert to EmitC)",
+      "Lower attn.paged_attention for the a2a3 target: ptoattn-lower, then ptoattn-emit",
       buildPipeline);
 }

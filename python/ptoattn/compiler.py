@@ -189,19 +189,20 @@ def _kernel_infos(module: ir.Module) -> dict[str, _KernelInfo]:
     return infos
 
 
-def _run_stage(module: ir.Module, pipeline: Pipeline, inspect: Inspection,
+def _run_stage(module: ir.Module, pipeline: str, inspect: Inspection,
                timings: dict[str, float], step: list[int]) -> None:
-    """Runs one stage of the pipeline, pass by pass when inspecting. Errors are raised
-    without a replay; the caller names the saved original input and the whole pipeline."""
+    """Runs one named stage (``ptoattn-lower`` or ``ptoattn-emit``); pass by pass when
+    inspecting. Errors are raised without a replay; the caller names the saved original
+    input and the whole pipeline."""
     if not inspect.per_pass:
         start = time.perf_counter()
         if inspect.timing:
-            _run_timed(module, str(pipeline))
+            _run_timed(module, pipeline)
         else:
-            run_pipeline(module, str(pipeline))
-        timings[" + ".join(pipeline.pass_names)] = time.perf_counter() - start
+            run_pipeline(module, pipeline)
+        timings[pipeline] = time.perf_counter() - start
         return
-    for snap in pipeline.run(module, snapshots=True):
+    for snap in Pipeline.expand(pipeline).run(module, snapshots=True):
         step[0] += 1
         timings[f"{step[0]:02d} {snap.pass_name}"] = snap.seconds
         if inspect.print_after_all or snap.pass_name in inspect.print_after:
@@ -338,12 +339,10 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         options, choice = schedule.choose(input_text, module.context, config, options,
                                           context_lens, chip.clusters)
 
-    # Two stages: the lowering (kept as lowered.mlir for `ptoattn check`) and the EmitC
-    # conversion, split where the default pipeline's first conversion pass begins.
-    full = Pipeline.default(options)
-    first_conversion = next(i for i, e in enumerate(full.entries) if e.name.startswith("convert-"))
-    lowering = Pipeline(full.entries[:first_conversion])
-    emission = Pipeline(full.entries[first_conversion:])
+    # The two named halves of ptoattn-pipeline: the lowering (kept as lowered.mlir for
+    # `ptoattn check`) and the emission to EmitC.
+    lowering = f"builtin.module(ptoattn-lower{{{options.pipeline_options()}}})"
+    emission = "builtin.module(ptoattn-emit)"
     timings: dict[str, float] = {}
     step = [0]
     logger.info("lowering %s: %s", name, lowering)
@@ -396,7 +395,7 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         "options": dataclasses.asdict(options),
         # What --schedule auto chose and the modeled time of every candidate it considered.
         "schedule": choice.record() if choice is not None else {"mode": options.schedule},
-        "pipeline": str(full),
+        "pipeline": pipeline_string(options),
         "target": {"chip": chip.chip, "clusters": chip.clusters},
         "kernels": [{"name": k.name, "func_id": k.func_id, "core_type": k.core_type,
                      "lanes": kernels[k.name].lanes, "source": str(k.path.relative_to(out_dir)),

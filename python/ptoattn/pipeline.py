@@ -119,7 +119,12 @@ class Pipeline:
     def default(cls, options: CompileOptions | None = None) -> Pipeline:
         """``ptoattn-pipeline`` with ``options``, expanded into its passes by MLIR."""
         options = options or CompileOptions()
-        text = f"builtin.module(ptoattn-pipeline{{{options.pipeline_options()}}})"
+        return cls.expand(f"builtin.module(ptoattn-pipeline{{{options.pipeline_options()}}})")
+
+    @classmethod
+    def expand(cls, text: str) -> Pipeline:
+        """A textual pipeline naming registered pipelines (``ptoattn-lower``,
+        ``ptoattn-emit``), expanded by MLIR into its passes."""
         with ir.Context():
             try:
                 expanded = str(PassManager.parse(text))

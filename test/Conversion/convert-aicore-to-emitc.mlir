@@ -17,30 +17,40 @@
 //       CHECK:   include "tensor.h"
 //       CHECK:   verbatim "using namespace pto;"
 //       CHECK:   include "pipe_sync.h"
+// One `using` per GM-view and tile type, named after its shape, before the entry.
+//       CHECK:   verbatim "using GmBf16_16x128 = GlobalTensor<bfloat16_t, Shape<1, 1, 1, 16, 128>, Stride<2048, 2048, 2048, 128, 1>>;"
+//  CHECK-NEXT:   verbatim "using GmBf16_128x128_DN = GlobalTensor<bfloat16_t, Shape<1, 1, 1, 128, 128>, Stride<16384, 16384, 16384, 1, 128>, Layout::DN>;"
+//       CHECK:   verbatim "using MatBf16_16x128_PadZero = Tile<TileType::Mat, bfloat16_t, 16, 128, BLayout::ColMajor, 16, 128, SLayout::RowMajor, 512, PadValue::Zero>;"
+//       CHECK:   verbatim "using LeftBf16_16x128 = TileLeft<bfloat16_t, 16, 128, 16, 128>;"
+//  CHECK-NEXT:   verbatim "using RightBf16_128x128 = TileRight<bfloat16_t, 128, 128, 128, 128>;"
+//  CHECK-NEXT:   verbatim "using AccF32_16x128 = TileAcc<float, 16, 128, 16, 128>;"
+// The entry binds `args`; each tensor's descriptor is named after its role.
 //       CHECK:   func @kernel_entry(%[[ARGS:.*]]: !emitc.ptr<!emitc.opaque<"__gm__ int64_t">>) attributes {specifiers = ["extern \22C\22 __aicore__"]}
-//       CHECK:     verbatim "// args[0]: in query"
-//       CHECK:     %[[Q:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<!emitc.ptr<!emitc.opaque<"__gm__ ChipTensor">>>
-//       CHECK:     subscript %[[ARGS]]
-//       CHECK:     call_opaque "reinterpret_cast"({{.*}}) {template_args = [!emitc.ptr<!emitc.opaque<"__gm__ ChipTensor">>]}
-//       CHECK:     assign %{{.*}} : !emitc.ptr<!emitc.opaque<"__gm__ ChipTensor">> to %[[Q]]
-//       CHECK:     verbatim "// args[1]: in key_cache"
-//       CHECK:     verbatim "// args[2]: out scores"
-//   CHECK-NOT:     verbatim "// args[3]
-//       CHECK:     "emitc.member_of_ptr"(%[[Q]]) <{member = "buffer"}>
-//       CHECK:     "emitc.member_of_ptr"(%[[Q]]) <{member = "start_offset"}>
-//       CHECK:     call_opaque "reinterpret_cast"({{.*}}) {template_args = [!emitc.ptr<!emitc.opaque<"__gm__ bfloat16_t">>]}
-//       CHECK:     call_opaque "GlobalTensor<bfloat16_t, Shape<1, 1, 1, 16, 128>, Stride<2048, 2048, 2048, 128, 1>>"
-//       CHECK:     call_opaque "GlobalTensor<bfloat16_t, Shape<1, 1, 1, 128, 128>, Stride<16384, 16384, 16384, 1, 128>, Layout::DN>"
-//       CHECK:     verbatim "// tile in L1 [0x0, 0x1000)"
-//       CHECK:     %[[QM:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<!emitc.opaque<"Tile<TileType::Mat, bfloat16_t, 16, 128, BLayout::ColMajor, 16, 128, SLayout::RowMajor, 512, PadValue::Zero>">>
-//       CHECK:     verbatim "TASSIGN({}, 0x0);" args %[[QM]]
-//       CHECK:     verbatim "// tile in L1 [0x1000, 0x9000)"
-//       CHECK:     %[[KM:.*]] = "emitc.variable"{{.*}}"Tile<TileType::Mat, bfloat16_t, 128, 128, BLayout::RowMajor, 128, 128, SLayout::ColMajor, 512>">>
-//       CHECK:     verbatim "TASSIGN({}, 0x1000);" args %[[KM]]
-//       CHECK:     %[[L:.*]] = "emitc.variable"{{.*}}"TileLeft<bfloat16_t, 16, 128, 16, 128>">>
-//       CHECK:     %[[R:.*]] = "emitc.variable"{{.*}}"TileRight<bfloat16_t, 128, 128, 128, 128>">>
-//       CHECK:     %[[A:.*]] = "emitc.variable"{{.*}}"TileAcc<float, 16, 128, 16, 128>">>
-//       CHECK:     verbatim "TLOAD({}, {});" args %[[QM]], %{{.*}}
+//  CHECK-NEXT:     verbatim "__gm__ int64_t *args = {};" args %[[ARGS]]
+//  CHECK-NEXT:     verbatim "__gm__ ChipTensor *query_tensor = reinterpret_cast<__gm__ ChipTensor *>(args[0]);"
+//  CHECK-NEXT:     verbatim "__gm__ ChipTensor *key_cache_tensor = reinterpret_cast<__gm__ ChipTensor *>(args[1]);"
+//  CHECK-NEXT:     verbatim "__gm__ ChipTensor *scores_tensor = reinterpret_cast<__gm__ ChipTensor *>(args[2]);"
+//   CHECK-NOT:     args[3]
+//       CHECK:     verbatim "__gm__ bfloat16_t* query = reinterpret_cast<__gm__ bfloat16_t*>(query_tensor->buffer.addr) + query_tensor->start_offset;"
+//  CHECK-NEXT:     %[[QP:.*]] = literal "query" : !emitc.ptr<!emitc.opaque<"__gm__ bfloat16_t">>
+// A zero offset is left out.
+//       CHECK:     verbatim "GmBf16_16x128 query_gm({});" args %[[QP]]
+//  CHECK-NEXT:     %[[QG:.*]] = literal "query_gm" : !emitc.opaque<"GmBf16_16x128">
+//       CHECK:     verbatim "GmBf16_128x128_DN key_cache_gm({});"
+// Tiles are named after what they hold: loaded from an argument, moved from such a tile.
+//       CHECK:     verbatim "MatBf16_16x128_PadZero query_tile;"
+//  CHECK-NEXT:     %[[QM:.*]] = literal "query_tile"
+//  CHECK-NEXT:     verbatim "TASSIGN({}, 0x0);" args %[[QM]]
+//  CHECK-NEXT:     verbatim "MatBf16_128x128 key_cache_tile;"
+//  CHECK-NEXT:     %[[KM:.*]] = literal "key_cache_tile"
+//  CHECK-NEXT:     verbatim "TASSIGN({}, 0x1000);" args %[[KM]]
+//  CHECK-NEXT:     verbatim "LeftBf16_16x128 query_left;"
+//  CHECK-NEXT:     %[[L:.*]] = literal "query_left"
+//       CHECK:     verbatim "RightBf16_128x128 key_cache_right;"
+//  CHECK-NEXT:     %[[R:.*]] = literal "key_cache_right"
+//       CHECK:     verbatim "AccF32_16x128 scores_tile;"
+//  CHECK-NEXT:     %[[A:.*]] = literal "scores_tile"
+//       CHECK:     verbatim "TLOAD({}, {});" args %[[QM]], %[[QG]]
 //       CHECK:     call_opaque "set_flag"() {args = [#emitc.opaque<"PIPE_MTE2">, #emitc.opaque<"PIPE_MTE1">, #emitc.opaque<"EVENT_ID0">]}
 //       CHECK:     call_opaque "wait_flag"() {args = [#emitc.opaque<"PIPE_MTE2">, #emitc.opaque<"PIPE_MTE1">, #emitc.opaque<"EVENT_ID0">]}
 //       CHECK:     verbatim "TMOV({}, {});" args %[[L]], %[[QM]]
@@ -87,35 +97,40 @@ func.func @qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, ar
 // tensor's shape, a dynamic-valid tile and its pad alias on the same bytes.
 // CHECK-LABEL: emitc.file "softmax_lane" {
 //       CHECK:   verbatim "// softmax_lane: AIV kernel (2 lanes), emitted by ptoattn convert-aicore-to-emitc"
+//       CHECK:   verbatim "using VecF32_8x128_Valid8xN = Tile<TileType::Vec, float, 8, 128, BLayout::RowMajor, 8, -1>;"
 //       CHECK:   func @kernel_entry(%[[ARGS:.*]]: !emitc.ptr<!emitc.opaque<"__gm__ int64_t">>)
-//       CHECK:     %[[S:.*]] = "emitc.variable"{{.*}}"__gm__ ChipTensor">>>
-//       CHECK:     %[[P:.*]] = "emitc.variable"{{.*}}"__gm__ ChipTensor">>>
-//       CHECK:     %[[LANE:.*]] = expression %[[ARGS]]
-//       CHECK:       call_opaque "get_sub_block_id"(%[[ARGS]]) : (!emitc.ptr<!emitc.opaque<"__gm__ int64_t">>) -> i32
-//       CHECK:     %[[BLK:.*]] = expression %[[ARGS]]
-//       CHECK:       call_opaque "get_block_idx"(%[[ARGS]])
-//       CHECK:     %[[ROWS:.*]] = mul %[[LANE]], %{{.*}} : (!emitc.size_t, !emitc.size_t) -> !emitc.size_t
-//       CHECK:     %[[BASE:.*]] = mul %[[BLK]], %{{.*}} : (!emitc.size_t, !emitc.size_t) -> !emitc.size_t
-//       CHECK:     %[[ROW0:.*]] = add %[[BASE]], %[[ROWS]] : (!emitc.size_t, !emitc.size_t) -> !emitc.size_t
-//       CHECK:     %[[OFF:.*]] = mul %[[ROW0]], %{{.*}} : (!emitc.size_t, !emitc.size_t) -> !emitc.size_t
-//       CHECK:     "emitc.member_of_ptr"(%[[S]]) <{member = "shapes"}> : (!emitc.lvalue<!emitc.ptr<!emitc.opaque<"__gm__ ChipTensor">>>) -> !emitc.array<5xui32>
-//       CHECK:     %[[VALID:.*]] = expression
-//       CHECK:     literal "2" : !emitc.size_t
-//       CHECK:     %[[SCALE:.*]] = expression
-//       CHECK:       call_opaque "from_u64"({{.*}}) {template_args = [f32]} : (ui64) -> f32
-//       CHECK:     %[[SG:.*]] = expression %{{.*}}, %[[OFF]], %[[VALID]]
-//       CHECK:       call_opaque "Shape<1, 1, 1, 8, -1>"({{.*}}) {args = [#emitc.opaque<"1">, #emitc.opaque<"1">, #emitc.opaque<"1">, #emitc.opaque<"8">, 0 : index]}
-//       CHECK:       call_opaque "GlobalTensor<float, Shape<1, 1, 1, 8, -1>, Stride<2048, 2048, 2048, 128, 1>>"
-//       CHECK:     verbatim "// tile in UB [0x0, 0x1000), valid shape set at run time"
-//       CHECK:     %[[SDYN:.*]] = call_opaque "Tile<TileType::Vec, float, 8, 128, BLayout::RowMajor, 8, -1>"(%[[VALID]])
-//       CHECK:     verbatim "TASSIGN({}, 0x0);" args %[[SDYN]]
-//       CHECK:     verbatim "// alias in UB [0x0, 0x1000)"
-//       CHECK:     %[[SPAD:.*]] = "emitc.variable"{{.*}}"Tile<TileType::Vec, float, 8, 128, BLayout::RowMajor, 8, 128, SLayout::NoneBox, 512, PadValue::Min>">>
-//       CHECK:     verbatim "TASSIGN({}, 0x0);" args %[[SPAD]]
-//       CHECK:     %[[TMP:.*]] = "emitc.variable"{{.*}}"Tile<TileType::Vec, float, 8, 128, BLayout::RowMajor, 8, 128>">>
-//       CHECK:     verbatim "TASSIGN({}, 0x1000);" args %[[TMP]]
-//       CHECK:     %[[M:.*]] = "emitc.variable"{{.*}}"Tile<TileType::Vec, float, 8, 1, BLayout::ColMajor, 8, 1>">>
-//       CHECK:     %[[PB:.*]] = "emitc.variable"{{.*}}"Tile<TileType::Vec, bfloat16_t, 8, 128, BLayout::RowMajor, 8, 128>">>
+// The SPMD context through the runtime's accessors, named; index arithmetic in int64_t
+// without casts.
+//       CHECK:     verbatim "const int64_t sub_block_id = get_sub_block_id(args);"
+//  CHECK-NEXT:     %[[LANE:.*]] = literal "sub_block_id" : i64
+//  CHECK-NEXT:     verbatim "const int64_t block_idx = get_block_idx(args);"
+//  CHECK-NEXT:     %[[BLK:.*]] = literal "block_idx" : i64
+//  CHECK-NEXT:     %[[ROWS:.*]] = mul %[[LANE]], %{{.*}} : (i64, i64) -> i64
+//  CHECK-NEXT:     %[[BASE:.*]] = mul %[[BLK]], %{{.*}} : (i64, i64) -> i64
+//  CHECK-NEXT:     %[[ROW0:.*]] = add %[[BASE]], %[[ROWS]] : (i64, i64) -> i64
+//  CHECK-NEXT:     %[[OFF:.*]] = mul %[[ROW0]], %{{.*}} : (i64, i64) -> i64
+//   CHECK-NOT:     cast
+//       CHECK:     %[[VALID:.*]] = literal "static_cast<int64_t>(scores_tensor->shapes[1])" : i64
+//       CHECK:     verbatim "const float scale = from_u64<float>(static_cast<uint64_t>(args[2]));"
+//  CHECK-NEXT:     %[[SCALE:.*]] = literal "scale" : f32
+// A dynamic extent is a constructor argument of the view's Shape.
+//       CHECK:     verbatim "GmF32_8xN scores_gm({} + {}, Shape<1, 1, 1, 8, -1>(1, 1, 1, 8, {}));" args %{{.*}}, %[[OFF]], %[[VALID]]
+//  CHECK-NEXT:     %[[SG:.*]] = literal "scores_gm"
+// A dynamic valid shape is a constructor argument of the tile.
+//       CHECK:     verbatim "VecF32_8x128_Valid8xN scores_tile({});" args %[[VALID]]
+//  CHECK-NEXT:     %[[SDYN:.*]] = literal "scores_tile"
+//  CHECK-NEXT:     verbatim "TASSIGN({}, 0x0);" args %[[SDYN]]
+//  CHECK-NEXT:     verbatim "VecF32_8x128_PadMin scores_padded;"
+//  CHECK-NEXT:     %[[SPAD:.*]] = literal "scores_padded"
+//  CHECK-NEXT:     verbatim "TASSIGN({}, 0x0);" args %[[SPAD]]
+//  CHECK-NEXT:     verbatim "VecF32_8x128 tmp;"
+//  CHECK-NEXT:     %[[TMP:.*]] = literal "tmp"
+//  CHECK-NEXT:     verbatim "TASSIGN({}, 0x1000);" args %[[TMP]]
+// A tile with no argument or source to name it is named after its buffer.
+//  CHECK-NEXT:     verbatim "VecF32_8x1 ub_tile;"
+//  CHECK-NEXT:     %[[M:.*]] = literal "ub_tile"
+//       CHECK:     verbatim "VecBf16_8x128 probs_tile;"
+//  CHECK-NEXT:     %[[PB:.*]] = literal "probs_tile"
 //       CHECK:     verbatim "TLOAD({}, {});" args %[[SDYN]], %[[SG]]
 //       CHECK:     verbatim "TFILLPAD_INPLACE({}, {});" args %[[SPAD]], %[[SDYN]]
 //       CHECK:     call_opaque "pipe_barrier"() {args = [#emitc.opaque<"PIPE_V">]}
@@ -173,17 +188,22 @@ func.func @softmax_lane() attributes {aicore.kernel = #aicore.kernel<core = aiv,
 // an i64 scalar argument, the block count, control flow and ceildiv.
 // CHECK-LABEL: emitc.file "update_lane"
 //       CHECK:   func @kernel_entry(%[[ARGS:.*]]: !emitc.ptr<!emitc.opaque<"__gm__ int64_t">>)
-//       CHECK:     literal "1" : !emitc.size_t
-//       CHECK:     cast %{{.*}} : !emitc.opaque<"__gm__ int64_t"> to i64
-//       CHECK:     call_opaque "get_block_num"(%[[ARGS]])
-//       CHECK:     subscript %{{.*}}[%{{.*}}] : (!emitc.ptr<!emitc.opaque<"__gm__ int32_t">>, !emitc.size_t) -> !emitc.lvalue<!emitc.opaque<"__gm__ int32_t">>
+//       CHECK:     verbatim "const int64_t step = args[1];"
+//       CHECK:     verbatim "const int64_t block_num = get_block_num(args);"
+//  CHECK-NEXT:     %[[N:.*]] = literal "block_num" : i64
+//       CHECK:     %[[LENS:.*]] = literal "lens" : !emitc.ptr<!emitc.opaque<"__gm__ int32_t">>
+//  CHECK-NEXT:     subscript %[[LENS]][%[[N]]] : (!emitc.ptr<!emitc.opaque<"__gm__ int32_t">>, i64) -> !emitc.lvalue<!emitc.opaque<"__gm__ int32_t">>
 //       CHECK:     cast %{{.*}} : !emitc.opaque<"__gm__ int32_t"> to i32
-//       CHECK:     div %{{.*}}, %{{.*}} : (!emitc.size_t, !emitc.size_t) -> !emitc.size_t
-//       CHECK:     %[[COL:.*]] = "emitc.variable"{{.*}}"Tile<TileType::Vec, float, 8, 1, BLayout::ColMajor, 8, 1>">>
-//       CHECK:     verbatim "TASSIGN({}, 0x40);" args %[[COL]]
-//       CHECK:     verbatim "// reshaped view in UB [0x40, 0x60)"
-//       CHECK:     %[[ROW:.*]] = "emitc.variable"{{.*}}"Tile<TileType::Vec, float, 1, 8, BLayout::RowMajor, 1, 8>">>
-//       CHECK:     verbatim "TRESHAPE({}, {});" args %[[ROW]], %[[COL]]
+// ceildiv on index as (a + b - 1) / b in int64_t.
+//       CHECK:     %[[LEN:.*]] = cast %{{.*}} : i32 to i64
+//       CHECK:     %[[SUM:.*]] = add %[[LEN]], %{{.*}} : (i64, i64) -> i64
+//  CHECK-NEXT:     div %[[SUM]], %{{.*}} : (i64, i64) -> i64
+//       CHECK:     verbatim "VecF32_8x1 [[COLN:[a-z_0-9]+]];"
+//  CHECK-NEXT:     %[[COL:.*]] = literal "[[COLN]]"
+//  CHECK-NEXT:     verbatim "TASSIGN({}, 0x40);" args %[[COL]]
+//  CHECK-NEXT:     verbatim "VecF32_1x8 [[ROWN:[a-z_0-9]+]];"
+//  CHECK-NEXT:     %[[ROW:.*]] = literal "[[ROWN]]"
+//  CHECK-NEXT:     verbatim "TRESHAPE({}, {});" args %[[ROW]], %[[COL]]
 //       CHECK:     if
 //       CHECK:       verbatim "TEXPANDS({}, {});" args %[[ROW]], %{{.*}}
 //       CHECK:     else

@@ -23,77 +23,78 @@ func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 // CHECK: literal "PTO2OrchestrationConfig{7}"
 // CHECK: func @aicpu_orchestration_entry(%[[ARGS:.*]]: !emitc.opaque<"const ChipTaskArgs &">)
 // CHECK: verbatim "const ChipTaskArgs &orch_args = {};" args %[[ARGS]]
-// orch.external 0: a shape array and make_tensor_external over the argument's data.
-// CHECK: %[[QS:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{4, 16}">}> : () -> !emitc.array<2xui32>
-// CHECK: %[[QA:.*]] = literal "orch_args.tensor(0).ref().data_as<void>()"
-// CHECK: %[[Q:.*]] = call_opaque "make_tensor_external"(%[[QA]], %[[QS]]) {args = [0 : index, 1 : index, 2 : i32, #emitc.opaque<"DataType::BFLOAT16">, false]}
-// orch.arg_dim: the host shape, as int64_t; it fills the `?` of the next shape array.
-// CHECK: %[[DIMRAW:.*]] = literal "orch_args.tensor(1).ref().shapes[0]" : ui32
-// CHECK: %[[DIM:.*]] = cast %[[DIMRAW]] : ui32 to i64
-// CHECK: %[[KS:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{0, 16}">}>
-// CHECK: %[[DIM32:.*]] = cast %[[DIM]] : i64 to ui32
-// CHECK: %[[KS0:.*]] = subscript %[[KS]][%{{.*}}]
-// CHECK: assign %[[DIM32]] : ui32 to %[[KS0]]
-// CHECK: %[[K:.*]] = call_opaque "make_tensor_external"(%{{.*}}, %[[KS]])
-// CHECK: %[[L:.*]] = call_opaque "make_tensor_external"({{.*}}DataType::INT32
+// orch.external 0: a named shape array and make_tensor_external over the argument's data
+// (the kernels here have no contract, so names fall back to the argument slot).
+// CHECK: verbatim "uint32_t arg0_shape[2] = {4, 16};"
+// CHECK-NEXT: %[[QS:.*]] = literal "arg0_shape" : !emitc.array<2xui32>
+// CHECK-NEXT: verbatim "ChipTensor arg0 = make_tensor_external(orch_args.tensor(0).ref().data_as<void>(), {}, 2, DataType::BFLOAT16, false);" args %[[QS]]
+// CHECK-NEXT: %[[Q:.*]] = literal "arg0" : !emitc.opaque<"ChipTensor">
+// orch.arg_dim: the host shape as a named int64_t; it fills the `?` of the next shape array.
+// CHECK: verbatim "const int64_t arg1_dim0 = orch_args.tensor(1).ref().shapes[0];"
+// CHECK-NEXT: %[[DIM:.*]] = literal "arg1_dim0" : i64
+// CHECK-NEXT: verbatim "uint32_t arg1_shape[2] = {{[{][{]}}static_cast<uint32_t>({}), 16};" args %[[DIM]] : i64
+// CHECK: %[[L:.*]] = literal "arg4" : !emitc.opaque<"ChipTensor">
 // orch.arg_scalar f32: the low 32 bits of the scalar slot.
-// CHECK: %[[SRAW:.*]] = literal "orch_args.scalar(0)" : ui64
-// CHECK: %[[SCALE:.*]] = call_opaque "from_u64"(%[[SRAW]]) {template_args = [f32]} : (ui64) -> f32
-// scf.for with a carried value: a variable, the loop, reads through get_tensor_data.
+// CHECK: verbatim "const float scalar0 = from_u64<float>(orch_args.scalar(0));"
+// CHECK-NEXT: %[[SCALE:.*]] = literal "scalar0" : f32
+// scf.for with a carried value, by upstream's scf patterns: a variable and the loop; the
+// read through get_tensor_data; ceildiv as (a + b - 1) / b and max by upstream's arith
+// patterns, all in int64_t.
 // CHECK: %[[ITERS:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<i64>
 // CHECK: for %[[B:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
-// CHECK: %[[LEN:.*]] = call_opaque "get_tensor_data"(%[[L]], %{{.*}}) {args = [0 : index, 1 : i32, 1 : index], template_args = [i32]}
-// CHECK: call_opaque "std::max<int64_t>"
+// CHECK: verbatim "const int32_t arg4_elem = get_tensor_data<int32_t>({}, 1, {});" args %[[L]], %{{.*}}
+// CHECK: %[[LEN:.*]] = cast %{{.*}} : i32 to i64
+// CHECK-NEXT: %[[BIAS:.*]] = literal "15" : i64
+// CHECK-NEXT: %[[SUM:.*]] = add %[[LEN]], %[[BIAS]] : (i64, i64) -> i64
+// CHECK-NEXT: div %[[SUM]], %{{.*}} : (i64, i64) -> i64
+// CHECK: conditional
 // CHECK: assign %{{.*}} : i64 to %[[ITERS]]
-// orch.scope: PTO2_SCOPE() with the ring needs as a comment.
+// orch.scope ending its block: PTO2_SCOPE_GUARD() with the ring needs as a comment, then the body.
 // CHECK: verbatim "// scope: 1 task slots, 1024 heap bytes, 0 dependency entries"
-// CHECK-NEXT: verbatim "PTO2_SCOPE() {"
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
 // orch.alloc: one TensorCreateInfo per buffer, one alloc_tensors, get_ref(k).
-// CHECK: %[[CI0:.*]] = call_opaque "TensorCreateInfo"(%{{.*}}) {args = [0 : index, 1 : i32, #emitc.opaque<"DataType::FLOAT32">, false]}
-// CHECK: %[[OUTS:.*]] = call_opaque "alloc_tensors"(%[[CI0]]) : (!emitc.opaque<"TensorCreateInfo">) -> !emitc.opaque<"TaskOutputTensors">
+// CHECK: verbatim "TensorCreateInfo buffer_info({}, 1, DataType::FLOAT32, false);"
+// CHECK: verbatim "TaskOutputTensors buffers = alloc_tensors({});"
+// CHECK-NEXT: %[[OUTS:.*]] = literal "buffers"
 // A failed allocation stops the orchestration with a message (get_ref would assert).
 // CHECK-NEXT: verbatim "if ({}.empty()) {{[{][{]}} rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \22ptoattn orchestration: alloc_tensors of 1 buffer(s) failed; stopping (the runtime's report above says why)\22); return; }" args %[[OUTS]]
-// CHECK: %[[ACC:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<!emitc.opaque<"ChipTensor">>
-// CHECK: verbatim "{} = {}.get_ref(0);" args %[[ACC]], %[[OUTS]]
-// CHECK: %[[N:.*]] = load %[[ITERS]]
-// CHECK: for %[[J:.*]] = %{{.*}} to %[[N]] step
-// CHECK: verbatim "PTO2_SCOPE() {"
-// CHECK: %[[TWO:.*]] = call_opaque "alloc_tensors"(%{{.*}}, %{{.*}})
-// CHECK: verbatim "{} = {}.get_ref(0);" args %[[S:[^,]*]], %[[TWO]]
-// CHECK: verbatim "{} = {}.get_ref(1);" args %[[P:[^,]*]], %[[TWO]]
-// AIC task: add_input / add_output in argument order, the step, 4 blocks.
+// CHECK-NEXT: verbatim "ChipTensor buffer = {}.get_ref(0);" args %[[OUTS]]
+// CHECK-NEXT: %[[ACC:.*]] = literal "buffer" : !emitc.opaque<"ChipTensor">
+// CHECK: for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
+// CHECK-NEXT: verbatim "// scope: 3 task slots, 2048 heap bytes, 4 dependency entries"
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
+// CHECK: verbatim "TaskOutputTensors buffers_2 = alloc_tensors({}, {});"
+// CHECK: %[[S:.*]] = literal "buffer_2" : !emitc.opaque<"ChipTensor">
+// CHECK: %[[P:.*]] = literal "buffer_3" : !emitc.opaque<"ChipTensor">
+// AIC task: add_input / add_output in argument order, the step (index_cast to i64 is no
+// cast at all), 4 blocks; named after the kernel.
 // CHECK: verbatim "// task qk (aic, 4 block(s))"
-// CHECK: %[[QKA:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<!emitc.opaque<"CoreTaskArgs">>
-// CHECK-NEXT: verbatim "{}.add_input({}, {}, {});" args %[[QKA]], %[[Q]], %[[K]], %[[L]]
-// CHECK-NEXT: verbatim "{}.add_output({});" args %[[QKA]], %[[S]]
-// CHECK-NEXT: verbatim "{}.add_scalar({});" args %[[QKA]], %[[J]]
-// CHECK-NEXT: verbatim "{}.launch_spec.set_block_num(4);" args %[[QKA]]
-// CHECK-NEXT: verbatim "rt_submit_aic_task(FUNC_QK, {});" args %[[QKA]]
+// CHECK-NEXT: verbatim "CoreTaskArgs qk_args;"
+// CHECK-NEXT: %[[T1:.*]] = literal "qk_args"
+// CHECK-NEXT: verbatim "{}.add_input({}, {}, {});" args %[[T1]], %[[Q]], %{{.*}}, %[[L]]
+// CHECK-NEXT: verbatim "{}.add_output({});" args %[[T1]], %[[S]]
+// CHECK-NEXT: verbatim "{}.add_scalar({});" args %[[T1]], %[[J]] : !emitc.opaque<"CoreTaskArgs">, i64
+// CHECK-NEXT: verbatim "{}.launch_spec.set_block_num(4);" args %[[T1]]
+// CHECK-NEXT: verbatim "rt_submit_aic_task(FUNC_QK, {});" args %[[T1]]
 // A refused submission marks the runtime fatal: stop with a message naming the task.
 // CHECK-NEXT: verbatim "if (rt_is_fatal()) { rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \22ptoattn orchestration: submitting task qk failed; stopping (the runtime's report above says why)\22); return; }"
 // orch.wait: get_tensor_data of the first element, the value dropped.
-// CHECK: %[[WI:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{0}">}> : () -> !emitc.array<1xui32>
-// CHECK-NEXT: verbatim "// wait for the tensor's writers: bounds how far the orchestration runs ahead"
-// CHECK-NEXT: verbatim "(void)get_tensor_data({}, 1, {});" args %[[ACC]], %[[WI]]
+// CHECK: verbatim "(void)get_tensor_data({}, 1, {});" args %[[ACC]]
 // MIX task: the same AIV kernel in both lanes, the AIC slot left empty; f32 scalar after i64.
-// CHECK: verbatim "// task sf (mix, 4 block(s))"
-// CHECK: %[[SFA:.*]] = "emitc.variable"
-// CHECK-NEXT: verbatim "{}.add_input({}, {});" args %[[SFA]], %[[S]], %[[L]]
-// CHECK-NEXT: verbatim "{}.add_inout({});" args %[[SFA]], %[[ACC]]
-// CHECK-NEXT: verbatim "{}.add_output({});" args %[[SFA]], %[[P]]
-// CHECK-NEXT: verbatim "{}.add_scalar({}, {});" args %[[SFA]], %[[J]], %[[SCALE]]
-// CHECK-NEXT: verbatim "{}.launch_spec.set_block_num(4);"
-// CHECK-NEXT: %[[MK:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<!emitc.opaque<"MixedKernels">>
+// CHECK: verbatim "CoreTaskArgs sf_args;"
+// CHECK-NEXT: %[[T2:.*]] = literal "sf_args"
+// CHECK-NEXT: verbatim "{}.add_input({}, {});" args %[[T2]], %[[S]], %[[L]]
+// CHECK-NEXT: verbatim "{}.add_inout({});" args %[[T2]], %[[ACC]]
+// CHECK-NEXT: verbatim "{}.add_output({});" args %[[T2]], %[[P]]
+// CHECK-NEXT: verbatim "{}.add_scalar({}, {});" args %[[T2]], %[[J]], %[[SCALE]] : !emitc.opaque<"CoreTaskArgs">, i64, f32
+// CHECK-NEXT: verbatim "{}.launch_spec.set_block_num(4);" args %[[T2]]
+// CHECK-NEXT: verbatim "MixedKernels sf_kernels;"
+// CHECK-NEXT: %[[MK:.*]] = literal "sf_kernels"
 // CHECK-NOT: aic_kernel_id
-// CHECK: %[[A0:.*]] = "emitc.member"(%[[MK]]) <{member = "aiv0_kernel_id"}>
-// CHECK-NEXT: %[[F0:.*]] = literal "FUNC_SF" : i32
-// CHECK-NEXT: assign %[[F0]] : i32 to %[[A0]]
-// CHECK: "emitc.member"(%[[MK]]) <{member = "aiv1_kernel_id"}>
-// CHECK: verbatim "rt_submit_task({}, {});" args %[[MK]], %[[SFA]]
-// CHECK: verbatim "}"
-// CHECK: verbatim "}"
-// CHECK: return
-// CHECK-NOT: func.func @spmd_static
+// CHECK-NEXT: verbatim "{}.aiv0_kernel_id = FUNC_SF;" args %[[MK]]
+// CHECK-NEXT: verbatim "{}.aiv1_kernel_id = FUNC_SF;" args %[[MK]]
+// CHECK-NEXT: verbatim "rt_submit_task({}, {});" args %[[MK]], %[[T2]]
+// CHECK-NOT: orch.
 func.func @spmd_static() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -140,33 +141,27 @@ func.func @spmd_static() attributes {orch.entry = #orch.entry<tensors = 6, scala
 func.func private @qk() attributes {aicore.kernel = #aicore.kernel<core = aic>}
 func.func private @up() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
-// CHECK-NOT: ptoattn.
-// CHECK: verbatim "// Orchestration @per_tile_views
-// CHECK: %[[BT:.*]] = call_opaque "make_tensor_external"({{.*}}DataType::INT32
-// CHECK: %[[KC:.*]] = call_opaque "make_tensor_external"({{.*}}DataType::BFLOAT16
-// CHECK: %[[OUT:.*]] = call_opaque "make_tensor_external"({{.*}}DataType::FLOAT32">, true]}
-// CHECK: for %[[B:.*]] = %{{.*}} to %{{.*}} step
-// CHECK: %[[IDX:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{0, 1}">}> : () -> !emitc.array<2xui32>
-// CHECK: %[[BLK:.*]] = call_opaque "get_tensor_data"(%[[BT]], %[[IDX]]) {args = [0 : index, 2 : i32, 1 : index], template_args = [i32]}
-// CHECK: %[[COND:.*]] = cmp lt, %{{.*}}, %{{.*}} : (i64, i64) -> i1
-// CHECK: if %[[COND]] {
-// orch.view: sizes first, then offsets (the API's order).
-// CHECK: %[[VS:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{1, 16}">}>
-// CHECK: %[[VO:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{0, 0}">}>
-// CHECK: %[[V:.*]] = "emitc.variable"() <{value = #emitc.opaque<"">}> : () -> !emitc.lvalue<!emitc.opaque<"ChipTensor">>
-// CHECK: verbatim "{} = {}.view({}, {}, false);" args %[[V]], %[[KC]], %[[VS]], %[[VO]]
-// CHECK: verbatim "// task qk (aic, 1 block(s))"
+// orch.view: sizes first, then offsets (the API's order); the row read from the table
+// is a cast of the element, used directly.
+// CHECK-LABEL: verbatim "// Orchestration @per_tile_views,
+// CHECK: verbatim "ChipTensor arg5 = make_tensor_external(orch_args.tensor(5).ref().data_as<void>(), {}, 2, DataType::FLOAT32, true);"
+// CHECK: verbatim "uint32_t arg3_elem_index[2] = {{[{][{]}}static_cast<uint32_t>({}), 1};"
+// CHECK: %[[ROW:.*]] = cast %{{.*}} : i32 to i64
+// CHECK: %[[IN:.*]] = cmp lt, %{{.*}}, %{{.*}} : (i64, i64) -> i1
+// CHECK-NEXT: if %[[IN]] {
+// CHECK-NEXT: verbatim "uint32_t view_sizes[2] = {1, 16};"
+// CHECK-NEXT: %[[SZ:.*]] = literal "view_sizes"
+// CHECK-NEXT: verbatim "uint32_t view_offsets[2] = {{[{][{]}}static_cast<uint32_t>({}), 0};" args %[[ROW]]
+// CHECK-NEXT: %[[OF:.*]] = literal "view_offsets"
+// CHECK-NEXT: verbatim "ChipTensor view = {}.view({}, {}, false);" args %{{.*}}, %[[SZ]], %[[OF]]
+// One block: no set_block_num.
 // CHECK-NOT: set_block_num
 // CHECK: verbatim "rt_submit_aic_task(FUNC_QK, {});"
-// CHECK-NEXT: }
-// Dynamic sizes fill the `?` entries of each buffer's shape, in order.
-// CHECK: %[[DS:.*]] = "emitc.variable"() <{value = #emitc.opaque<"{0, 16}">}>
-// CHECK: assign %{{.*}} : ui32 to %{{.*}}
-// CHECK: call_opaque "TensorCreateInfo"(%[[DS]])
-// CHECK: verbatim "// task up (aiv, n block(s))"
-// CHECK: verbatim "{}.add_output({});" args %{{.*}}, %[[OUT]]
+// CHECK: }
+// Dynamic sizes fill the `?` entries of each buffer's shape, in order; a dynamic block count.
+// CHECK: verbatim "uint32_t buffer_2_shape[2] = {{[{][{]}}static_cast<uint32_t>({}), 16};"
 // CHECK: verbatim "{}.launch_spec.set_block_num(static_cast<int16_t>({}));"
-// CHECK: verbatim "rt_submit_aiv_task(FUNC_UP, {});"
+// CHECK-NEXT: verbatim "rt_submit_aiv_task(FUNC_UP, {});"
 func.func @per_tile_views() attributes {orch.entry = #orch.entry<tensors = 6, scalars = 1>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -200,16 +195,16 @@ func.func private @cube() attributes {aicore.kernel = #aicore.kernel<core = aic>
 func.func private @lane0() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 func.func private @lane1() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 
-// CHECK-NOT: ptoattn.
-// CHECK: literal "PTO2OrchestrationConfig{2}"
-// CHECK: verbatim "// task cube + lane0 + lane1 (mix, 2 block(s))"
-// CHECK: "emitc.member"(%[[MK:.*]]) <{member = "aic_kernel_id"}>
-// CHECK: literal "FUNC_CUBE"
-// CHECK: "emitc.member"(%[[MK]]) <{member = "aiv0_kernel_id"}>
-// CHECK: literal "FUNC_LANE0"
-// CHECK: "emitc.member"(%[[MK]]) <{member = "aiv1_kernel_id"}>
-// CHECK: literal "FUNC_LANE1"
-// CHECK: verbatim "rt_submit_task({}, {});" args %[[MK]]
+// CHECK-LABEL: verbatim "// Orchestration @mix_three_slots,
+// CHECK: verbatim "#define FUNC_CUBE 0"
+// CHECK-NEXT: verbatim "#define FUNC_LANE0 1"
+// CHECK-NEXT: verbatim "#define FUNC_LANE1 2"
+// CHECK: verbatim "const int64_t scalar0 = from_u64<int64_t>(orch_args.scalar(0));"
+// CHECK: verbatim "MixedKernels cube_kernels;"
+// CHECK-NEXT: %[[MK:.*]] = literal "cube_kernels"
+// CHECK-NEXT: verbatim "{}.aic_kernel_id = FUNC_CUBE;" args %[[MK]]
+// CHECK-NEXT: verbatim "{}.aiv0_kernel_id = FUNC_LANE0;" args %[[MK]]
+// CHECK-NEXT: verbatim "{}.aiv1_kernel_id = FUNC_LANE1;" args %[[MK]]
 func.func @mix_three_slots() attributes {orch.entry = #orch.entry<tensors = 1, scalars = 1>,
     orch.ring = #orch.ring<task_slots = 2, heap_bytes = 1024, dep_entries = 1>} {
   %x = orch.external 0 : !orch.tensor<16x16xf32>
@@ -225,8 +220,19 @@ func.func @mix_three_slots() attributes {orch.entry = #orch.entry<tensors = 1, s
 // Scopes deeper than three share ring 3, which records the maximum
 // (test_orch_emission.py reads it); all five scopes are emitted.
 
-// CHECK-NOT: ptoattn.
-// CHECK-COUNT-5: verbatim "PTO2_SCOPE() {"
+// Each scope ends its enclosing block, so each is a guard at the point it opens: the guards
+// are destroyed in reverse order at the end of the function, as nested scopes end.
+// CHECK-LABEL: verbatim "// Orchestration @deep_scopes,
+// CHECK: verbatim "// scope: 1 task slots, 0 heap bytes, 0 dependency entries"
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
+// CHECK-NEXT: verbatim "// scope: 1 task slots, 0 heap bytes, 0 dependency entries"
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
+// CHECK-NEXT: verbatim "// scope: 7 task slots, 1024 heap bytes, 2 dependency entries"
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
+// CHECK-NEXT: verbatim "// scope: 2 task slots, 3072 heap bytes, 1 dependency entries"
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
+// CHECK-NEXT: return
 func.func @deep_scopes() attributes {orch.entry = #orch.entry<tensors = 0, scalars = 0>} {
   orch.scope ring <task_slots = 1, heap_bytes = 0, dep_entries = 0> {
     orch.scope ring <task_slots = 1, heap_bytes = 0, dep_entries = 0> {
@@ -243,11 +249,33 @@ func.func @deep_scopes() attributes {orch.entry = #orch.entry<tensors = 0, scala
 
 // -----
 
+// A scope followed by more work gets a block of its own: the guard must end with the
+// scope, before the wait.
+
+func.func @scope_then_more() attributes {orch.entry = #orch.entry<tensors = 1, scalars = 0>} {
+  %x = orch.external 0 : !orch.tensor<16xf32>
+  orch.scope {
+    %y = orch.alloc : !orch.tensor<16xf32>
+  }
+  orch.wait %x : !orch.tensor<16xf32>
+  return
+}
+// CHECK-LABEL: verbatim "// Orchestration @scope_then_more,
+// CHECK: %[[TRUE:.*]] = literal "true" : i1
+// CHECK-NEXT: if %[[TRUE]] {
+// CHECK-NEXT: verbatim "PTO2_SCOPE_GUARD();"
+// CHECK: verbatim "TaskOutputTensors buffers = alloc_tensors({});"
+// CHECK: verbatim "ChipTensor buffer = {}.get_ref(0);"
+// CHECK-NEXT: literal "buffer"
+// CHECK-NEXT: }
+// CHECK-NEXT: verbatim "// wait for the tensor's writers
+// CHECK-NOT: PTO2_SCOPE_GUARD
+// CHECK: return
+
+// -----
+
 // A module of kernels only is left alone.
 
-// CHECK-LABEL: func.func @kernels_only
-// CHECK-NOT: emitc.file
-// CHECK-NOT: ptoattn.
 func.func @kernels_only() attributes {aicore.kernel = #aicore.kernel<core = aic>} {
   return
 }
@@ -276,14 +304,5 @@ func.func private @helper() -> index
 func.func @unsupported_op() attributes {orch.entry = #orch.entry<tensors = 0, scalars = 0>} {
   // expected-error @below {{'func.call' op cannot be lowered by convert-orch-to-emitc}}
   %n = func.call @helper() : () -> index
-  return
-}
-
-// -----
-
-func.func @unsupported_arith() attributes {orch.entry = #orch.entry<tensors = 0, scalars = 1>} {
-  %s = orch.arg_scalar 0 : f32
-  // expected-error @below {{'arith.addf' op cannot be lowered by convert-orch-to-emitc}}
-  %t = arith.addf %s, %s : f32
   return
 }

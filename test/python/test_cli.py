@@ -161,10 +161,10 @@ def test_pass_level_inspection(tmp_path: Path, capfd: pytest.CaptureFixture) -> 
     assert out.count("// -----// IR Dump After") == 1 and "IR Dump After attn-tile" in out
     assert "scf.forall" in out
     dumps = sorted(p.name for p in (tmp_path / "ir").iterdir())
-    assert dumps[0] == "01-attn-check-target.mlir" and dumps[-1] == "10-convert-aicore-to-emitc.mlir"
-    assert len(dumps) == 10
+    assert dumps[0] == "01-attn-check-target.mlir" and dumps[-1] == "11-form-expressions.mlir"
+    assert len(dumps) == 11
     assert main([*flags, "--print-ir-after-all"]) == 0
-    assert capsys.readouterr().out.count("// -----// IR Dump After") == 10
+    assert capsys.readouterr().out.count("// -----// IR Dump After") == 11
     assert main([*flags, "--timing"]) == 0
     captured = capsys.readouterr()
     assert "Execution time report" in captured.err  # MLIR's own pass timing

@@ -75,13 +75,13 @@ def test_kernels_print_and_compile(config: tuple, strategy: str, tmp_path: Path)
         assert ("TMATMUL(" in cpp) == (core == "aic")
         if core == "aiv":
             # Both lanes run the same kernel; each takes its rows from the runtime's lane id.
-            assert "get_sub_block_id(v1)" in cpp
+            assert "get_sub_block_id(args)" in cpp
             assert "set_flag(PIPE_MTE2, PIPE_V, EVENT_ID" in cpp
         else:
             assert "TileLeft<" in cpp and "TileRight<" in cpp and "TileAcc<" in cpp
             assert "set_flag(PIPE_M, PIPE_FIX, EVENT_ID" in cpp
         if strategy == "spmd":
-            assert "get_block_idx(v1)" in cpp
+            assert "get_block_idx(args)" in cpp
         path = tmp_path / f"{fid}.cpp"
         path.write_text(cpp)
         by_core[core].append(path)

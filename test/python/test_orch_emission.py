@@ -74,7 +74,7 @@ def test_orchestration_compiles(strategy: str, name: str, batch: int, heads: int
     assert "void aicpu_orchestration_entry(const ChipTaskArgs & " in cpp
     assert cpp.count("make_tensor_external(orch_args.tensor(") == 6
     assert "from_u64<float>(orch_args.scalar(0))" in cpp
-    assert "PTO2_SCOPE() {" in cpp and "alloc_tensors(" in cpp
+    assert "PTO2_SCOPE_GUARD();" in cpp and "alloc_tensors(" in cpp
     assert "get_tensor_data<int32_t>(" in cpp
     # Vector stages run on both AIV lanes as MIX tasks without an AIC slot.
     assert f"aiv0_kernel_id = FUNC_{name.upper()}_SOFTMAX_PREPARE;" in cpp

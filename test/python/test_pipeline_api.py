@@ -18,7 +18,8 @@ def test_default_is_the_registered_pipeline_expanded() -> None:
     p = Pipeline.default(CompileOptions(q_tile=16, strategy="per-tile"))
     assert p.pass_names == ["attn-check-target", "attn-tile", "attn-assign-cores",
                             "attn-orchestrate", "canonicalize", "cse", "aicore-plan-memory",
-                            "aicore-insert-sync", "convert-orch-to-emitc", "convert-aicore-to-emitc"]
+                            "aicore-insert-sync", "convert-orch-to-emitc", "convert-aicore-to-emitc",
+                            "form-expressions"]
     tile = p.entries[1]
     assert tile.anchor == "func.func" and ("q-tile", "16") in tile.options
     assert ("strategy", "per-tile") in p.entries[2].options
@@ -28,7 +29,7 @@ def test_default_is_the_registered_pipeline_expanded() -> None:
 
 def test_edits_change_what_runs() -> None:
     p = Pipeline.default()
-    p.drop("convert-aicore-to-emitc").drop("convert-orch-to-emitc")
+    p.drop("form-expressions").drop("convert-aicore-to-emitc").drop("convert-orch-to-emitc")
     p.set_option("attn-tile", "q-tile", 64).set_option("attn-check-target", "q-tile", 64)
     p.insert("aicore-verify-sync", after="aicore-insert-sync")
     p.entries[-1] = PassEntry("aicore-verify-sync", anchor="func.func")

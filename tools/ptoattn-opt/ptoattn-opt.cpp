@@ -9,6 +9,7 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Dialect/EmitC/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -23,6 +24,8 @@ int main(int argc, char **argv) {
   mlir::ptoattn::registerAllPasses();
   // Upstream cleanups (canonicalize, cse, ...) for hand-written pipelines.
   mlir::registerTransformsPasses();
+  // form-expressions, which ptoattn-emit runs (the Python bindings register it themselves).
+  mlir::emitc::registerFormExpressionsPass();
   llvm::cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &os) { os << "ptoattn version " PTOATTN_VERSION "\n"; });
   return mlir::asMainReturnCode(

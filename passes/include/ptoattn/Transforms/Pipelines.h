@@ -2,7 +2,8 @@
 //
 // The pipelines are C++ objects registered by name, so `ptoattn-opt
 // --ptoattn-pipeline=...`, `PassManager.parse("builtin.module(ptoattn-pipeline{...})")`
-// and the driver all run exactly the same sequence.
+// and the driver (which runs ptoattn-lower and ptoattn-emit by name) all run
+// exactly the same sequence.
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,13 +60,19 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                        llvm::cl::init(true)};
 };
 
-/// Appends the lowering of `attn.paged_attention` to `pm` (anchored on a module):
-/// target check, tiling, core assignment, orchestration, cleanup, memory
-/// planning, pipe synchronisation and conversion to EmitC (one `emitc.file`
-/// per kernel and one for the orchestration).
+/// `ptoattn-lower`: target check, tiling, core assignment, orchestration,
+/// cleanup, memory planning and pipe synchronisation (`to-emitc` is ignored).
+void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options);
+
+/// `ptoattn-emit`: conversion to EmitC (one `emitc.file` per kernel and one
+/// for the orchestration) and expression forming.
+void buildEmitPipeline(OpPassManager &pm);
+
+/// `ptoattn-pipeline`: ptoattn-lower, then (unless `to-emitc=false`)
+/// ptoattn-emit. All three are anchored on a module.
 void buildPipeline(OpPassManager &pm, const PipelineOptions &options);
 
-/// Registers `ptoattn-pipeline`.
+/// Registers `ptoattn-lower`, `ptoattn-emit` and `ptoattn-pipeline`.
 void registerPipelines();
 
 } // namespace mlir::ptoattn

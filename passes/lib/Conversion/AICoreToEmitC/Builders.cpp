@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "../EmitCCommon.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -59,14 +60,6 @@ Value loadAs(OpBuilder &b, Location loc, Value lvalue, Type type) {
   });
 }
 
-/// `args[slot]` as an lvalue of `__gm__ int64_t`.
-Value argSlot(OpBuilder &b, Location loc, Value args, int64_t slot) {
-  MLIRContext *ctx = b.getContext();
-  Value index = emitc::LiteralOp::create(b, loc, sizeTType(ctx), std::to_string(slot));
-  return emitc::SubscriptOp::create(b, loc, emitc::LValueType::get(opaque(ctx, "__gm__ int64_t")),
-                                    args, ValueRange{index});
-}
-
 /// `verbatim` with its operands as `{}` placeholders: a call that takes tiles by
 /// reference, e.g. `TLOAD({}, {});`.
 void emitVerbatimCall(OpBuilder &b, Location loc, StringRef callee, ValueRange operands,
@@ -91,22 +84,15 @@ std::optional<int64_t> getTileOffset(Value tile) {
   return std::nullopt;
 }
 
-/// Declares a tile object of `type` (constructed with `validDims` when its
-/// valid shape is dynamic), preceded by a comment naming its bytes.
-Value declareTile(OpBuilder &b, Location loc, const TypeConverter &converter,
-                         ac::TileType type, ValueRange validDims, int64_t offset, StringRef what) {
-  emitc::VerbatimOp::create(
-      b, loc,
-      llvm::formatv("// {0} {1} [{2:x}, {3:x}){4}", what, bufferName(type.getLocation()), offset,
-                    offset + type.getSizeInBytes(),
-                    validDims.empty() ? "" : ", valid shape set at run time")
-          .str());
+/// Declares the tile object `name` of `type` (constructed with `validDims`
+/// when its valid shape is dynamic).
+Value declareTile(OpBuilder &b, Location loc, const TypeConverter &converter, ac::TileType type,
+                  ValueRange validDims, StringRef name) {
   Type cppType = converter.convertType(type);
-  if (auto lvalue = dyn_cast<emitc::LValueType>(cppType))
-    return emitc::VariableOp::create(b, loc, lvalue, emitc::OpaqueAttr::get(b.getContext(), ""));
   auto object = cast<emitc::OpaqueType>(cppType);
-  return emitc::CallOpaqueOp::create(b, loc, TypeRange{object}, object.getValue(), validDims)
-      .getResult(0);
+  SmallVector<StringRef> holes(validDims.size(), "{}");
+  std::string init = validDims.empty() ? "" : "(" + llvm::join(holes, ", ") + ")";
+  return emitc_common::declareNamed(b, loc, cppType, object.getValue(), name, init, validDims);
 }
 
 /// `TASSIGN(tile, offset)`: binds the object to its on-chip address.

@@ -43,13 +43,27 @@ StringRef bufferName(ac::TileLocation loc);
 StringRef cppPipe(ac::Pipe pipe);
 StringRef cppRoundMode(ac::RoundMode mode);
 
-/// index -> size_t, scalars unchanged, aicore handles -> PTO-ISA objects.
-/// A tile with a static valid shape is a default-constructed variable (an
-/// lvalue); one with dynamic valid dims is the value its constructor returns,
-/// because EmitC variables cannot be constructed from operands.
+/// The `using` aliases of tile and GM-view types, shared by every kernel of
+/// the module: one alias per distinct C++ type, named after its shape
+/// (`VecF32_8x128`, `GmBf16_128x128_DN`), in first-use order.
+class TypeAliases {
+public:
+  /// The alias of a tile or GM-view type (assigned on first request).
+  StringRef get(Type type);
+  /// `using <alias> = <C++ type>;` of `type`.
+  std::string declaration(Type type);
+
+private:
+  DenseMap<Type, std::string> aliases;
+  llvm::StringMap<unsigned> taken;
+};
+
+/// index -> int64_t, scalars unchanged, aicore handles -> PTO-ISA objects
+/// spelled by their `using` alias. Tiles and GM views are named C++ objects
+/// (`emitc.literal`s of their declared name).
 class KernelTypeConverter : public TypeConverter {
 public:
-  explicit KernelTypeConverter(MLIRContext *ctx);
+  KernelTypeConverter(MLIRContext *ctx, TypeAliases &aliases);
 };
 
 //===----------------------------------------------------------------------===//
@@ -58,10 +72,14 @@ public:
 
 /// What the patterns need about the kernel being lowered.
 struct KernelEntry {
-  /// The `args` parameter of kernel_entry.
-  Value args;
-  /// `__gm__ ChipTensor*` variable of each tensor argument, by args[] slot.
-  SmallVector<Value> descriptors;
+  /// The role of each args[] slot (`scores`, `kv_step`), from `#aicore.kernel`.
+  SmallVector<std::string> roles;
+  /// Whether args[] slot i holds a tensor descriptor (`<role>_tensor`).
+  SmallVector<bool> isTensor;
+  /// The C++ name of each named value of the aicore kernel (tiles, GM views,
+  /// element pointers, scalar arguments, SPMD queries), fixed before the
+  /// conversion in program order.
+  DenseMap<Value, std::string> names;
 };
 /// By `emitc.func` kernel_entry operation.
 using KernelEntries = DenseMap<Operation *, KernelEntry>;
@@ -78,17 +96,16 @@ Value buildExpression(OpBuilder &b, Location loc, Type resultType, ValueRange op
                       function_ref<Value(OpBuilder &, ValueRange)> build);
 /// Loads `lvalue` and casts it to `type` in one expression.
 Value loadAs(OpBuilder &b, Location loc, Value lvalue, Type type);
-/// `args[slot]` as an lvalue of `__gm__ int64_t`.
-Value argSlot(OpBuilder &b, Location loc, Value args, int64_t slot);
 /// `callee({}, {}...trailing);` as `emitc.verbatim` with operands: a call that
 /// takes tiles by reference.
 void emitVerbatimCall(OpBuilder &b, Location loc, StringRef callee, ValueRange operands,
                       StringRef trailing = "");
 /// The on-chip byte offset a tile value is bound to, through aliases.
 std::optional<int64_t> getTileOffset(Value tile);
-/// Declares a tile object of `type`, preceded by a comment naming its bytes.
+/// Declares the tile object `name` of `type` (constructed with `validDims`
+/// when its valid shape is dynamic).
 Value declareTile(OpBuilder &b, Location loc, const TypeConverter &converter, ac::TileType type,
-                  ValueRange validDims, int64_t offset, StringRef what);
+                  ValueRange validDims, StringRef name);
 /// `TASSIGN(tile, offset)`.
 void assignTile(OpBuilder &b, Location loc, Value tile, int64_t offset);
 

@@ -69,28 +69,11 @@ struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
   }
 };
 
-/// `arith.divui` / `arith.remui` on `index`, which upstream arith-to-emitc
-/// leaves out: `size_t` is unsigned, so plain `/` and `%` are the unsigned ops.
-template <typename ArithOp, typename EmitCOp>
-struct IndexUnsignedLowering : OpConversionPattern<ArithOp> {
-  using OpConversionPattern<ArithOp>::OpConversionPattern;
-  LogicalResult matchAndRewrite(ArithOp op, typename ArithOp::Adaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (!op.getType().isIndex())
-      return rewriter.notifyMatchFailure(op, "upstream handles integer types");
-    rewriter.replaceOpWithNewOp<EmitCOp>(op, sizeTType(op.getContext()), adaptor.getLhs(),
-                                         adaptor.getRhs());
-    return success();
-  }
-};
-
 } // namespace
 
 void populateSyncPatterns(RewritePatternSet &patterns, const TypeConverter &converter) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<PipeBarrierLowering, PipeSyncLowering, ReturnLowering>(converter, ctx);
-  patterns.add<IndexUnsignedLowering<arith::DivUIOp, emitc::DivOp>,
-               IndexUnsignedLowering<arith::RemUIOp, emitc::RemOp>>(converter, ctx);
   patterns.add<FlagLowering<ac::SetFlagOp>>(converter, ctx, "set_flag");
   patterns.add<FlagLowering<ac::WaitFlagOp>>(converter, ctx, "wait_flag");
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "../EmitCCommon.h"
 
 #include "mlir/Dialect/EmitC/Transforms/TypeConversions.h"
 #include "llvm/ADT/StringExtras.h"
@@ -218,28 +219,82 @@ StringRef cppRoundMode(ac::RoundMode mode) {
 }
 
 //===----------------------------------------------------------------------===//
-// Type conversion
+// Type aliases
 //===----------------------------------------------------------------------===//
+
+/// `F32`, `Bf16`, `I32`, ... for alias names.
+static std::string aliasElement(Type type) {
+  std::string cpp = cppElementType(type);
+  if (type.isF32()) return "F32";
+  if (type.isF16()) return "F16";
+  if (type.isBF16()) return "Bf16";
+  if (auto it = dyn_cast<IntegerType>(type))
+    return llvm::formatv("{0}{1}", it.isUnsigned() ? "U" : "I", it.getWidth()).str();
+  return "T";
+}
+
+static std::string aliasExtent(int64_t e) {
+  return ShapedType::isDynamic(e) ? "N" : std::to_string(e);
+}
+
+/// The salient features of a type; `TypeAliases::get` numbers the rare
+/// types that share them.
+static std::string aliasBase(Type type) {
+  if (auto tile = dyn_cast<ac::TileType>(type)) {
+    static constexpr StringLiteral locs[] = {"Mat", "Left", "Right", "Acc", "Vec"};
+    std::string name = llvm::formatv("{0}{1}_{2}x{3}", locs[static_cast<int>(tile.getLocation())],
+                                     aliasElement(tile.getElementType()), tile.getRows(), tile.getCols())
+                           .str();
+    if (tile.getValidRows() != tile.getRows() || tile.getValidCols() != tile.getCols())
+      name += "_Valid" + aliasExtent(tile.getValidRows()) + "x" + aliasExtent(tile.getValidCols());
+    if (tile.getPad() != ac::PadValue::Null)
+      name += ("_Pad" + cppPadValue(tile.getPad()).drop_front(strlen("PadValue::"))).str();
+    return name;
+  }
+  auto view = cast<ac::GmViewType>(type);
+  ArrayRef<int64_t> shape = view.getShape();
+  // Leading unit dims say nothing: GM views are 5-D for the DMA.
+  size_t first = 0;
+  while (first + 2 < shape.size() && shape[first] == 1) ++first;
+  std::string name = "Gm" + aliasElement(view.getElementType()) + "_" +
+                     llvm::join(llvm::map_range(shape.drop_front(first), aliasExtent), "x");
+  if (view.getLayout() == ac::GmLayout::DN) name += "_DN";
+  if (view.getLayout() == ac::GmLayout::NZ) name += "_NZ";
+  return name;
+}
+
+/// The alias of a tile or GM-view type (assigned on first request).
+StringRef TypeAliases::get(Type type) {
+  auto it = aliases.find(type);
+  if (it != aliases.end()) return it->second;
+  std::string base = aliasBase(type);
+  unsigned n = ++taken[base];
+  std::string name = n == 1 ? base : llvm::formatv("{0}_{1}", base, n).str();
+  return aliases[type] = name;
+}
+
+std::string TypeAliases::declaration(Type type) {
+  std::string cpp = isa<ac::TileType>(type) ? cppTileTypeName(cast<ac::TileType>(type))
+                                            : cppGlobalTensorName(cast<ac::GmViewType>(type));
+  return ("using " + get(type) + " = " + cpp + ";").str();
+}
 
 //===----------------------------------------------------------------------===//
 // Type conversion
 //===----------------------------------------------------------------------===//
 
-KernelTypeConverter::KernelTypeConverter(MLIRContext *ctx) {
+KernelTypeConverter::KernelTypeConverter(MLIRContext *ctx, TypeAliases &aliases) {
   addConversion([](Type type) -> std::optional<Type> {
     if (emitc::isSupportedEmitCType(type))
       return type;
     return std::nullopt;
   });
-  populateEmitCSizeTTypeConversions(*this);
-  addConversion([ctx](ac::TileType type) -> Type {
-    Type object = emitc::OpaqueType::get(ctx, cppTileTypeName(type));
-    if (type.getNumDynamicValidDims() == 0)
-      return emitc::LValueType::get(object);
-    return object;
+  emitc_common::populateIndexTypeConversion(*this);
+  addConversion([ctx, &aliases](ac::TileType type) -> Type {
+    return emitc::OpaqueType::get(ctx, aliases.get(type));
   });
-  addConversion([ctx](ac::GmViewType type) -> Type {
-    return emitc::OpaqueType::get(ctx, cppGlobalTensorName(type));
+  addConversion([ctx, &aliases](ac::GmViewType type) -> Type {
+    return emitc::OpaqueType::get(ctx, aliases.get(type));
   });
   addConversion([ctx](ac::GmPtrType type) -> Type {
     return emitc::PointerType::get(
