@@ -77,23 +77,35 @@ def pipeline_string(options: CompileOptions) -> str:
     return f"builtin.module(ptoattn-pipeline{{{options.pipeline_options()}}})"
 
 
-def run_pipeline(module: ir.Module, pipeline: str, *, repro_dir: Path | None = None) -> None:
+def run_pipeline(module: ir.Module, pipeline: str, *, repro_dir: Path | None = None,
+                 ir_tree: Path | None = None) -> None:
     """Runs ``pipeline`` on ``module`` in place; raises CompileError with the diagnostics.
 
     With ``repro_dir``, the input IR is saved there first so the error can name a replay.
+    With ``ir_tree``, MLIR's IR printer writes the module after every pass under that
+    directory (``PassManager.enable_ir_printing``, one file per pass and nested op).
     """
     repro = None
     if repro_dir is not None:
         repro_dir.mkdir(parents=True, exist_ok=True)
         repro = repro_dir / "input.mlir"
         repro.write_text(str(module))
-    with module.context:
+    with module.context as ctx:
         try:
-            PassManager.parse(pipeline).run(module.operation)
+            pm = PassManager.parse(pipeline)
+            if ir_tree is not None:
+                # The printer needs one thread: the dumps then follow the order passes ran in.
+                ctx.enable_multithreading(False)
+                pm.enable_ir_printing(print_after_all=True, print_module_scope=True,
+                                      tree_printing_dir_path=str(ir_tree))
+            pm.run(module.operation)
         except ir.MLIRError as err:
             raise CompileError(_format_diagnostics(err), pipeline, repro) from None
         except ValueError as err:  # an unknown pass or a malformed option
             raise CompileError(str(err), pipeline, repro) from None
+        finally:
+            if ir_tree is not None:
+                ctx.enable_multithreading(True)
 
 
 def _format_diagnostics(err: ir.MLIRError) -> str:

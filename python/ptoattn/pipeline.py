@@ -10,7 +10,10 @@ snapshot of the IR after every step. ``str(pipeline)`` is a textual pipeline tha
 from __future__ import annotations
 
 import dataclasses
+import re
+import tempfile
 import time
+from pathlib import Path
 
 from mlir import ir
 from mlir.passmanager import PassManager
@@ -109,6 +112,64 @@ def _split_options(text: str) -> list[str]:
     return items
 
 
+_DUMP_PREFIX = re.compile(r"^[0-9]+(_[0-9]+)*_")
+
+
+def _read_snapshots(tree: Path, entries: list[PassEntry], start_ns: int,
+                    final_ir: str) -> list[Snapshot]:
+    """The IR after each entry, from the IR printer's tree of dumps.
+
+    The printer writes one file per pass run, in the order the passes ran (one thread): a
+    module pass's dump sits in the module's folder, a nested pass's dumps in one folder per
+    op it ran on. MLIR runs adjacent passes with the same anchor as one nested pipeline, op
+    by op, so their dumps interleave; the module after such a pass is its dump on the last op.
+    Seconds are the time between consecutive dumps (the pass and its printing).
+    """
+    files = sorted((p.stat().st_mtime_ns, p) for p in tree.rglob("*.mlir"))
+    root = min((p.parent for _, p in files), key=lambda d: len(d.parts), default=tree)
+
+    def pass_name(path: Path) -> str:
+        return _DUMP_PREFIX.sub("", path.stem)
+
+    def text(path: Path) -> str:
+        body = path.read_text()
+        return body.split("\n", 1)[1] if body.startswith("// -----//") else body
+
+    taken: list[Snapshot] = []
+    i, previous_ns, last_ir = 0, start_ns, ""
+    k = 0
+    while k < len(entries):
+        entry = entries[k]
+        if not entry.anchor:
+            if i < len(files) and files[i][1].parent == root:
+                stamp, path = files[i]
+                last_ir = text(path)
+                taken.append(Snapshot(entry.name, last_ir, (stamp - previous_ns) / 1e9))
+                previous_ns, i = stamp, i + 1
+            else:
+                taken.append(Snapshot(entry.name, last_ir or final_ir, 0.0))
+            k += 1
+            continue
+        group = [e for e in entries[k:]]
+        group = group[:next((n for n, e in enumerate(group) if e.anchor != entry.anchor),
+                            len(group))]
+        run = []
+        while i < len(files) and files[i][1].parent != root:
+            run.append(files[i])
+            i += 1
+        for member in group:
+            mine = [(stamp, path) for stamp, path in run if pass_name(path) == member.name]
+            if mine:
+                stamp, path = mine[-1]
+                last_ir = text(path)
+                taken.append(Snapshot(member.name, last_ir, (stamp - previous_ns) / 1e9))
+                previous_ns = stamp
+            else:
+                taken.append(Snapshot(member.name, last_ir or final_ir, 0.0))
+        k += len(group)
+    return taken
+
+
 class Pipeline:
     """An ordered list of passes, edited by pass name."""
 
@@ -188,16 +249,15 @@ class Pipeline:
         return self
 
     def run(self, module: ir.Module, *, snapshots: bool = False) -> list[Snapshot]:
-        """Runs the passes on ``module`` in place; with ``snapshots``, one pass at a time,
-        recording the IR after each. Errors raise CompileError with a replay command."""
+        """Runs the passes on ``module`` in place; with ``snapshots``, records the IR after
+        each pass with MLIR's own IR printer (one run of the whole pipeline). Errors raise
+        CompileError with a replay command."""
         from ptoattn.compiler import run_pipeline
 
         if not snapshots:
             run_pipeline(module, str(self))
             return []
-        taken = []
-        for entry in self.entries:
-            start = time.perf_counter()
-            run_pipeline(module, str(Pipeline([entry])))
-            taken.append(Snapshot(entry.name, str(module), time.perf_counter() - start))
-        return taken
+        with tempfile.TemporaryDirectory(prefix="ptoattn-ir-") as tmp:
+            start = time.time_ns()
+            run_pipeline(module, str(self), ir_tree=Path(tmp))
+            return _read_snapshots(Path(tmp), self.entries, start, str(module))

@@ -109,6 +109,21 @@ struct SameTypeCastLowering : OpConversionPattern<CastOp> {
     return success();
   }
 };
+/// `andi`/`ori` on `i1` as `&&`/`||`: bool operands, and the printed
+/// condition reads as a C++ engineer writes it (`a == 0 & b == 0` would also
+/// draw -Wparentheses). Both operands are pure values, so short-circuiting
+/// changes nothing.
+template <typename ArithOp, typename EmitCOp>
+struct BoolLogicLowering : OpConversionPattern<ArithOp> {
+  using OpConversionPattern<ArithOp>::OpConversionPattern;
+  LogicalResult matchAndRewrite(ArithOp op, typename ArithOp::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (!op.getType().isInteger(1))
+      return rewriter.notifyMatchFailure(op, "not a bool");
+    rewriter.replaceOpWithNewOp<EmitCOp>(op, op.getType(), adaptor.getLhs(), adaptor.getRhs());
+    return success();
+  }
+};
 } // namespace
 
 void populateScalarPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
@@ -117,7 +132,9 @@ void populateScalarPatterns(TypeConverter &converter, RewritePatternSet &pattern
   populateIndexTypeConversion(converter);
   patterns.add<IndexUnsignedLowering<arith::DivUIOp, emitc::DivOp>,
                IndexUnsignedLowering<arith::RemUIOp, emitc::RemOp>, IntegerConstantLowering,
-               SameTypeCastLowering<arith::IndexCastOp>, SameTypeCastLowering<arith::IndexCastUIOp>>(
+               SameTypeCastLowering<arith::IndexCastOp>, SameTypeCastLowering<arith::IndexCastUIOp>,
+               BoolLogicLowering<arith::AndIOp, emitc::LogicalAndOp>,
+               BoolLogicLowering<arith::OrIOp, emitc::LogicalOrOp>>(
       converter, patterns.getContext(), /*benefit=*/2);
 }
 

@@ -21,18 +21,15 @@ def ConvertOrchToEmitC : Pass<"convert-orch-to-emitc", "ModuleOp"> {
     kernel, `aicpu_orchestration_config` (returning N + M) and
     `aicpu_orchestration_entry(const ChipTaskArgs &orch_args)`.
 
-    Op by op: `orch.external` -> `make_tensor_external(orch_args.tensor(i)
-    .ref().data_as<void>(), shapes, ndims, dtype, manual_dep)`;
-    `orch.arg_dim` -> `orch_args.tensor(i).ref().shapes[d]`; `orch.arg_scalar`
-    -> `from_u64<T>(orch_args.scalar(i))`; `orch.scope` -> `PTO2_SCOPE() {...}`;
-    `orch.alloc` -> one `TensorCreateInfo` per result, one `alloc_tensors`,
-    `get_ref(k)`; `orch.view` -> `.view(sizes, offsets, manual_dep)`;
-    `orch.read` -> `get_tensor_data<T>(t, ndims, idx)`; `orch.submit` ->
-    `CoreTaskArgs` with `add_input/add_output/add_inout` in argument order,
-    `add_scalar`, `launch_spec.set_block_num(n)` (n > 1 or dynamic) and
-    `rt_submit_aic_task`/`rt_submit_aiv_task`/`rt_submit_task(MixedKernels)`.
-    `scf.for`/`scf.if` and the integer `arith` ops become `emitc.for`,
-    `emitc.if` and EmitC arithmetic, `index` being `int64_t`.
+    A dialect conversion: one pattern per orch op (`orch.external` ->
+    `make_tensor_external(...)`, `orch.arg_dim` -> `shapes[d]`, `orch.arg_scalar`
+    -> `from_u64<T>(...)`, `orch.scope` -> `PTO2_SCOPE_GUARD()` at the start of
+    the C++ block it spans, `orch.alloc` -> `TensorCreateInfo`s + `alloc_tensors`
+    + `get_ref(k)`, `orch.view` -> `.view(...)`, `orch.read`/`orch.wait` ->
+    `get_tensor_data`, `orch.submit` -> `CoreTaskArgs` + `add_*` + the submit),
+    upstream's arith and scf patterns, and the index type `int64_t` shared with
+    convert-aicore-to-emitc. Runtime objects are declared by name (the kernel
+    contracts' argument roles: `query`, `scores`, `qk_matmul_args`).
 
     Kernel ids number the kernel symbols by first use in the orchestration
     (walk order, slots aic, aiv0, aiv1; `orch::getKernelIds`). The module gets
@@ -56,15 +53,14 @@ def ConvertOrchToEmitC : Pass<"convert-orch-to-emitc", "ModuleOp"> {
     #define FUNC_QK 0
     extern "C" ... void aicpu_orchestration_entry(const ChipTaskArgs & v1) {
       const ChipTaskArgs &orch_args = v1;
-      uint32_t v2[3] = {4, 16, 128};
-      ChipTensor v3 = make_tensor_external(orch_args.tensor(0).ref().data_as<void>(), v2, 3, DataType::BFLOAT16, false);
-      PTO2_SCOPE() {
+      uint32_t query_shape[3] = {4, 16, 128};
+      ChipTensor query = make_tensor_external(orch_args.tensor(0).ref().data_as<void>(), query_shape, 3, DataType::BFLOAT16, false);
+      PTO2_SCOPE_GUARD();
       ...
-      v9.add_input(v3);
-      v9.add_output(v8);
-      v9.launch_spec.set_block_num(4);
-      rt_submit_aic_task(FUNC_QK, v9);
-      }
+      qk_args.add_input(query);
+      qk_args.add_output(scores);
+      qk_args.launch_spec.set_block_num(4);
+      rt_submit_aic_task(FUNC_QK, qk_args);
     }
     ```
   }];
@@ -102,8 +98,10 @@ def ConvertAICoreToEmitC : Pass<"convert-aicore-to-emitc", "ModuleOp"> {
     each instruction -> its PTO-ISA call (destination first); sync ops ->
     `set_flag/wait_flag/pipe_barrier(PIPE_*, ..., EVENT_IDn)`, `pipe_sync()`.
     By-reference tile arguments go through `emitc.verbatim` with operands.
-    `arith` (after expanding ceildiv/min/max) and `scf` use the upstream
-    EmitC conversions; `index` becomes `size_t`.
+    `arith` and `scf` use the upstream EmitC conversions with the index type
+    `int64_t` shared with convert-orch-to-emitc. Tiles, views, pointers and
+    scalar arguments are declared by name (`scores_tile`, `scores_gm`, `kv_step`)
+    and each tile and view type gets one `using` alias.
 
     Before:
     ```mlir
@@ -119,14 +117,14 @@ def ConvertAICoreToEmitC : Pass<"convert-aicore-to-emitc", "ModuleOp"> {
     ```
     After (printed with `--file-id=qk`, abridged):
     ```c++
+    using MatBf16_16x128_PadZero = Tile<TileType::Mat, bfloat16_t, 16, 128, ...>;
     extern "C" __aicore__ void kernel_entry(__gm__ int64_t* v1) {
-      // args[0]: in q
-      __gm__ ChipTensor* v2;
-      v2 = reinterpret_cast<__gm__ ChipTensor*>(v1[0]);
+      __gm__ int64_t *args = v1;
+      __gm__ ChipTensor *q_tensor = reinterpret_cast<__gm__ ChipTensor *>(args[0]);
       ...
-      Tile<TileType::Mat, bfloat16_t, 16, 128, BLayout::ColMajor, 16, 128, SLayout::RowMajor, 512> v7;
-      TASSIGN(v7, 0x0);
-      TLOAD(v7, v6);
+      MatBf16_16x128_PadZero q_tile;
+      TASSIGN(q_tile, 0x0);
+      TLOAD(q_tile, q_gm);
     ```
   }];
   let dependentDialects = ["emitc::EmitCDialect"];
