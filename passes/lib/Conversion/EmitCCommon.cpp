@@ -6,6 +6,7 @@
 #include "mlir/Conversion/SCFToEmitC/SCFToEmitC.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -124,6 +125,17 @@ struct BoolLogicLowering : OpConversionPattern<ArithOp> {
     return success();
   }
 };
+/// `func.return` of a void function (a kernel entry, the orchestration entry).
+struct VoidReturnLowering : OpConversionPattern<func::ReturnOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(func::ReturnOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (op.getNumOperands() != 0)
+      return rewriter.notifyMatchFailure(op, "the entries return nothing");
+    rewriter.replaceOpWithNewOp<emitc::ReturnOp>(op, Value());
+    return success();
+  }
+};
 } // namespace
 
 void populateScalarPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
@@ -134,7 +146,7 @@ void populateScalarPatterns(TypeConverter &converter, RewritePatternSet &pattern
                IndexUnsignedLowering<arith::RemUIOp, emitc::RemOp>, IntegerConstantLowering,
                SameTypeCastLowering<arith::IndexCastOp>, SameTypeCastLowering<arith::IndexCastUIOp>,
                BoolLogicLowering<arith::AndIOp, emitc::LogicalAndOp>,
-               BoolLogicLowering<arith::OrIOp, emitc::LogicalOrOp>>(
+               BoolLogicLowering<arith::OrIOp, emitc::LogicalOrOp>, VoidReturnLowering>(
       converter, patterns.getContext(), /*benefit=*/2);
 }
 

@@ -39,7 +39,8 @@ void populateIndexTypeConversion(TypeConverter &converter);
 LogicalResult prepareArith(Operation *root);
 
 /// Upstream's arith and scf to EmitC patterns, the unsigned index division
-/// they leave out, and `populateIndexTypeConversion`.
+/// they leave out, inline integer constants, bool `&&`/`||`, the void
+/// `func.return`, and `populateIndexTypeConversion`.
 void populateScalarPatterns(TypeConverter &converter, RewritePatternSet &patterns);
 
 /// The C++ spelling of an EmitC value type (`int64_t`, `float`, `__gm__ T*`,

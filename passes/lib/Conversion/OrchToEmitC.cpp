@@ -477,16 +477,6 @@ struct SubmitLowering : OrchPattern<orch::SubmitOp> {
   }
 };
 
-struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(func::ReturnOp op, OpAdaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (op.getNumOperands() != 0) return rewriter.notifyMatchFailure(op, "the entry returns nothing");
-    rewriter.replaceOpWithNewOp<emitc::ReturnOp>(op, Value());
-    return success();
-  }
-};
-
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
@@ -608,7 +598,6 @@ void ConvertOrchToEmitCPass::runOnOperation() {
   emitc_common::populateScalarPatterns(converter, patterns);
   patterns.add<ExternalLowering, ArgDimLowering, ArgScalarLowering, ScopeLowering, AllocLowering,
                ViewLowering, ReadLowering, WaitLowering, SubmitLowering>(converter, ctx, names);
-  patterns.add<ReturnLowering>(converter, ctx);
   ConversionTarget target(*ctx);
   target.addLegalDialect<emitc::EmitCDialect>();
   target.addIllegalDialect<orch::OrchDialect, arith::ArithDialect, scf::SCFDialect, func::FuncDialect>();

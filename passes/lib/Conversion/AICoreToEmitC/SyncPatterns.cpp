@@ -58,22 +58,11 @@ struct PipeSyncLowering : OpConversionPattern<ac::PipeSyncOp> {
   }
 };
 
-struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(func::ReturnOp op, OpAdaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (op.getNumOperands() != 0)
-      return rewriter.notifyMatchFailure(op, "kernels return nothing");
-    rewriter.replaceOpWithNewOp<emitc::ReturnOp>(op, Value());
-    return success();
-  }
-};
-
 } // namespace
 
 void populateSyncPatterns(RewritePatternSet &patterns, const TypeConverter &converter) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<PipeBarrierLowering, PipeSyncLowering, ReturnLowering>(converter, ctx);
+  patterns.add<PipeBarrierLowering, PipeSyncLowering>(converter, ctx);
   patterns.add<FlagLowering<ac::SetFlagOp>>(converter, ctx, "set_flag");
   patterns.add<FlagLowering<ac::WaitFlagOp>>(converter, ctx, "wait_flag");
 }
