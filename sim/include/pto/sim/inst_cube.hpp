@@ -74,4 +74,12 @@ inline void TMATMUL_ACC(C &c, A &a, B &b, Ev &...) {
     sim::matmul_impl(c, a, b, true, "TMATMUL_ACC");
 }
 
+// (out, in, left, right): out = in + left x right. ptoattn emits it with out and in the
+// same tile (pto-isa's CPU backend has no three-operand form), the only case modelled here.
+template <typename C, typename A, typename B, typename... Ev>
+inline void TMATMUL_ACC(C &out, C &in, A &a, B &b, Ev &...) {
+    (void)in;
+    sim::matmul_impl(out, a, b, true, "TMATMUL_ACC");
+}
+
 }  // namespace pto
