@@ -1,7 +1,8 @@
 # ptoattn: the two commands of the README.
 #   make demo   install everything, then run the main job
 #   make test   install everything, then run every test (pytest, which runs lit once over test/)
-#   make lint   the project's checks: ruff and mypy on python/ and bench/ (pinned, from PyPI)
+#   make lint   the project's checks: ruff (lint, format) and mypy on python/ and bench/
+#               (pinned, from PyPI)
 #   make format ruff (fixes, format) on python/ and bench/, clang-format on the C++
 #   make test-sanitize   the same with the simulator built with ASan+UBSan (PTOATTN_SIM_SANITIZE=1)
 #
@@ -59,6 +60,7 @@ $(LINT_STAMP): $(PY) pyproject.toml
 
 lint: $(LINT_STAMP)
 	$(BIN)/ruff check $(PY_CHECKED)
+	$(BIN)/ruff format --check $(PY_CHECKED)
 	$(BIN)/mypy
 
 # Rewrites python/ and bench/ with ruff and the C++ with clang-format (.clang-format).

@@ -16,16 +16,30 @@ import sys
 import tempfile
 from pathlib import Path
 
-FLAGS = ["--batch", "256", "--num-heads", "16", "--kv-heads", "1", "--head-dim", "128",
-         "--block-size", "128", "--max-blocks", "256"]
+FLAGS = [
+    "--batch",
+    "256",
+    "--num-heads",
+    "16",
+    "--kv-heads",
+    "1",
+    "--head-dim",
+    "128",
+    "--block-size",
+    "128",
+    "--max-blocks",
+    "256",
+]
 
 
 def child_peak(command: list[str]) -> tuple[float, float]:
-    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-             "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-             "w = time.perf_counter() - t; "
-             "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, r.returncode); "
-             "sys.stderr.write(r.stderr)")
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "w = time.perf_counter() - t; "
+        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, r.returncode); "
+        "sys.stderr.write(r.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True)
     wall, rss, rc = done.stdout.split()
     if int(rc) not in (0, 1):
@@ -38,16 +52,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "large"
         wall, rss = child_peak([ptoattn, "compile", *FLAGS, "-o", str(out)])
-        print(f"compile batch 256 x 256 blocks (no --context-lens): {wall:.2f} s, "
-              f"peak RSS {rss:.0f} MiB")
+        print(
+            f"compile batch 256 x 256 blocks (no --context-lens): {wall:.2f} s, "
+            f"peak RSS {rss:.0f} MiB"
+        )
         case1 = Path(tmp) / "case1"
-        child_peak([ptoattn, "compile", *FLAGS, "--context-lens", ",".join(["256"] * 256),
-                    "-o", str(case1)])
+        child_peak(
+            [
+                ptoattn,
+                "compile",
+                *FLAGS,
+                "--context-lens",
+                ",".join(["256"] * 256),
+                "-o",
+                str(case1),
+            ]
+        )
         child_peak([ptoattn, "run", str(case1), "--context-lens", ",".join(["256"] * 256)])
-        wall, rss = child_peak([ptoattn, "run", str(case1), "--context-lens",
-                                ",".join(["256"] * 256)])
-        print(f"run Case1 (batch 256, max-blocks 256, context 256), warm g++ cache: {wall:.2f} s, "
-              f"peak RSS {rss:.0f} MiB")
+        wall, rss = child_peak(
+            [ptoattn, "run", str(case1), "--context-lens", ",".join(["256"] * 256)]
+        )
+        print(
+            f"run Case1 (batch 256, max-blocks 256, context 256), warm g++ cache: {wall:.2f} s, "
+            f"peak RSS {rss:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

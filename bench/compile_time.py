@@ -21,18 +21,34 @@ import ptoattn
 from ptoattn.compiler import pipeline_string, run_pipeline
 from ptoattn.options import CompileOptions
 
-REFERENCE = ptoattn.PagedAttentionConfig(batch=4, num_heads=16, num_kv_heads=1, head_dim=128,
-                                         block_size=128, max_blocks_per_seq=8)
-FLAGS = ["--batch", "4", "--num-heads", "16", "--kv-heads", "1", "--head-dim", "128",
-         "--block-size", "128", "--max-blocks", "8"]
+REFERENCE = ptoattn.PagedAttentionConfig(
+    batch=4, num_heads=16, num_kv_heads=1, head_dim=128, block_size=128, max_blocks_per_seq=8
+)
+FLAGS = [
+    "--batch",
+    "4",
+    "--num-heads",
+    "16",
+    "--kv-heads",
+    "1",
+    "--head-dim",
+    "128",
+    "--block-size",
+    "128",
+    "--max-blocks",
+    "8",
+]
 
 
 def whole_process(tmp: Path) -> float:
     times = []
     for i in range(5):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "ptoattn.cli", "compile", *FLAGS, "-o",
-                        str(tmp / f"whole{i}")], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "ptoattn.cli", "compile", *FLAGS, "-o", str(tmp / f"whole{i}")],
+            check=True,
+            capture_output=True,
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -57,9 +73,12 @@ def pipeline_only() -> tuple[float, float]:
 def many(tmp: Path) -> tuple[int, float]:
     shapes = [(16, 1), (40, 8), (32, 8), (64, 1), (8, 8), (32, 4)]
     dims, blocks = [64, 128], [16, 32, 64, 128]
-    configs = [ptoattn.PagedAttentionConfig(batch=b, num_heads=h, num_kv_heads=kv, head_dim=d,
-                                            block_size=bs, max_blocks_per_seq=4)
-               for (h, kv), d, bs, b in itertools.product(shapes, dims, blocks, (2, 5))][:50]
+    configs = [
+        ptoattn.PagedAttentionConfig(
+            batch=b, num_heads=h, num_kv_heads=kv, head_dim=d, block_size=bs, max_blocks_per_seq=4
+        )
+        for (h, kv), d, bs, b in itertools.product(shapes, dims, blocks, (2, 5))
+    ][:50]
     start = time.perf_counter()
     for i, config in enumerate(configs):
         strategy = "spmd" if i % 2 == 0 else "per-tile"
@@ -74,12 +93,20 @@ def main() -> None:
         lowering, translating = pipeline_only()
         count, total = many(tmp)
         whole = whole_process(tmp)
-    print("ptoattn compile time (reference configuration: batch 4, 16/1 heads, head_dim 128, block 128)")
+    print(
+        "ptoattn compile time (reference configuration: batch 4, 16/1 heads, head_dim 128, block 128)"
+    )
     print(f"  whole process (ptoattn compile, incl. Python start-up), median of 5: {whole:.3f} s")
-    print(f"  pipeline only (ptoattn-pipeline to EmitC), median of 20:          {lowering * 1e3:.1f} ms")
-    print(f"  translation of the 5 files to C++, median of 20:                 {translating * 1e3:.1f} ms")
-    print(f"  {count} different configurations in one process:                   {total:.2f} s "
-          f"({total / count * 1e3:.0f} ms each)")
+    print(
+        f"  pipeline only (ptoattn-pipeline to EmitC), median of 20:          {lowering * 1e3:.1f} ms"
+    )
+    print(
+        f"  translation of the 5 files to C++, median of 20:                 {translating * 1e3:.1f} ms"
+    )
+    print(
+        f"  {count} different configurations in one process:                   {total:.2f} s "
+        f"({total / count * 1e3:.0f} ms each)"
+    )
 
 
 if __name__ == "__main__":

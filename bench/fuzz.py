@@ -42,8 +42,13 @@ def _draw(strategy, count: int, at_seed: int) -> list:
     out: list = []
 
     @seed(at_seed)
-    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def collect(value) -> None:
         out.append(value)
@@ -84,9 +89,15 @@ class Worker:
 
 def config_campaign(count: int, at_seed: int, shapes: int, keep: Path) -> collections.Counter:
     pool = _draw(fuzzlib.valid_shapes(max_context=2048), shapes, at_seed)
-    strategy = fuzzlib.cases(st.one_of(st.sampled_from(pool), st.sampled_from(pool),
-                                       st.sampled_from(pool), fuzzlib.valid_shapes(max_context=1024),
-                                       fuzzlib.invalid_shapes()))
+    strategy = fuzzlib.cases(
+        st.one_of(
+            st.sampled_from(pool),
+            st.sampled_from(pool),
+            st.sampled_from(pool),
+            fuzzlib.valid_shapes(max_context=1024),
+            fuzzlib.invalid_shapes(),
+        )
+    )
     cases = _draw(strategy, count, at_seed + 1)
     counts: collections.Counter = collections.Counter()
     ratios: list[float] = []
@@ -107,14 +118,30 @@ def config_campaign(count: int, at_seed: int, shapes: int, keep: Path) -> collec
             print(f"[{time.time() - start:7.0f} s] {i + 1} cases: {dict(counts)}", flush=True)
     worker.pool.shutdown()
     if ratios:
-        print(f"accepted cases: largest |error| / bound per case: median {sorted(ratios)[len(ratios) // 2]:.3g}, "
-              f"max {max(ratios):.3g}; distinct shapes {len({c.shape for c in cases})}")
+        print(
+            f"accepted cases: largest |error| / bound per case: median {sorted(ratios)[len(ratios) // 2]:.3g}, "
+            f"max {max(ratios):.3g}; distinct shapes {len({c.shape for c in cases})}"
+        )
     return counts
 
 
 def _rejection_kind(message: str) -> str:
-    for word in ("head_dim", "block_size", "q_tile", "q-tile", "num_kv_heads", "num_heads",
-                 "batch", "max_blocks", "dtype", "L0A", "L0B", "L0C", "L1", "UB"):
+    for word in (
+        "head_dim",
+        "block_size",
+        "q_tile",
+        "q-tile",
+        "num_kv_heads",
+        "num_heads",
+        "batch",
+        "max_blocks",
+        "dtype",
+        "L0A",
+        "L0B",
+        "L0C",
+        "L1",
+        "UB",
+    ):
         if word in message:
             return word.replace("-", "_")
     return "other"
@@ -138,15 +165,25 @@ def ir_campaign(count: int, at_seed: int, keep: Path) -> collections.Counter:
                 keep.mkdir(parents=True, exist_ok=True)
                 name = f"ir-{at_seed}-{i:05d}"
                 (keep / f"{name}.mlir").write_text(mutant)
-                record = {"ir": True, "source": str(path.relative_to(irmut.REPO)), "seed": mutant_seed,
-                          "edits": edits, "crashes": [vars(r) for r in crashed],
-                          "commands": [f"ptoattn-opt -split-input-file {' '.join(flags)} {name}.mlir"
-                                       for mode, flags in irmut.modes_for(path.read_text())
-                                       if mode in {r.mode for r in crashed}],
-                          "replay": f"python bench/fuzz.py --replay {keep / (name + '.json')}"}
+                record = {
+                    "ir": True,
+                    "source": str(path.relative_to(irmut.REPO)),
+                    "seed": mutant_seed,
+                    "edits": edits,
+                    "crashes": [vars(r) for r in crashed],
+                    "commands": [
+                        f"ptoattn-opt -split-input-file {' '.join(flags)} {name}.mlir"
+                        for mode, flags in irmut.modes_for(path.read_text())
+                        if mode in {r.mode for r in crashed}
+                    ],
+                    "replay": f"python bench/fuzz.py --replay {keep / (name + '.json')}",
+                }
                 (keep / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
-                print(f"CRASH mutant {i} of {path.name} ({edits}): "
-                      f"{crashed[0].detail.splitlines()[0]} (kept: {keep / name}.json)", flush=True)
+                print(
+                    f"CRASH mutant {i} of {path.name} ({edits}): "
+                    f"{crashed[0].detail.splitlines()[0]} (kept: {keep / name}.json)",
+                    flush=True,
+                )
             if (i + 1) % 100 == 0:
                 print(f"[{time.time() - start:7.0f} s] {i + 1} mutants: {dict(counts)}", flush=True)
     return counts
@@ -173,10 +210,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=100, help="configurations to run")
     parser.add_argument("--ir-count", type=int, default=0, help="IR mutants to run")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--shapes", type=int, default=40,
-                        help="size of the pool of valid shapes most cases are drawn from")
-    parser.add_argument("--keep", type=Path, default=Path("fuzz-cases"),
-                        help="directory for failing cases")
+    parser.add_argument(
+        "--shapes",
+        type=int,
+        default=40,
+        help="size of the pool of valid shapes most cases are drawn from",
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=Path("fuzz-cases"), help="directory for failing cases"
+    )
     parser.add_argument("--replay", type=Path, help="rerun one kept case (.json)")
     args = parser.parse_args(argv)
     if args.replay is not None:

@@ -45,7 +45,9 @@ def met(target, modeled: float, roofline: float) -> bool:
 
 def schedule_text(manifest: dict) -> str:
     opts = manifest["options"]
-    text = f"{opts['strategy'] or 'spmd'} " + (f"q{opts['q_tile']}" if opts['q_tile'] else "q by the pass")
+    text = f"{opts['strategy'] or 'spmd'} " + (
+        f"q{opts['q_tile']}" if opts["q_tile"] else "q by the pass"
+    )
     for field, short in (("kv_blocks_per_task", "N"), ("kv_splits", "S")):
         if field in opts:
             text += f" {short}={opts[field]}"
@@ -53,15 +55,26 @@ def schedule_text(manifest: dict) -> str:
 
 
 def main() -> None:
-    print(f"| case | schedule | modeled (us) | auto's estimate (us, error) | roofline @{HBM_EFFECTIVE_TBS:g} TB/s (us) "
-          f"| ratio | bound | tasks | target | met | compile (s) |")
+    print(
+        f"| case | schedule | modeled (us) | auto's estimate (us, error) | roofline @{HBM_EFFECTIVE_TBS:g} TB/s (us) "
+        f"| ratio | bound | tasks | target | met | compile (s) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, b, h, kvh, d, bs, lens, target in CASES:
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
             continue
-        cfg = ptoattn.PagedAttentionConfig(batch=b, num_heads=h, num_kv_heads=kvh, head_dim=d, block_size=bs,
-                                           max_blocks_per_seq=-(-max(lens) // bs))
-        variants: tuple[tuple[str, dict[str, Any]], ...] = (("today", {"schedule": "default"}), ("auto", {}))
+        cfg = ptoattn.PagedAttentionConfig(
+            batch=b,
+            num_heads=h,
+            num_kv_heads=kvh,
+            head_dim=d,
+            block_size=bs,
+            max_blocks_per_seq=-(-max(lens) // bs),
+        )
+        variants: tuple[tuple[str, dict[str, Any]], ...] = (
+            ("today", {"schedule": "default"}),
+            ("auto", {}),
+        )
         for label, fields in variants:
             out = tempfile.mkdtemp(prefix=f"ptoattn-modeled-{name}-{label}-")
             t0 = time.perf_counter()
@@ -75,9 +88,12 @@ def main() -> None:
             if manifest["schedule"].get("modeled_us") is not None:
                 est = manifest["schedule"]["modeled_us"]
                 estimate = f"{est:.1f} ({100 * (est - m.makespan_us) / m.makespan_us:+.2f}%)"
-            print(f"| {name} | {label}: {schedule_text(manifest)} | {m.makespan_us:.1f} | {estimate} | {eff:.1f} "
-                  f"| {m.makespan_us / eff:.2f}x | {m.bound} | {o.report.tasks_executed} | {target_text(target)} "
-                  f"| {'yes' if met(target, m.makespan_us, eff) else 'no'} | {compile_s:.2f} |", flush=True)
+            print(
+                f"| {name} | {label}: {schedule_text(manifest)} | {m.makespan_us:.1f} | {estimate} | {eff:.1f} "
+                f"| {m.makespan_us / eff:.2f}x | {m.bound} | {o.report.tasks_executed} | {target_text(target)} "
+                f"| {'yes' if met(target, m.makespan_us, eff) else 'no'} | {compile_s:.2f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -21,10 +21,15 @@ from sim_common import run_bench, sim
 
 def emitted(batch, heads, kv_heads, head_dim, block, lens, out: Path) -> Path:
     max_blocks = max(1, -(-max(lens) // block))
-    config = ptoattn.PagedAttentionConfig(batch=batch, num_heads=heads, num_kv_heads=kv_heads,
-                                          head_dim=head_dim, block_size=block,
-                                          max_blocks_per_seq=max_blocks,
-                                          num_blocks=sum(-(-n // block) for n in lens) + 1)
+    config = ptoattn.PagedAttentionConfig(
+        batch=batch,
+        num_heads=heads,
+        num_kv_heads=kv_heads,
+        head_dim=head_dim,
+        block_size=block,
+        max_blocks_per_seq=max_blocks,
+        num_blocks=sum(-(-n // block) for n in lens) + 1,
+    )
     start = time.perf_counter()
     ptoattn.compile(config, out, strategy="spmd", context_lens=list(lens))
     print(f"ptoattn compile: {time.perf_counter() - start:.2f} s -> {out}")
@@ -38,10 +43,30 @@ if __name__ == "__main__":
             lens = [8192] * 256
             out = emitted(256, 16, 1, 128, 128, lens, Path(tmp) / "large")
             cfg = sim.SimConfig(checks="none") if "--no-checks" in sys.argv else None
-            run_bench("large (emitted)", 256, 16, 1, 128, 128, lens, check_batches=[0, 255],
-                      config=cfg, cold="--cold" in sys.argv, source=out)
+            run_bench(
+                "large (emitted)",
+                256,
+                16,
+                1,
+                128,
+                128,
+                lens,
+                check_batches=[0, 255],
+                config=cfg,
+                cold="--cold" in sys.argv,
+                source=out,
+            )
         else:
             lens = [33, 1024, 517, 128]
             out = emitted(4, 16, 1, 128, 128, lens, Path(tmp) / "reference")
-            run_bench("reference (emitted)", 4, 16, 1, 128, 128, lens, check_batches=[0, 1, 2, 3],
-                      source=out)
+            run_bench(
+                "reference (emitted)",
+                4,
+                16,
+                1,
+                128,
+                128,
+                lens,
+                check_batches=[0, 1, 2, 3],
+                source=out,
+            )

@@ -8,5 +8,15 @@ from sim_common import run_bench, sim
 
 if __name__ == "__main__":
     cfg = sim.SimConfig(checks="none") if "--no-checks" in sys.argv else None
-    run_bench("large", 256, 16, 1, 128, 128, [8192] * 256, check_batches=[0, 255], config=cfg,
-              cold="--cold" in sys.argv)
+    run_bench(
+        "large",
+        256,
+        16,
+        1,
+        128,
+        128,
+        [8192] * 256,
+        check_batches=[0, 255],
+        config=cfg,
+        cold="--cold" in sys.argv,
+    )

@@ -31,8 +31,14 @@ def main() -> None:
     for name, b, h, kvh, d, bs, lens in CASES:
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
             continue
-        cfg = ptoattn.PagedAttentionConfig(batch=b, num_heads=h, num_kv_heads=kvh, head_dim=d,
-                                           block_size=bs, max_blocks_per_seq=-(-max(lens) // bs))
+        cfg = ptoattn.PagedAttentionConfig(
+            batch=b,
+            num_heads=h,
+            num_kv_heads=kvh,
+            head_dim=d,
+            block_size=bs,
+            max_blocks_per_seq=-(-max(lens) // bs),
+        )
         for strategy in STRATEGIES:
             base = None
             for splits in SPLITS:
@@ -41,9 +47,11 @@ def main() -> None:
                 o = runner.run(out, context_lens=lens, model_only=True)
                 m = o.model
                 base = base or m.makespan_us
-                print(f"| {name} | {strategy} | {splits} | {m.makespan_us:.1f} | "
-                      f"{m.makespan_us / base:.2f}x | {m.bound} | {o.report.tasks_executed} |",
-                      flush=True)
+                print(
+                    f"| {name} | {strategy} | {splits} | {m.makespan_us:.1f} | "
+                    f"{m.makespan_us / base:.2f}x | {m.bound} | {o.report.tasks_executed} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

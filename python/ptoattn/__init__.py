@@ -28,8 +28,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from ptoattn.runner import RunOutcome, run
 
 __all__ = [
-    "CompileOptions", "CompileResult", "ConfigError", "InputError", "PTOAttnError",
-    "PagedAttentionConfig", "Pipeline", "RunOutcome", "build_module", "compile", "run",
+    "CompileOptions",
+    "CompileResult",
+    "ConfigError",
+    "InputError",
+    "PTOAttnError",
+    "PagedAttentionConfig",
+    "Pipeline",
+    "RunOutcome",
+    "build_module",
+    "compile",
+    "run",
 ]
 __version__ = "0.1.0"
 

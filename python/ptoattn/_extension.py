@@ -17,8 +17,14 @@ from ptoattn import _ptoattn
 if "ptoattn.dialects" not in _mlir.globals.dialect_search_modules:
     _mlir.globals.append_dialect_search_prefix("ptoattn.dialects")
 
-__all__ = ["describe_module", "describe_target", "register_dialects", "translate_to_cpp",
-           "model_schedule", "extension_version"]
+__all__ = [
+    "describe_module",
+    "describe_target",
+    "register_dialects",
+    "translate_to_cpp",
+    "model_schedule",
+    "extension_version",
+]
 
 register_dialects = _ptoattn.register_dialects
 translate_to_cpp = _ptoattn.translate_to_cpp

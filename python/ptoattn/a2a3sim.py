@@ -42,11 +42,16 @@ class A2A3SimOutcome:
 
     def report_text(self) -> str:
         verdict = "PASS" if self.passed else "FAIL"
-        what = ", ".join(f"{name} {'passed' if ok else 'failed'}" for name, ok in self.cases) or "no case ran"
+        what = (
+            ", ".join(f"{name} {'passed' if ok else 'failed'}" for name, ok in self.cases)
+            or "no case ran"
+        )
         lines = [f"{verdict}: a2a3sim, simpler's scene test: {what}"]
         if self.error:
             lines.append(f"error: {self.error}")
-        lines.append(f"platform a2a3sim: run {self.seconds:.1f} s wall (simpler's build of the kernels and the run)")
+        lines.append(
+            f"platform a2a3sim: run {self.seconds:.1f} s wall (simpler's build of the kernels and the run)"
+        )
         lines.append(f"  example: {self.example}")
         lines.append(f"  log: {self.log}")
         return "\n".join(lines)
@@ -56,12 +61,16 @@ def find_simpler(simpler: str | Path | None) -> Path:
     """The simpler checkout: ``simpler``, else $SIMPLER_ROOT; a clear error if neither is one."""
     given = simpler if simpler is not None else os.environ.get("SIMPLER_ROOT")
     if not given:
-        raise PTOAttnError("simpler not found: pass --simpler PATH or set SIMPLER_ROOT to a checkout of "
-                           "hw-native-sys/simpler (built for a2a3sim)")
+        raise PTOAttnError(
+            "simpler not found: pass --simpler PATH or set SIMPLER_ROOT to a checkout of "
+            "hw-native-sys/simpler (built for a2a3sim)"
+        )
     root = Path(given).expanduser().resolve()
     if not (root / "simpler_setup" / "scene_test.py").is_file() or not (root / EXAMPLES).is_dir():
-        raise PTOAttnError(f"simpler: {root} is not a simpler checkout (no simpler_setup/scene_test.py "
-                           f"or {EXAMPLES})")
+        raise PTOAttnError(
+            f"simpler: {root} is not a simpler checkout (no simpler_setup/scene_test.py "
+            f"or {EXAMPLES})"
+        )
     return root
 
 
@@ -74,22 +83,35 @@ def _prefix(prefix: str | list[str] | None) -> list[str]:
 def _check_built(root: Path, prefix: list[str]) -> None:
     probe = prefix + ["-c", "import simpler_setup, simpler.task_interface"]
     try:
-        proc = subprocess.run(probe, cwd=root, capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(
+            probe, cwd=root, capture_output=True, text=True, timeout=300, check=False
+        )
     except FileNotFoundError:
-        raise PTOAttnError(f"simpler: cannot run {prefix[0]!r} (--simpler-prefix / SIMPLER_PREFIX)") from None
+        raise PTOAttnError(
+            f"simpler: cannot run {prefix[0]!r} (--simpler-prefix / SIMPLER_PREFIX)"
+        ) from None
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
-        raise PTOAttnError(f"simpler at {root} is not built for this Python ({' '.join(prefix)}): "
-                           f"'import simpler.task_interface' failed ({last}); build it as its README says")
+        raise PTOAttnError(
+            f"simpler at {root} is not built for this Python ({' '.join(prefix)}): "
+            f"'import simpler.task_interface' failed ({last}); build it as its README says"
+        )
 
 
-def run(out_dir: str | Path, *, simpler: str | Path | None = None, prefix: str | list[str] | None = None,
-        timeout: float = 3600.0) -> A2A3SimOutcome:
+def run(
+    out_dir: str | Path,
+    *,
+    simpler: str | Path | None = None,
+    prefix: str | list[str] | None = None,
+    timeout: float = 3600.0,
+) -> A2A3SimOutcome:
     """Runs ``out_dir``'s scene test unchanged in simpler's a2a3sim and returns the verdict."""
     src = Path(out_dir).resolve()
     tests = sorted(src.glob("test_*.py"))
     if not (src / "kernels").is_dir() or not tests:
-        raise PTOAttnError(f"{src}: not a ptoattn output directory (needs kernels/ and test_<name>.py)")
+        raise PTOAttnError(
+            f"{src}: not a ptoattn output directory (needs kernels/ and test_<name>.py)"
+        )
     root = find_simpler(simpler)
     command_prefix = _prefix(prefix)
     _check_built(root, command_prefix)
@@ -106,11 +128,22 @@ def run(out_dir: str | Path, *, simpler: str | Path | None = None, prefix: str |
     command = command_prefix + [str(example / tests[0].name), "-p", "a2a3sim"]
     start = time.perf_counter()
     try:
-        proc = subprocess.run(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              timeout=timeout, check=False)
+        proc = subprocess.run(
+            command,
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         text, rc = proc.stdout, proc.returncode
     except subprocess.TimeoutExpired as e:
-        text = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        text = (
+            (e.stdout or b"").decode(errors="replace")
+            if isinstance(e.stdout, bytes)
+            else (e.stdout or "")
+        )
         text += f"\n[ptoattn] timed out after {timeout:.0f} s\n"
         rc = -1
     seconds = time.perf_counter() - start
@@ -126,6 +159,9 @@ def run(out_dir: str | Path, *, simpler: str | Path | None = None, prefix: str |
     passed = rc == 0 and bool(cases) and all(ok for _, ok in cases)
     error = ""
     if not passed:
-        error = failure or next((ln.strip() for ln in text.splitlines() if _ERROR.search(ln)), "") or \
-            f"the runner exited with {rc}"
+        error = (
+            failure
+            or next((ln.strip() for ln in text.splitlines() if _ERROR.search(ln)), "")
+            or f"the runner exited with {rc}"
+        )
     return A2A3SimOutcome(passed, cases, error[:400], seconds, log, example, command)

@@ -29,8 +29,17 @@ from ptoattn.pipeline import Pipeline
 from ptoattn.scene_test import KernelEntry, SceneTest, render_scene_test
 from ptoattn.target import TargetInfo
 
-__all__ = ["CompileError", "CompileResult", "Inspection", "KernelFile", "compile", "compile_mlir",
-           "compile_mlir_functions", "pipeline_string", "run_pipeline"]
+__all__ = [
+    "CompileError",
+    "CompileResult",
+    "Inspection",
+    "KernelFile",
+    "compile",
+    "compile_mlir",
+    "compile_mlir_functions",
+    "pipeline_string",
+    "run_pipeline",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +86,9 @@ def pipeline_string(options: CompileOptions) -> str:
     return f"builtin.module(ptoattn-pipeline{{{options.pipeline_options()}}})"
 
 
-def run_pipeline(module: ir.Module, pipeline: str, *, repro_dir: Path | None = None,
-                 ir_tree: Path | None = None) -> None:
+def run_pipeline(
+    module: ir.Module, pipeline: str, *, repro_dir: Path | None = None, ir_tree: Path | None = None
+) -> None:
     """Runs ``pipeline`` on ``module`` in place; raises CompileError with the diagnostics.
 
     With ``repro_dir``, the input IR is saved there first so the error can name a replay.
@@ -96,8 +106,11 @@ def run_pipeline(module: ir.Module, pipeline: str, *, repro_dir: Path | None = N
             if ir_tree is not None:
                 # The printer needs one thread: the dumps then follow the order passes ran in.
                 ctx.enable_multithreading(False)
-                pm.enable_ir_printing(print_after_all=True, print_module_scope=True,
-                                      tree_printing_dir_path=str(ir_tree))
+                pm.enable_ir_printing(
+                    print_after_all=True,
+                    print_module_scope=True,
+                    tree_printing_dir_path=str(ir_tree),
+                )
             pm.run(module.operation)
         except ir.MLIRError as err:
             raise CompileError(_format_diagnostics(err), pipeline, repro) from None
@@ -141,14 +154,18 @@ def _record_target(module: ir.Module, options: CompileOptions) -> TargetInfo:
     from ptoattn._extension import describe_module
 
     with module.context:
-        current = module.operation.attributes["aicore.target"] \
-            if "aicore.target" in module.operation.attributes else None
+        current = (
+            module.operation.attributes["aicore.target"]
+            if "aicore.target" in module.operation.attributes
+            else None
+        )
         if options.target is not None:
             wanted = ir.Attribute.parse(f'#aicore.target<"{options.target}">')
             if current is not None and current != wanted:
                 chip = json.loads(describe_module(module.operation))["target"]["chip"]
-                raise ConfigError(f"target {options.target} contradicts the module's "
-                                  f"aicore.target {chip}")
+                raise ConfigError(
+                    f"target {options.target} contradicts the module's aicore.target {chip}"
+                )
             module.operation.attributes["aicore.target"] = wanted
     described = json.loads(describe_module(module.operation))["target"]
     return TargetInfo(described["chip"], described["clusters"])
@@ -193,16 +210,23 @@ def _kernel_infos(module: ir.Module) -> dict[str, _KernelInfo]:
     infos = {}
     for kernel in json.loads(describe_module(module.operation))["kernels"]:
         infos[kernel["name"]] = _KernelInfo(
-            name=kernel["name"], core_type=kernel["core_type"], lanes=kernel["lanes"],
+            name=kernel["name"],
+            core_type=kernel["core_type"],
+            lanes=kernel["lanes"],
             arguments=tuple(arg["text"] for arg in kernel["arguments"]),
-            directions=tuple(arg["kind"] for arg in kernel["arguments"]
-                             if arg["kind"] != "scalar"),
-            memory=kernel["memory"])
+            directions=tuple(arg["kind"] for arg in kernel["arguments"] if arg["kind"] != "scalar"),
+            memory=kernel["memory"],
+        )
     return infos
 
 
-def _run_stage(module: ir.Module, pipeline: str, inspect: Inspection,
-               timings: dict[str, float], step: list[int]) -> None:
+def _run_stage(
+    module: ir.Module,
+    pipeline: str,
+    inspect: Inspection,
+    timings: dict[str, float],
+    step: list[int],
+) -> None:
     """Runs one named stage (``ptoattn-lower`` or ``ptoattn-emit``); pass by pass when
     inspecting. Errors are raised without a replay; the caller names the saved original
     input and the whole pipeline."""
@@ -245,8 +269,9 @@ def _header(config: PagedAttentionConfig, options: CompileOptions, input_hash: s
     ]
 
 
-def _emit_files(module: ir.Module, out_dir: Path, name: str, header: list[str],
-                kernels: dict[str, _KernelInfo]) -> dict[str, Path]:
+def _emit_files(
+    module: ir.Module, out_dir: Path, name: str, header: list[str], kernels: dict[str, _KernelInfo]
+) -> dict[str, Path]:
     """Translates every emitc.file of `module` into its own C++ file; returns id -> path.
 
     The header comment is added to each file's IR (emitc.verbatim) before translating, so
@@ -272,8 +297,9 @@ def _emit_files(module: ir.Module, out_dir: Path, name: str, header: list[str],
                     emitc.VerbatimOp(line, [])
             text = translate_to_cpp(module.operation, file_id)
             if text is None:
-                raise CompileError(f"emitc.file {file_id!r} cannot be translated to C++",
-                                   "mlir-to-cpp", None)
+                raise CompileError(
+                    f"emitc.file {file_id!r} cannot be translated to C++", "mlir-to-cpp", None
+                )
             (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
             (out_dir / path).write_text(text)
             written[file_id] = path
@@ -322,19 +348,49 @@ def compile(  # noqa: A001  (the API the issue names)
         module = build_module(config_or_module, func_name=name, dynamic_batch=dynamic_batch)
         if dynamic_batch and options.max_batch == 0:
             options = dataclasses.replace(options, max_batch=config_or_module.batch)
-        return _compile_module(module, config_or_module, Path(out_dir), options, name,
-                               context_lens, inspect, dynamic_batch=dynamic_batch)
+        return _compile_module(
+            module,
+            config_or_module,
+            Path(out_dir),
+            options,
+            name,
+            context_lens,
+            inspect,
+            dynamic_batch=dynamic_batch,
+        )
     if isinstance(config_or_module, ir.Module):
-        return _compile_parsed(config_or_module, "<module>", out_dir, options, batch=batch,
-                               max_blocks=max_blocks, context_lens=context_lens,
-                               inspect=inspect)
-    return compile_mlir(config_or_module, out_dir, options, batch=batch, max_blocks=max_blocks,
-                        context_lens=context_lens, inspect=inspect)
+        return _compile_parsed(
+            config_or_module,
+            "<module>",
+            out_dir,
+            options,
+            batch=batch,
+            max_blocks=max_blocks,
+            context_lens=context_lens,
+            inspect=inspect,
+        )
+    return compile_mlir(
+        config_or_module,
+        out_dir,
+        options,
+        batch=batch,
+        max_blocks=max_blocks,
+        context_lens=context_lens,
+        inspect=inspect,
+    )
 
 
-def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Path,
-                    options: CompileOptions, name: str, context_lens: list[int] | None,
-                    inspect: Inspection, *, dynamic_batch: bool = False) -> CompileResult:
+def _compile_module(
+    module: ir.Module,
+    config: PagedAttentionConfig,
+    out_dir: Path,
+    options: CompileOptions,
+    name: str,
+    context_lens: list[int] | None,
+    inspect: Inspection,
+    *,
+    dynamic_batch: bool = False,
+) -> CompileResult:
     if options.max_kv_blocks == 0:  # the table's width bounds the steps, hence the pool's need
         options = dataclasses.replace(options, max_kv_blocks=config.max_blocks_per_seq)
     if not name.isidentifier():
@@ -348,8 +404,9 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     if options.schedule == "auto":
         from ptoattn import schedule
 
-        options, choice = schedule.choose(input_text, module.context, config, options,
-                                          context_lens, chip.clusters)
+        options, choice = schedule.choose(
+            input_text, module.context, config, options, context_lens, chip.clusters
+        )
 
     # The two named halves of ptoattn-pipeline: the lowering (kept as lowered.mlir for
     # `ptoattn check`) and the emission to EmitC.
@@ -366,8 +423,9 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         _run_stage(module, emission, inspect, timings, step)
     except CompileError as err:
         # The named pipeline on the saved input reproduces the error in one command.
-        raise CompileError(err.diagnostics, pipeline_string(options), out_dir / "input.mlir"
-                           ) from None
+        raise CompileError(
+            err.diagnostics, pipeline_string(options), out_dir / "input.mlir"
+        ) from None
 
     header = _header(config, options, input_hash)
     start = time.perf_counter()
@@ -375,22 +433,42 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     timings["translate to C++"] = time.perf_counter() - start
 
     files = tuple(
-        KernelFile(kname, ids[kname], kernels[kname].core_type, out_dir / paths[kname],
-                   kernels[kname].arguments)
-        for kname in sorted(kernels, key=lambda k: ids[k]))
+        KernelFile(
+            kname,
+            ids[kname],
+            kernels[kname].core_type,
+            out_dir / paths[kname],
+            kernels[kname].arguments,
+        )
+        for kname in sorted(kernels, key=lambda k: ids[k])
+    )
     lens = context_lens if context_lens is not None else default_context_lens(config)
     runtime_env = _runtime_env(rings)
     scene = SceneTest(
         class_name="Test" + "".join(part.capitalize() for part in name.split("_")),
         orchestration_source=str(paths["orchestration"]),
-        kernels=tuple(KernelEntry(k.func_id, k.name, str(k.path.relative_to(out_dir)),
-                                  k.core_type, tuple(d.upper() for d in kernels[k.name].directions))
-                 for k in files),
-        params={"batch": config.batch, "num_heads": config.num_heads,
-                "kv_head_num": config.num_kv_heads, "head_dim": config.head_dim,
-                "block_size": config.block_size, "max_blocks": config.max_blocks_per_seq,
-                "context_lens_list": list(lens), "scale": config.softmax_scale, "seed": 0,
-                "dtype": {"bf16": "bfloat16", "f16": "float16"}[config.dtype]},
+        kernels=tuple(
+            KernelEntry(
+                k.func_id,
+                k.name,
+                str(k.path.relative_to(out_dir)),
+                k.core_type,
+                tuple(d.upper() for d in kernels[k.name].directions),
+            )
+            for k in files
+        ),
+        params={
+            "batch": config.batch,
+            "num_heads": config.num_heads,
+            "kv_head_num": config.num_kv_heads,
+            "head_dim": config.head_dim,
+            "block_size": config.block_size,
+            "max_blocks": config.max_blocks_per_seq,
+            "context_lens_list": list(lens),
+            "scale": config.softmax_scale,
+            "seed": 0,
+            "dtype": {"bf16": "bfloat16", "f16": "float16"}[config.dtype],
+        },
         runtime_env=runtime_env,
         header="\n".join(line[3:] for line in header),
     )
@@ -409,10 +487,18 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
         "schedule": choice.record() if choice is not None else {"mode": options.schedule},
         "pipeline": pipeline_string(options),
         "target": {"chip": chip.chip, "clusters": chip.clusters},
-        "kernels": [{"name": k.name, "func_id": k.func_id, "core_type": k.core_type,
-                     "lanes": kernels[k.name].lanes, "source": str(k.path.relative_to(out_dir)),
-                     "arguments": list(k.arguments), "memory": kernels[k.name].memory}
-                    for k in files],
+        "kernels": [
+            {
+                "name": k.name,
+                "func_id": k.func_id,
+                "core_type": k.core_type,
+                "lanes": kernels[k.name].lanes,
+                "source": str(k.path.relative_to(out_dir)),
+                "arguments": list(k.arguments),
+                "memory": kernels[k.name].memory,
+            }
+            for k in files
+        ],
         "orchestration": str(paths["orchestration"]),
         "scene_test": scene_path.name,
         "ring_requirements": list(rings),
@@ -420,8 +506,9 @@ def _compile_module(module: ir.Module, config: PagedAttentionConfig, out_dir: Pa
     }
     manifest_path = out_dir / "manifest.json"
     _write_json(manifest_path, manifest)
-    return CompileResult(out_dir, files, out_dir / paths["orchestration"], scene_path,
-                         manifest_path, rings, timings)
+    return CompileResult(
+        out_dir, files, out_dir / paths["orchestration"], scene_path, manifest_path, rings, timings
+    )
 
 
 def compile_mlir(
@@ -440,8 +527,16 @@ def compile_mlir(
     be given (``batch``, ``max_blocks``) so the scene test and the rings can be sized.
     """
     path = Path(path)
-    return _compile_parsed(_parse_file(path), str(path), out_dir, options, batch=batch,
-                           max_blocks=max_blocks, context_lens=context_lens, inspect=inspect)
+    return _compile_parsed(
+        _parse_file(path),
+        str(path),
+        out_dir,
+        options,
+        batch=batch,
+        max_blocks=max_blocks,
+        context_lens=context_lens,
+        inspect=inspect,
+    )
 
 
 def _parse_file(path: Path) -> ir.Module:
@@ -475,20 +570,40 @@ def compile_mlir_functions(
     module = _parse_file(path)
     names = _attention_functions(module)
     if len(names) <= 1:
-        return [_compile_parsed(module, str(path), out_dir, options, batch=batch,
-                                max_blocks=max_blocks, context_lens=context_lens,
-                                inspect=inspect)]
+        return [
+            _compile_parsed(
+                module,
+                str(path),
+                out_dir,
+                options,
+                batch=batch,
+                max_blocks=max_blocks,
+                context_lens=context_lens,
+                inspect=inspect,
+            )
+        ]
     results = []
     for name in names:
         # The function alone in a module of its own: its lowering cannot see the others.
         single = ir.Module.parse(str(module), module.context)
         for op in list(single.body.operations):
-            if op.operation.name == "func.func" and \
-                    ir.StringAttr(op.operation.attributes["sym_name"]).value != name:
+            if (
+                op.operation.name == "func.func"
+                and ir.StringAttr(op.operation.attributes["sym_name"]).value != name
+            ):
                 op.operation.erase()
-        results.append(_compile_parsed(single, f"{path}:@{name}", Path(out_dir) / name, options,
-                                       batch=batch, max_blocks=max_blocks,
-                                       context_lens=context_lens, inspect=inspect))
+        results.append(
+            _compile_parsed(
+                single,
+                f"{path}:@{name}",
+                Path(out_dir) / name,
+                options,
+                batch=batch,
+                max_blocks=max_blocks,
+                context_lens=context_lens,
+                inspect=inspect,
+            )
+        )
     return results
 
 
@@ -512,10 +627,17 @@ def _attention_functions(module: ir.Module) -> list[str]:
     return names
 
 
-def _compile_parsed(module: ir.Module, path: str, out_dir: str | Path,
-                    options: CompileOptions | None, *, batch: int | None = None,
-                    max_blocks: int | None = None, context_lens: list[int] | None = None,
-                    inspect: Inspection | None = None) -> CompileResult:
+def _compile_parsed(
+    module: ir.Module,
+    path: str,
+    out_dir: str | Path,
+    options: CompileOptions | None,
+    *,
+    batch: int | None = None,
+    max_blocks: int | None = None,
+    context_lens: list[int] | None = None,
+    inspect: Inspection | None = None,
+) -> CompileResult:
     """Compiles a parsed module holding one attn.paged_attention."""
     ops = []
 
@@ -545,12 +667,18 @@ def _compile_parsed(module: ir.Module, path: str, out_dir: str | Path,
     element = str(query.element_type)
     config = PagedAttentionConfig(
         batch=static_or(query.shape[0], batch, "query dim 0 (batch)", "--batch (batch=)"),
-        num_heads=query.shape[1], num_kv_heads=cache.shape[2], head_dim=query.shape[2],
+        num_heads=query.shape[1],
+        num_kv_heads=cache.shape[2],
+        head_dim=query.shape[2],
         block_size=cache.shape[1],
-        max_blocks_per_seq=static_or(table.shape[1], max_blocks,
-                                     "block_table dim 1 (max_blocks_per_seq)",
-                                     "--max-blocks (max_blocks=)"),
-        dtype="bf16" if element == "bf16" else "f16")
+        max_blocks_per_seq=static_or(
+            table.shape[1],
+            max_blocks,
+            "block_table dim 1 (max_blocks_per_seq)",
+            "--max-blocks (max_blocks=)",
+        ),
+        dtype="bf16" if element == "bf16" else "f16",
+    )
     func = op.parent
     while func.name != "func.func":
         func = func.parent
@@ -559,5 +687,13 @@ def _compile_parsed(module: ir.Module, path: str, out_dir: str | Path,
         options = CompileOptions()
     if query.shape[0] == dynamic and options.strategy != "per-tile" and options.max_batch == 0:
         options = dataclasses.replace(options, max_batch=config.batch)
-    return _compile_module(module, config, Path(out_dir), options, name, context_lens,
-                           inspect or Inspection(), dynamic_batch=query.shape[0] == dynamic)
+    return _compile_module(
+        module,
+        config,
+        Path(out_dir),
+        options,
+        name,
+        context_lens,
+        inspect or Inspection(),
+        dynamic_batch=query.shape[0] == dynamic,
+    )

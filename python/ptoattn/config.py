@@ -36,8 +36,14 @@ class PagedAttentionConfig:
     scale: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("batch", "num_heads", "num_kv_heads", "head_dim", "block_size",
-                     "max_blocks_per_seq"):
+        for name in (
+            "batch",
+            "num_heads",
+            "num_kv_heads",
+            "head_dim",
+            "block_size",
+            "max_blocks_per_seq",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}")
@@ -51,10 +57,13 @@ class PagedAttentionConfig:
                 f"({self.num_kv_heads})"
             )
         if self.dtype not in ELEMENT_TYPES:
-            raise ConfigError(f"dtype must be one of {', '.join(ELEMENT_TYPES)}, got {self.dtype!r}")
+            raise ConfigError(
+                f"dtype must be one of {', '.join(ELEMENT_TYPES)}, got {self.dtype!r}"
+            )
         # Any finite scale is computed correctly, zero and negative included (docs/inputs.md).
         if self.scale is not None and not (
-            isinstance(self.scale, (int, float)) and not isinstance(self.scale, bool)
+            isinstance(self.scale, (int, float))
+            and not isinstance(self.scale, bool)
             and math.isfinite(self.scale)
         ):
             raise ConfigError(f"scale must be a finite number, got {self.scale!r}")
@@ -62,7 +71,9 @@ class PagedAttentionConfig:
     @property
     def cache_blocks(self) -> int:
         """Blocks in the KV cache."""
-        return self.num_blocks if self.num_blocks is not None else self.batch * self.max_blocks_per_seq
+        return (
+            self.num_blocks if self.num_blocks is not None else self.batch * self.max_blocks_per_seq
+        )
 
     @property
     def group_size(self) -> int:

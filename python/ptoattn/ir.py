@@ -32,7 +32,8 @@ def tensor_types(config: PagedAttentionConfig, *, dynamic_batch: bool = False) -
     elem = _ELEMENT_TYPES[config.dtype]()
     i32 = ir.IntegerType.get_signless(32)
     cache = ir.RankedTensorType.get(
-        [dyn, config.block_size, config.num_kv_heads, config.head_dim], elem)
+        [dyn, config.block_size, config.num_kv_heads, config.head_dim], elem
+    )
     return [
         ir.RankedTensorType.get([batch, config.num_heads, config.head_dim], elem),
         cache,
@@ -60,7 +61,8 @@ def build_module(
 
             @func.FuncOp.from_py_func(*arg_types, name=func_name)
             def _body(query, key_cache, value_cache, block_table, context_lens, scale):
-                return attn.paged_attention(query, key_cache, value_cache, block_table,
-                                            context_lens, scale)
+                return attn.paged_attention(
+                    query, key_cache, value_cache, block_table, context_lens, scale
+                )
 
         return module

@@ -8,8 +8,14 @@ from typing import Literal
 from ptoattn import target
 from ptoattn.errors import ConfigError
 
-__all__ = ["CompileOptions", "STRATEGIES", "QUERY_TILES", "MAX_KV_SPLITS", "RUNTIME_RING_DEFAULTS",
-           "SCHEDULES"]
+__all__ = [
+    "CompileOptions",
+    "STRATEGIES",
+    "QUERY_TILES",
+    "MAX_KV_SPLITS",
+    "RUNTIME_RING_DEFAULTS",
+    "SCHEDULES",
+]
 
 Strategy = Literal["spmd", "per-tile"]
 # All three from ptoattn/Target/A2A3.h (ptoattn.target): the passes' own lists.
@@ -58,26 +64,43 @@ class CompileOptions:
             tiles = ", ".join(str(t) for t in QUERY_TILES[1:])
             raise ConfigError(f"q_tile must be one of 0 (automatic), {tiles}, got {self.q_tile!r}")
         if self.schedule not in SCHEDULES:
-            raise ConfigError(f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
+            raise ConfigError(
+                f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}"
+            )
         if self.expected_context_lens is not None:
             lens = self.expected_context_lens
             if isinstance(lens, (str, bytes)) or not all(
-                    isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in lens):
-                raise ConfigError(f"expected_context_lens must be non-negative integers, got {lens!r}")
+                isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in lens
+            ):
+                raise ConfigError(
+                    f"expected_context_lens must be non-negative integers, got {lens!r}"
+                )
             object.__setattr__(self, "expected_context_lens", tuple(lens))
-        if (not isinstance(self.kv_blocks_per_task, int) or isinstance(self.kv_blocks_per_task, bool)
-                or self.kv_blocks_per_task < 1):
-            raise ConfigError(f"kv_blocks_per_task must be an integer >= 1, "
-                              f"got {self.kv_blocks_per_task!r}")
+        if (
+            not isinstance(self.kv_blocks_per_task, int)
+            or isinstance(self.kv_blocks_per_task, bool)
+            or self.kv_blocks_per_task < 1
+        ):
+            raise ConfigError(
+                f"kv_blocks_per_task must be an integer >= 1, got {self.kv_blocks_per_task!r}"
+            )
         if self.strategy is not None and self.strategy not in STRATEGIES:
-            raise ConfigError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
-        if (not isinstance(self.kv_splits, int) or isinstance(self.kv_splits, bool)
-                or not 1 <= self.kv_splits <= MAX_KV_SPLITS):
-            raise ConfigError(f"kv_splits must be an integer in [1, {MAX_KV_SPLITS}], "
-                              f"got {self.kv_splits!r}")
+            raise ConfigError(
+                f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}"
+            )
+        if (
+            not isinstance(self.kv_splits, int)
+            or isinstance(self.kv_splits, bool)
+            or not 1 <= self.kv_splits <= MAX_KV_SPLITS
+        ):
+            raise ConfigError(
+                f"kv_splits must be an integer in [1, {MAX_KV_SPLITS}], got {self.kv_splits!r}"
+            )
         if self.kv_splits > 1 and self.kv_blocks_per_task > 1:
-            raise ConfigError(f"kv_splits {self.kv_splits} with kv_blocks_per_task "
-                              f"{self.kv_blocks_per_task} is not supported: set one of them to 1")
+            raise ConfigError(
+                f"kv_splits {self.kv_splits} with kv_blocks_per_task "
+                f"{self.kv_blocks_per_task} is not supported: set one of them to 1"
+            )
         for name in ("ring_task_window", "ring_heap", "ring_dep_pool"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 4:
@@ -96,9 +119,12 @@ class CompileOptions:
         every emitted file, and output without them stays what it was before they existed.
         """
         splits = f" kv-splits={self.kv_splits}" if self.kv_splits != 1 else ""
-        blocks = (f" kv-blocks-per-task={self.kv_blocks_per_task}"
-                  if self.kv_blocks_per_task != 1 else "")
-        return (f"q-tile={self.q_tile}{blocks} strategy={self.strategy or STRATEGIES[0]}{splits} "
-                f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
-                f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "
-                f"max-kv-blocks={self.max_kv_blocks}")
+        blocks = (
+            f" kv-blocks-per-task={self.kv_blocks_per_task}" if self.kv_blocks_per_task != 1 else ""
+        )
+        return (
+            f"q-tile={self.q_tile}{blocks} strategy={self.strategy or STRATEGIES[0]}{splits} "
+            f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
+            f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "
+            f"max-kv-blocks={self.max_kv_blocks}"
+        )

@@ -78,13 +78,13 @@ def _parse_entries(text: str, anchor: str = "") -> list[PassEntry]:
         brace, paren = part.find("{"), part.find("(")
         if paren != -1 and (brace == -1 or paren < brace):
             nested = part[:paren].strip()
-            entries += _parse_entries(part[paren + 1:part.rindex(")")], nested)
+            entries += _parse_entries(part[paren + 1 : part.rindex(")")], nested)
             continue
         if brace == -1:
             entries.append(PassEntry(part, (), anchor))
             continue
         options = []
-        for item in _split_options(part[brace + 1:part.rindex("}")]):
+        for item in _split_options(part[brace + 1 : part.rindex("}")]):
             key, _, value = item.partition("=")
             options.append((key.strip(), value.strip()))
         entries.append(PassEntry(part[:brace].strip(), tuple(options), anchor))
@@ -115,8 +115,9 @@ def _split_options(text: str) -> list[str]:
 _DUMP_PREFIX = re.compile(r"^[0-9]+(_[0-9]+)*_")
 
 
-def _read_snapshots(tree: Path, entries: list[PassEntry], start_ns: int,
-                    final_ir: str) -> list[Snapshot]:
+def _read_snapshots(
+    tree: Path, entries: list[PassEntry], start_ns: int, final_ir: str
+) -> list[Snapshot]:
     """The IR after each entry, from the IR printer's tree of dumps.
 
     The printer writes one file per pass run, in the order the passes ran (one thread): a
@@ -151,8 +152,9 @@ def _read_snapshots(tree: Path, entries: list[PassEntry], start_ns: int,
             k += 1
             continue
         group = [e for e in entries[k:]]
-        group = group[:next((n for n, e in enumerate(group) if e.anchor != entry.anchor),
-                            len(group))]
+        group = group[
+            : next((n for n, e in enumerate(group) if e.anchor != entry.anchor), len(group))
+        ]
         run = []
         while i < len(files) and files[i][1].parent != root:
             run.append(files[i])
@@ -199,7 +201,7 @@ class Pipeline:
         text = text.strip()
         if not text.startswith("builtin.module(") or not text.endswith(")"):
             raise PipelineError(f"expected 'builtin.module(...)', got {text!r}")
-        return cls(_parse_entries(text[len("builtin.module("):-1]))
+        return cls(_parse_entries(text[len("builtin.module(") : -1]))
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -215,10 +217,13 @@ class Pipeline:
         for i, entry in enumerate(self.entries):
             if entry.name == name:
                 return i
-        raise PipelineError(f"no pass {name!r} in the pipeline; passes: {', '.join(self.pass_names)}")
+        raise PipelineError(
+            f"no pass {name!r} in the pipeline; passes: {', '.join(self.pass_names)}"
+        )
 
-    def insert(self, entry: PassEntry | str, *, before: str | None = None,
-               after: str | None = None) -> Pipeline:
+    def insert(
+        self, entry: PassEntry | str, *, before: str | None = None, after: str | None = None
+    ) -> Pipeline:
         """Inserts a pass (a PassEntry or a textual pass such as "cse") before/after a pass
         named in the pipeline, or at the end."""
         if isinstance(entry, str):

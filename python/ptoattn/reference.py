@@ -59,12 +59,12 @@ _STORAGE_DTYPES = {"bf16": np.dtype(bfloat16), "f16": np.dtype(np.float16)}
 class PagedAttentionInputs(NamedTuple):
     """The orchestration arguments, in the target's order (DESIGN.md section 4)."""
 
-    query: np.ndarray          # [batch, num_heads, head_dim] bf16/f16
-    key_cache: np.ndarray      # [num_blocks, block_size, num_kv_heads, head_dim]
-    value_cache: np.ndarray    # same as key_cache
-    block_table: np.ndarray    # [batch, max_blocks_per_seq] int32
-    context_lens: np.ndarray   # [batch] int32
-    out: np.ndarray            # [batch, num_heads, head_dim] float32, zero-filled
+    query: np.ndarray  # [batch, num_heads, head_dim] bf16/f16
+    key_cache: np.ndarray  # [num_blocks, block_size, num_kv_heads, head_dim]
+    value_cache: np.ndarray  # same as key_cache
+    block_table: np.ndarray  # [batch, max_blocks_per_seq] int32
+    context_lens: np.ndarray  # [batch] int32
+    out: np.ndarray  # [batch, num_heads, head_dim] float32, zero-filled
     scale: float
 
 
@@ -134,15 +134,16 @@ def make_inputs(
         if duplicate_blocks:
             table[i, :n] = rng.integers(0, nb, size=n)
         else:
-            table[i, :n] = order[cursor:cursor + n]
+            table[i, :n] = order[cursor : cursor + n]
             cursor += n
 
     query = rng.standard_normal((b, h, d), dtype=np.float32).astype(storage)
     key_cache = rng.standard_normal((nb, bs, kvh, d), dtype=np.float32).astype(storage)
     value_cache = rng.standard_normal((nb, bs, kvh, d), dtype=np.float32).astype(storage)
     out = np.zeros((b, h, d), dtype=np.float32)
-    return PagedAttentionInputs(query, key_cache, value_cache, table, lens, out,
-                                float(np.float32(config.softmax_scale)))
+    return PagedAttentionInputs(
+        query, key_cache, value_cache, table, lens, out, float(np.float32(config.softmax_scale))
+    )
 
 
 def validate_inputs(
@@ -158,14 +159,18 @@ def validate_inputs(
     name a cache block; the rest of a row is padding and may hold anything (commonly -1).
     """
     if query.ndim != 3:
-        raise InputError(f"query: expected rank 3 [batch, num_heads, head_dim], got shape {query.shape}")
+        raise InputError(
+            f"query: expected rank 3 [batch, num_heads, head_dim], got shape {query.shape}"
+        )
     if key_cache.ndim != 4:
         raise InputError(
             "key_cache: expected rank 4 [num_blocks, block_size, num_kv_heads, head_dim], "
             f"got shape {key_cache.shape}"
         )
     if value_cache.shape != key_cache.shape:
-        raise InputError(f"value_cache: shape {value_cache.shape} differs from key_cache {key_cache.shape}")
+        raise InputError(
+            f"value_cache: shape {value_cache.shape} differs from key_cache {key_cache.shape}"
+        )
     batch, num_heads, head_dim = query.shape
     num_blocks, block_size, num_kv_heads, kv_dim = key_cache.shape
     if kv_dim != head_dim:
@@ -176,7 +181,9 @@ def validate_inputs(
             f"num_heads {num_heads}"
         )
     if block_table.ndim != 2 or block_table.shape[0] != batch:
-        raise InputError(f"block_table: expected shape [{batch}, max_blocks_per_seq], got {block_table.shape}")
+        raise InputError(
+            f"block_table: expected shape [{batch}, max_blocks_per_seq], got {block_table.shape}"
+        )
     if not np.issubdtype(block_table.dtype, np.integer):
         raise InputError(f"block_table: expected int32, got {block_table.dtype}")
     if context_lens.shape != (batch,):
@@ -246,10 +253,14 @@ def paged_attention(
         # up: block 0 stands in and every one of its rows is masked.
         first = i * blocks_per_step
         blocks = np.arange(first, first + blocks_per_step)
-        used = (blocks[None, :] * block_size < lens[active, None]) & (blocks[None, :] < block_table.shape[1])
-        ids = np.where(used, block_table[active][:, np.minimum(blocks, block_table.shape[1] - 1)], 0)
+        used = (blocks[None, :] * block_size < lens[active, None]) & (
+            blocks[None, :] < block_table.shape[1]
+        )
+        ids = np.where(
+            used, block_table[active][:, np.minimum(blocks, block_table.shape[1] - 1)], 0
+        )
         valid = np.minimum(lens[active] - i * width, width)
-        mask = cols[None, :] >= valid[:, None]                    # [n, width]
+        mask = cols[None, :] >= valid[:, None]  # [n, width]
         # Rows at or past the context are never read: they may hold stale NaN or Inf.
         live = ~mask[:, :, None, None]
         shape = (len(active), width, num_kv_heads, head_dim)
@@ -295,7 +306,7 @@ def direct_attention_fp64(
             continue
         pos = np.arange(length)
         ids = block_table[b, pos // block_size]
-        k = key_cache[ids, pos % block_size].astype(np.float64)   # [length, kv_heads, head_dim]
+        k = key_cache[ids, pos % block_size].astype(np.float64)  # [length, kv_heads, head_dim]
         v = value_cache[ids, pos % block_size].astype(np.float64)
         for h in range(num_heads):
             g = h // group

@@ -27,8 +27,15 @@ from ptoattn.errors import InputError, PTOAttnError
 if TYPE_CHECKING:  # the simulator is imported when a run needs it
     from ptoattn.sim import CompareResult, RunReport
 
-__all__ = ["RunOutcome", "check", "index_array", "load_manifest", "load_inputs", "run",
-           "save_output"]
+__all__ = [
+    "RunOutcome",
+    "check",
+    "index_array",
+    "load_manifest",
+    "load_inputs",
+    "run",
+    "save_output",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +88,9 @@ def index_array(name: str, array: np.ndarray) -> np.ndarray:
         if outside.size:
             where = np.unravel_index(int(outside[0]), array.shape)
             index = ", ".join(str(int(i)) for i in where)
-            raise InputError(f"{name}[{index}] = {array[where]} does not fit int32 "
-                             f"({_INT32.min}..{_INT32.max})")
+            raise InputError(
+                f"{name}[{index}] = {array[where]} does not fit int32 ({_INT32.min}..{_INT32.max})"
+            )
     return np.ascontiguousarray(array, dtype=np.int32)
 
 
@@ -96,8 +104,10 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
     if size == 0:
         raise InputError(f"{path}: the file is empty; expected an .npz archive (numpy.savez)")
     if not zipfile.is_zipfile(path):
-        raise InputError(f"{path}: not an .npz archive (numpy.savez writes a zip of .npy "
-                         "arrays); the file is truncated or of another kind")
+        raise InputError(
+            f"{path}: not an .npz archive (numpy.savez writes a zip of .npy "
+            "arrays); the file is truncated or of another kind"
+        )
     arrays = {}
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -106,8 +116,9 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
                     arrays[key] = data[key]
                 except ValueError as err:
                     if "allow_pickle" in str(err) or "Object arrays" in str(err):
-                        raise InputError(f"{path}: {key} holds Python objects; expected a "
-                                         "numeric array") from None
+                        raise InputError(
+                            f"{path}: {key} holds Python objects; expected a numeric array"
+                        ) from None
                     raise
     except InputError:
         raise
@@ -127,8 +138,10 @@ def load_inputs(path: str | Path, config: PagedAttentionConfig) -> reference.Pag
     data = _read_npz(path)
     missing = [k for k in (*TENSOR_NAMES, "scale") if k not in data]
     if missing:
-        raise InputError(f"{path}: missing {', '.join(missing)}; expected keys "
-                         f"{', '.join((*TENSOR_NAMES, 'scale'))}")
+        raise InputError(
+            f"{path}: missing {', '.join(missing)}; expected keys "
+            f"{', '.join((*TENSOR_NAMES, 'scale'))}"
+        )
     query = _as_storage("query", data["query"], config.dtype)
     key_cache = _as_storage("key_cache", data["key_cache"], config.dtype)
     value_cache = _as_storage("value_cache", data["value_cache"], config.dtype)
@@ -140,12 +153,17 @@ def load_inputs(path: str | Path, config: PagedAttentionConfig) -> reference.Pag
     if scale.dtype.kind not in "fiu":
         raise InputError(f"scale: expected a number (a 0-d float32 array), got dtype {scale.dtype}")
     out = np.zeros(query.shape, dtype=np.float32)
-    return reference.PagedAttentionInputs(query, key_cache, value_cache, table, lens, out,
-                                          float(scale))
+    return reference.PagedAttentionInputs(
+        query, key_cache, value_cache, table, lens, out, float(scale)
+    )
 
 
-def check_inputs_fit(inputs: reference.PagedAttentionInputs, config: PagedAttentionConfig,
-                     *, dynamic_batch: bool = False) -> None:
+def check_inputs_fit(
+    inputs: reference.PagedAttentionInputs,
+    config: PagedAttentionConfig,
+    *,
+    dynamic_batch: bool = False,
+) -> None:
     """Rejects inputs the compiled configuration cannot run, naming tensor and dimension.
 
     With ``dynamic_batch`` any batch from 1 to ``config.batch`` (the compiled maximum) fits.
@@ -153,17 +171,28 @@ def check_inputs_fit(inputs: reference.PagedAttentionInputs, config: PagedAttent
     if dynamic_batch:
         batch = inputs.query.shape[0] if inputs.query.ndim else 0
         if not 1 <= batch <= config.batch:
-            raise InputError(f"batch is {batch} but the directory was compiled for a dynamic "
-                             f"batch of 1 to {config.batch} (max_batch); recompile with a "
-                             "larger --max-batch")
+            raise InputError(
+                f"batch is {batch} but the directory was compiled for a dynamic "
+                f"batch of 1 to {config.batch} (max_batch); recompile with a "
+                "larger --max-batch"
+            )
         config = dataclasses.replace(config, batch=batch)
     expect = {
-        "query": {1: ("num_heads", config.num_heads), 2: ("head_dim", config.head_dim),
-                  0: ("batch", config.batch)},
-        "key_cache": {1: ("block_size", config.block_size), 2: ("num_kv_heads", config.num_kv_heads),
-                      3: ("head_dim", config.head_dim)},
-        "value_cache": {1: ("block_size", config.block_size),
-                        2: ("num_kv_heads", config.num_kv_heads), 3: ("head_dim", config.head_dim)},
+        "query": {
+            1: ("num_heads", config.num_heads),
+            2: ("head_dim", config.head_dim),
+            0: ("batch", config.batch),
+        },
+        "key_cache": {
+            1: ("block_size", config.block_size),
+            2: ("num_kv_heads", config.num_kv_heads),
+            3: ("head_dim", config.head_dim),
+        },
+        "value_cache": {
+            1: ("block_size", config.block_size),
+            2: ("num_kv_heads", config.num_kv_heads),
+            3: ("head_dim", config.head_dim),
+        },
         "block_table": {0: ("batch", config.batch)},
         "context_lens": {0: ("batch", config.batch)},
     }
@@ -174,17 +203,24 @@ def check_inputs_fit(inputs: reference.PagedAttentionInputs, config: PagedAttent
             raise InputError(f"{name}: expected rank {ranks[name]}, got shape {array.shape}")
         for dim, (what, value) in expect[name].items():
             if array.shape[dim] != value:
-                raise InputError(f"{name} dim {dim} ({what}) is {array.shape[dim]} but the "
-                                 f"directory was compiled for {value}")
+                raise InputError(
+                    f"{name} dim {dim} ({what}) is {array.shape[dim]} but the "
+                    f"directory was compiled for {value}"
+                )
     if not math.isfinite(inputs.scale):
-        raise InputError(f"scale is {inputs.scale}: must be a finite number (any finite scale, "
-                         "zero and negative included, is computed exactly)")
+        raise InputError(
+            f"scale is {inputs.scale}: must be a finite number (any finite scale, "
+            "zero and negative included, is computed exactly)"
+        )
     width = inputs.block_table.shape[1]
     if width > config.max_blocks_per_seq:
-        raise InputError(f"block_table dim 1 (max_blocks_per_seq) is {width}, more than the "
-                         f"{config.max_blocks_per_seq} the directory was compiled for")
-    reference.validate_inputs(inputs.query, inputs.key_cache, inputs.value_cache,
-                              inputs.block_table, inputs.context_lens)
+        raise InputError(
+            f"block_table dim 1 (max_blocks_per_seq) is {width}, more than the "
+            f"{config.max_blocks_per_seq} the directory was compiled for"
+        )
+    reference.validate_inputs(
+        inputs.query, inputs.key_cache, inputs.value_cache, inputs.block_table, inputs.context_lens
+    )
 
 
 @dataclasses.dataclass
@@ -221,8 +257,9 @@ class RunOutcome:
         c = self.config
         if c is None:
             raise PTOAttnError("needed_bytes: the run carries no configuration")
-        return attention_bytes(c.batch, c.num_heads, c.num_kv_heads, c.head_dim, self.context_lens,
-                               2, 4)
+        return attention_bytes(
+            c.batch, c.num_heads, c.num_kv_heads, c.head_dim, self.context_lens, 2, 4
+        )
 
     def roofline_us(self, tbs: float | None = None) -> float:
         """The roofline time at ``tbs`` TB/s (default: the 1.6 TB/s HBM specification)."""
@@ -239,8 +276,10 @@ class RunOutcome:
         return self.model.write_swimlane(path)
 
     def report_text(self) -> str:
-        lines = [f"{'PASS' if self.passed else 'FAIL'}: {self.comparison}",
-                 f"context lengths: {_short(self.context_lens)}"]
+        lines = [
+            f"{'PASS' if self.passed else 'FAIL'}: {self.comparison}",
+            f"context lengths: {_short(self.context_lens)}",
+        ]
         lines.append(self.report.summary())
         if self.model is not None and self.config is not None:
             lines.append(self.model.summary(self.needed_bytes))
@@ -263,31 +302,50 @@ class _NotCompared:
         return "modeled only: the output was not computed nor compared"
 
 
-def _model_only_inputs(config: PagedAttentionConfig,
-                       context_lens: list[int] | None) -> reference.PagedAttentionInputs:
+def _model_only_inputs(
+    config: PagedAttentionConfig, context_lens: list[int] | None
+) -> reference.PagedAttentionInputs:
     """Inputs for a modeled-only run: real block table and lengths, caches left unwritten
     (the kernels read no cache byte when they skip their arithmetic)."""
     bs = config.block_size
-    lens = np.asarray(context_lens if context_lens is not None else [config.max_context_len] * config.batch,
-                      dtype=np.int32)
+    lens = np.asarray(
+        context_lens if context_lens is not None else [config.max_context_len] * config.batch,
+        dtype=np.int32,
+    )
     if lens.shape != (config.batch,):
-        raise InputError(f"context_lens: expected {config.batch} lengths (batch), got shape {lens.shape}")
+        raise InputError(
+            f"context_lens: expected {config.batch} lengths (batch), got shape {lens.shape}"
+        )
     used = -(-lens.astype(np.int64) // bs)
     blocks = max(1, int(used.sum()))
     table = np.full((config.batch, config.max_blocks_per_seq), -1, dtype=np.int32)
     start = np.concatenate([[0], np.cumsum(used)[:-1]])
     for i in range(config.batch):
-        table[i, :used[i]] = np.arange(start[i], start[i] + used[i], dtype=np.int32)
+        table[i, : used[i]] = np.arange(start[i], start[i] + used[i], dtype=np.int32)
     storage = np.dtype(ml_dtypes.bfloat16) if config.dtype == "bf16" else np.dtype(np.float16)
     shape = (blocks, bs, config.num_kv_heads, config.head_dim)
     query = np.zeros((config.batch, config.num_heads, config.head_dim), dtype=storage)
-    return reference.PagedAttentionInputs(query, np.zeros(shape, storage), np.zeros(shape, storage), table, lens,
-                                          np.zeros(query.shape, np.float32), float(np.float32(config.softmax_scale)))
+    return reference.PagedAttentionInputs(
+        query,
+        np.zeros(shape, storage),
+        np.zeros(shape, storage),
+        table,
+        lens,
+        np.zeros(query.shape, np.float32),
+        float(np.float32(config.softmax_scale)),
+    )
 
 
-def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs | None = None,
-        *, seed: int = 0, context_lens: list[int] | None = None,
-        platform: str = "sim", sim_config=None, model_only: bool = False) -> RunOutcome:
+def run(
+    out_dir: str | Path,
+    inputs: str | Path | reference.PagedAttentionInputs | None = None,
+    *,
+    seed: int = 0,
+    context_lens: list[int] | None = None,
+    platform: str = "sim",
+    sim_config=None,
+    model_only: bool = False,
+) -> RunOutcome:
     """Runs ``out_dir`` on ``platform`` and compares with the reference.
 
     ``sim_config`` (a ``ptoattn.sim.SimConfig``) sets the simulator's rings, threads and
@@ -318,22 +376,37 @@ def run(out_dir: str | Path, inputs: str | Path | reference.PagedAttentionInputs
         inputs = reference.make_inputs(sized, seed, context_lens)
     elif not isinstance(inputs, reference.PagedAttentionInputs):
         inputs = load_inputs(inputs, config)
-    inputs = inputs._replace(block_table=index_array("block_table", np.asarray(inputs.block_table)),
-                             context_lens=index_array("context_lens", np.asarray(inputs.context_lens)))
+    inputs = inputs._replace(
+        block_table=index_array("block_table", np.asarray(inputs.block_table)),
+        context_lens=index_array("context_lens", np.asarray(inputs.context_lens)),
+    )
     check_inputs_fit(inputs, config, dynamic_batch=dynamic_batch)
     program = sim.build(out_dir)
-    result = sim.run_paged_attention(program, inputs.query, inputs.key_cache, inputs.value_cache,
-                                     inputs.block_table, inputs.context_lens, inputs.scale,
-                                     config=sim_config)
+    result = sim.run_paged_attention(
+        program,
+        inputs.query,
+        inputs.key_cache,
+        inputs.value_cache,
+        inputs.block_table,
+        inputs.context_lens,
+        inputs.scale,
+        config=sim_config,
+    )
     output = result.outputs["out"]
     lens = [int(x) for x in inputs.context_lens]
     if model_only:
         return RunOutcome(output, output, _NotCompared(), result.report, lens, config)
     # The reference takes the same steps as the kernels (its p is rounded per step).
     blocks_per_step = int(manifest.get("options", {}).get("kv_blocks_per_task", 1))
-    expected = reference.paged_attention(inputs.query, inputs.key_cache, inputs.value_cache,
-                                         inputs.block_table, inputs.context_lens, inputs.scale,
-                                         blocks_per_step=blocks_per_step)
+    expected = reference.paged_attention(
+        inputs.query,
+        inputs.key_cache,
+        inputs.value_cache,
+        inputs.block_table,
+        inputs.context_lens,
+        inputs.scale,
+        blocks_per_step=blocks_per_step,
+    )
     comparison = sim.compare(output, expected)
     return RunOutcome(output, expected, comparison, result.report, lens, config)
 
@@ -368,12 +441,16 @@ def check(out_dir: str | Path) -> list[str]:
             findings.append(f"missing {source}")
     env = manifest["runtime_env"]
     for ring, need in enumerate(manifest["ring_requirements"]):
-        for key, limit_key, slack in (("task_slots", "ring_task_window", 1),
-                                      ("heap_bytes", "ring_heap", 0),
-                                      ("dep_entries", "ring_dep_pool", 0)):
+        for key, limit_key, slack in (
+            ("task_slots", "ring_task_window", 1),
+            ("heap_bytes", "ring_heap", 0),
+            ("dep_entries", "ring_dep_pool", 0),
+        ):
             if need[key] > env[limit_key][ring] - slack:
-                findings.append(f"ring {ring}: needs {need[key]} {key.replace('_', ' ')} but "
-                                f"{limit_key} is {env[limit_key][ring]}")
+                findings.append(
+                    f"ring {ring}: needs {need[key]} {key.replace('_', ' ')} but "
+                    f"{limit_key} is {env[limit_key][ring]}"
+                )
     source = root / "input.mlir"
     if not source.is_file():
         findings.append("missing input.mlir")

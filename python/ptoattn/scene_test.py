@@ -24,8 +24,8 @@ class KernelEntry:
 
     func_id: int
     name: str
-    source: str           # path relative to the output directory
-    core_type: str        # "aic" or "aiv"
+    source: str  # path relative to the output directory
+    core_type: str  # "aic" or "aiv"
     signature: tuple[str, ...]  # "IN" / "OUT" / "INOUT" per tensor argument
 
 
@@ -134,7 +134,7 @@ def _golden(tensors, params):
     tensors["out"][:] = out
 '''
 
-_CLASS = '''
+_CLASS = """
 @scene_test(level=2, runtime="tensormap_and_ringbuffer")
 class {class_name}(SceneTestCase):
     RTOL = {rtol!r}
@@ -156,7 +156,7 @@ class {class_name}(SceneTestCase):
 
 if __name__ == "__main__":
     SceneTestCase.run_module(__name__)
-'''
+"""
 
 
 def render_scene_test(test: SceneTest) -> str:

@@ -24,8 +24,14 @@ from ptoattn.config import PagedAttentionConfig
 from ptoattn.errors import ConfigError
 from ptoattn.options import QUERY_TILES, STRATEGIES, CompileOptions
 
-__all__ = ["Candidate", "ScheduleChoice", "choose", "model_lowered", "schedule_axes",
-           "MAX_MODELED_BLOCKS"]
+__all__ = [
+    "Candidate",
+    "ScheduleChoice",
+    "choose",
+    "model_lowered",
+    "schedule_axes",
+    "MAX_MODELED_BLOCKS",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -73,18 +79,24 @@ class ScheduleChoice:
 
     def record(self) -> dict:
         """The manifest's ``schedule`` entry (no wall time: manifests are byte-identical)."""
-        return {"mode": "auto", "context_lens": self.context_lens_source,
-                "chosen": dict(self.chosen.values),
-                "modeled_us": round(self.chosen.modeled_us, 3),
-                "candidates": [c.record() for c in self.candidates]}
+        return {
+            "mode": "auto",
+            "context_lens": self.context_lens_source,
+            "chosen": dict(self.chosen.values),
+            "modeled_us": round(self.chosen.modeled_us, 3),
+            "candidates": [c.record() for c in self.candidates],
+        }
 
     def summary(self) -> str:
-        others = ", ".join(f"{c.label()}: " + (f"{c.modeled_us:.1f} us" if c.error is None
-                                               else c.error)
-                           for c in self.candidates)
-        return (f"schedule auto: {self.chosen.label()} (modeled {self.chosen.modeled_us:.1f} us, "
-                f"{self.context_lens_source}); candidates: {others}; chosen in "
-                f"{self.seconds:.2f} s")
+        others = ", ".join(
+            f"{c.label()}: " + (f"{c.modeled_us:.1f} us" if c.error is None else c.error)
+            for c in self.candidates
+        )
+        return (
+            f"schedule auto: {self.chosen.label()} (modeled {self.chosen.modeled_us:.1f} us, "
+            f"{self.context_lens_source}); candidates: {others}; chosen in "
+            f"{self.seconds:.2f} s"
+        )
 
 
 # Larger graphs are not modeled (about 240 bytes of modeled work per block): a candidate
@@ -93,15 +105,27 @@ class ScheduleChoice:
 MAX_MODELED_BLOCKS = 1 << 18
 
 
-def model_lowered(module: ir.Module, context_lens: list[int], max_blocks: int,
-                  clusters: int = 0, max_modeled_blocks: int = MAX_MODELED_BLOCKS) -> dict:
+def model_lowered(
+    module: ir.Module,
+    context_lens: list[int],
+    max_blocks: int,
+    clusters: int = 0,
+    max_modeled_blocks: int = MAX_MODELED_BLOCKS,
+) -> dict:
     """The modeled a2a3 time of a lowered module run on these lengths, nothing compiled:
     ``tasks``, ``blocks`` and (unless there are more than ``max_modeled_blocks`` blocks;
     negative: count only) ``makespan_us``, ``bound``, ``lower_bounds_us``, ``hbm_bytes``."""
     from ptoattn._extension import model_schedule
 
-    result = json.loads(model_schedule(module.operation, [int(x) for x in context_lens],
-                                       int(max_blocks), int(clusters), int(max_modeled_blocks)))
+    result = json.loads(
+        model_schedule(
+            module.operation,
+            [int(x) for x in context_lens],
+            int(max_blocks),
+            int(clusters),
+            int(max_modeled_blocks),
+        )
+    )
     if "error" in result:
         raise ConfigError(f"the schedule model cannot follow this module: {result['error']}")
     return result
@@ -117,25 +141,34 @@ def dispatch_bound_us(tasks: int, blocks: int) -> float:
     return k("kPreambleUs") + max(tasks * k("kOrchSubmitUs"), sched)
 
 
-def expected_lens(config: PagedAttentionConfig, options: CompileOptions,
-                  context_lens: list[int] | None) -> tuple[list[int], str]:
+def expected_lens(
+    config: PagedAttentionConfig, options: CompileOptions, context_lens: list[int] | None
+) -> tuple[list[int], str]:
     """The lengths auto models, and where they came from."""
     if options.expected_context_lens is not None:
         lens, source = list(options.expected_context_lens), "expected_context_lens"
     elif context_lens is not None:
         lens, source = list(context_lens), "the scene test's context_lens"
     else:
-        return [config.max_context_len] * config.batch, \
-            f"every sequence at max_blocks * block_size = {config.max_context_len}"
+        return [
+            config.max_context_len
+        ] * config.batch, f"every sequence at max_blocks * block_size = {config.max_context_len}"
     if len(lens) != config.batch or any(x < 0 or x > config.max_context_len for x in lens):
-        raise ConfigError(f"expected_context_lens must hold {config.batch} lengths in "
-                          f"[0, {config.max_context_len}], got {lens}")
+        raise ConfigError(
+            f"expected_context_lens must hold {config.batch} lengths in "
+            f"[0, {config.max_context_len}], got {lens}"
+        )
     return lens, source
 
 
-def choose(module_text: str, context: ir.Context, config: PagedAttentionConfig,
-           options: CompileOptions, context_lens: list[int] | None,
-           clusters: int) -> tuple[CompileOptions, ScheduleChoice | None]:
+def choose(
+    module_text: str,
+    context: ir.Context,
+    config: PagedAttentionConfig,
+    options: CompileOptions,
+    context_lens: list[int] | None,
+    clusters: int,
+) -> tuple[CompileOptions, ScheduleChoice | None]:
     """Options with every open schedule option set to the modeled-fastest value.
 
     Returns ``options`` unchanged (and no choice) when every schedule option is given.
@@ -162,7 +195,9 @@ def choose(module_text: str, context: ir.Context, config: PagedAttentionConfig,
         try:
             run_pipeline(module, str(Pipeline(full.entries[:first])))
         except CompileError as err:
-            reason = err.diagnostics.strip().splitlines()[0] if err.diagnostics.strip() else "rejected"
+            reason = (
+                err.diagnostics.strip().splitlines()[0] if err.diagnostics.strip() else "rejected"
+            )
             candidates.append(Candidate(values, error=reason.split(": error: ")[-1]))
             continue
         try:
@@ -173,12 +208,18 @@ def choose(module_text: str, context: ir.Context, config: PagedAttentionConfig,
         bound = dispatch_bound_us(counted["tasks"], counted["blocks"])
         if best is not None and bound >= best.modeled_us:
             # Its dispatch alone is slower than the best so far: it cannot win.
-            candidates.append(Candidate(values, error=f"pruned: dispatch alone takes at "
-                                                      f"least {bound:.1f} us"))
+            candidates.append(
+                Candidate(values, error=f"pruned: dispatch alone takes at least {bound:.1f} us")
+            )
             continue
         if counted["blocks"] > MAX_MODELED_BLOCKS:
-            candidates.append(Candidate(values, error=f"not modeled: {counted['blocks']} "
-                                                      f"blocks, more than {MAX_MODELED_BLOCKS}"))
+            candidates.append(
+                Candidate(
+                    values,
+                    error=f"not modeled: {counted['blocks']} "
+                    f"blocks, more than {MAX_MODELED_BLOCKS}",
+                )
+            )
             continue
         report = model_lowered(module, lens, config.max_blocks_per_seq, clusters)
         cand = Candidate(values, report["makespan_us"], report["bound"], report["tasks"])

@@ -44,5 +44,6 @@ def lookup(chip: str | None) -> TargetInfo:
         if entry["chip"] == chip:
             return TargetInfo(entry["chip"], entry["clusters"])
     names = target_names()
-    raise ConfigError(f"target {chip!r} is not supported: must be "
-                      f"{', '.join(names[:-1])} or {names[-1]}")
+    raise ConfigError(
+        f"target {chip!r} is not supported: must be {', '.join(names[:-1])} or {names[-1]}"
+    )

@@ -25,5 +25,6 @@ def paged_attention(
     """Builds ``attn.paged_attention``; the f32 result shape follows ``query``."""
     query_type = ir.RankedTensorType(query.type)
     result_type = ir.RankedTensorType.get(query_type.shape, ir.F32Type.get())
-    return PagedAttentionOp(result_type, query, key_cache, value_cache, block_table,
-                            context_lens, scale, loc=loc, ip=ip).result
+    return PagedAttentionOp(
+        result_type, query, key_cache, value_cache, block_table, context_lens, scale, loc=loc, ip=ip
+    ).result

@@ -24,7 +24,7 @@ def _k(name: str) -> float:
 
 
 def _xfer(nbytes: float, gibs: str) -> float:
-    return nbytes / (_k(gibs) * 1024.0 ** 3) * _k("kClockHz")
+    return nbytes / (_k(gibs) * 1024.0**3) * _k("kClockHz")
 
 
 def _mad(m: int, k: int, n: int) -> float:
@@ -32,8 +32,14 @@ def _mad(m: int, k: int, n: int) -> float:
 
 
 # fp32 rows of the vector table (cost_a2a3.hpp kVecCost) used by the synthetic softmax/update.
-_VEC = {"max": (0.0625, 48), "sum": (0.0625, 61.5), "expand": (0.1176, 34.5), "exp": (0.0314, 30.1),
-        "bin": (0.0325, 16.5), "muls": (0.0169, 17.5)}
+_VEC = {
+    "max": (0.0625, 48),
+    "sum": (0.0625, 61.5),
+    "expand": (0.1176, 34.5),
+    "exp": (0.0314, 30.1),
+    "bin": (0.0325, 16.5),
+    "muls": (0.0169, 17.5),
+}
 
 
 def _vec(op: str, elems: int) -> float:
@@ -60,7 +66,11 @@ class _Kernel:
 def _qk(rows: int, hd: int, bs: int, blocks: int) -> _Kernel:
     k = _Kernel()
     kv = bs * hd * 2
-    k.add("MTE2", _xfer(rows * hd * 2, "kGmToL1GiBs") + blocks * _xfer(kv, "kGmToL1GiBs"), rows * hd * 2 + blocks * kv)
+    k.add(
+        "MTE2",
+        _xfer(rows * hd * 2, "kGmToL1GiBs") + blocks * _xfer(kv, "kGmToL1GiBs"),
+        rows * hd * 2 + blocks * kv,
+    )
     k.add("MTE1", blocks * (_xfer(rows * hd * 2, "kL1ToL0aGiBs") + _xfer(kv, "kL1ToL0bGiBs")))
     k.add("M", blocks * _mad(rows, hd, bs))
     k.add("FIX", blocks * _xfer(rows * bs * 4, "kL0cToGmGiBs"), blocks * rows * bs * 4)
@@ -72,8 +82,18 @@ def _softmax(rows: int, bs: int, blocks: int) -> _Kernel:
     k, r = _Kernel(), max(1, rows // 2)
     e = r * bs
     k.add("MTE2", blocks * _xfer(e * 4, "kGmToUbGiBs"), blocks * e * 4)
-    k.add("V", blocks * (_vec("muls", e) + _vec("max", e) + _vec("expand", e) + _vec("exp", e)
-                         + _vec("sum", e) + _vec("muls", e)))
+    k.add(
+        "V",
+        blocks
+        * (
+            _vec("muls", e)
+            + _vec("max", e)
+            + _vec("expand", e)
+            + _vec("exp", e)
+            + _vec("sum", e)
+            + _vec("muls", e)
+        ),
+    )
     k.add("MTE3", blocks * _xfer(e * 2, "kUbToGmGiBs"), blocks * e * 2)
     return k
 
@@ -81,7 +101,11 @@ def _softmax(rows: int, bs: int, blocks: int) -> _Kernel:
 def _pv(rows: int, hd: int, bs: int, blocks: int) -> _Kernel:
     k = _Kernel()
     kv = bs * hd * 2
-    k.add("MTE2", blocks * (_xfer(rows * bs * 2, "kGmToL1GiBs") + _xfer(kv, "kGmToL1GiBs")), blocks * (rows * bs * 2 + kv))
+    k.add(
+        "MTE2",
+        blocks * (_xfer(rows * bs * 2, "kGmToL1GiBs") + _xfer(kv, "kGmToL1GiBs")),
+        blocks * (rows * bs * 2 + kv),
+    )
     k.add("MTE1", blocks * (_xfer(rows * bs * 2, "kL1ToL0aGiBs") + _xfer(kv, "kL1ToL0bGiBs")))
     k.add("M", blocks * _mad(rows, bs, hd))
     k.add("FIX", _xfer(rows * hd * 4, "kL0cToGmGiBs"), rows * hd * 4)
@@ -96,7 +120,9 @@ def _update(rows: int, hd: int, steps: int = 1, resident: bool = False) -> _Kern
     e = r * hd
     loads = 1 if resident else 2
     k.add("MTE2", steps * _xfer(loads * e * 4, "kGmToUbGiBs"), steps * loads * e * 4)
-    k.add("V", steps * (_vec("exp", r) + 2 * _vec("expand", e) + _vec("bin", e) + 3 * _vec("bin", r)))
+    k.add(
+        "V", steps * (_vec("exp", r) + 2 * _vec("expand", e) + _vec("bin", e) + 3 * _vec("bin", r))
+    )
     stores = 1 if resident else steps
     k.add("MTE3", stores * _xfer(e * 4, "kUbToGmGiBs"), stores * e * 4)
     return k
@@ -114,13 +140,24 @@ def unroll_graph(batch=256, heads=16, hd=128, bs=128, ctx=8192, group=64) -> lis
         prev_up = None
         for g0 in range(0, nblk, group):
             n = min(group, nblk - g0)
-            qk, sf, pv, up = _qk(rows, hd, bs, n), _softmax(rows, bs, n), _pv(rows, hd, bs, n), _update(rows, hd)
+            qk, sf, pv, up = (
+                _qk(rows, hd, bs, n),
+                _softmax(rows, bs, n),
+                _pv(rows, hd, bs, n),
+                _update(rows, hd),
+            )
             i = len(tasks)
             tasks.append(GraphTask(AIC, 1, [], [qk.work()]))
             tasks.append(GraphTask((None, 2, 2), 1, [i], [sf.work(), sf.work()]))
             tasks.append(GraphTask((3, None, None), 1, [i + 1], [pv.work()]))
-            tasks.append(GraphTask((None, 4, 4), 1, [i + 1, i + 2] + ([prev_up] if prev_up is not None else []),
-                                   [up.work(), up.work()]))
+            tasks.append(
+                GraphTask(
+                    (None, 4, 4),
+                    1,
+                    [i + 1, i + 2] + ([prev_up] if prev_up is not None else []),
+                    [up.work(), up.work()],
+                )
+            )
             prev_up = i + 3
     return tasks
 
@@ -170,15 +207,38 @@ class CalibrationRow:
 
 
 # (configuration, how it ran, measured range in us, its task graph, model overrides)
-CASES: tuple[tuple[str, str, tuple[float, float], Callable[[], list[GraphTask]], dict[str, float]], ...] = (
-    ("C1: batch 256, 16/1 heads, hd 128, block 128, ctx 8192", "unroll (64-block groups, 1024 tasks)",
-     (1143.0, 1178.0), lambda: unroll_graph(), {}),
-    ("C1", "SPMD MIX kernel (24 blocks)", (1627.6, 1627.6), lambda: mix_graph(256, 16, 128, 128, 8192), {}),
-    ("batch 64, 64/1 heads, block 64, ctx 8192", "SPMD MIX kernel (24 blocks)", (864.4, 864.4),
-     lambda: mix_graph(64, 64, 128, 64, 8192), {}),
+CASES: tuple[
+    tuple[str, str, tuple[float, float], Callable[[], list[GraphTask]], dict[str, float]], ...
+] = (
+    (
+        "C1: batch 256, 16/1 heads, hd 128, block 128, ctx 8192",
+        "unroll (64-block groups, 1024 tasks)",
+        (1143.0, 1178.0),
+        lambda: unroll_graph(),
+        {},
+    ),
+    (
+        "C1",
+        "SPMD MIX kernel (24 blocks)",
+        (1627.6, 1627.6),
+        lambda: mix_graph(256, 16, 128, 128, 8192),
+        {},
+    ),
+    (
+        "batch 64, 64/1 heads, block 64, ctx 8192",
+        "SPMD MIX kernel (24 blocks)",
+        (864.4, 864.4),
+        lambda: mix_graph(64, 64, 128, 64, 8192),
+        {},
+    ),
     # host_build_graph builds the graph on the host: no device orchestrator per submit.
-    ("C1", "baseline, 4 single-block tasks per KV block (65,536 tasks)", (25400.0, 25400.0),
-     lambda: baseline_graph(), {"orch_submit_us": 0.0}),
+    (
+        "C1",
+        "baseline, 4 single-block tasks per KV block (65,536 tasks)",
+        (25400.0, 25400.0),
+        lambda: baseline_graph(),
+        {"orch_submit_us": 0.0},
+    ),
 )
 
 
@@ -192,11 +252,15 @@ def calibration_table() -> list[CalibrationRow]:
 
 
 def format_table(rows: list[CalibrationRow]) -> str:
-    out = ["| case | simpler schedule | tasks | measured (us) | modeled (us) | error | bound |",
-           "|---|---|---|---|---|---|---|"]
+    out = [
+        "| case | simpler schedule | tasks | measured (us) | modeled (us) | error | bound |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         lo, hi = r.measured_us
         meas = f"{lo:.1f}" if lo == hi else f"{lo:.0f}-{hi:.0f}"
-        out.append(f"| {r.case} | {r.schedule} | {r.tasks} | {meas} | {r.modeled_us:.1f} | "
-                   f"{100 * r.error:+.1f}% | {r.bound} |")
+        out.append(
+            f"| {r.case} | {r.schedule} | {r.tasks} | {meas} | {r.modeled_us:.1f} | "
+            f"{100 * r.error:+.1f}% | {r.bound} |"
+        )
     return "\n".join(out)

@@ -46,7 +46,9 @@ def _value(node: ast.AST):
 
 def _find_callable(tree: ast.AST):
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CALLABLE" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "CALLABLE" for t in node.targets
+        ):
             return _value(node.value)
     return None
 
@@ -58,7 +60,9 @@ def spec_from_dict(root: Path, callable_dict: dict) -> CallableSpec:
         for k in callable_dict["incores"]:
             core = k["core_type"]
             if core not in ("aic", "aiv"):
-                raise SimError(f"CALLABLE incore {k.get('name')!r}: core_type must be 'aic' or 'aiv', got {core!r}")
+                raise SimError(
+                    f"CALLABLE incore {k.get('name')!r}: core_type must be 'aic' or 'aiv', got {core!r}"
+                )
             kernels.append(KernelSpec(int(k["func_id"]), str(k["name"]), root / k["source"], core))
     except KeyError as e:
         raise SimError(f"CALLABLE in {root}: missing key {e}") from None

@@ -27,13 +27,21 @@ class CompareResult:
     def __str__(self) -> str:
         where = ", ".join(f"{n}={i}" for n, i in zip(self.axis_names, self.worst_index))
         head = "match" if self.ok else f"MISMATCH: {self.mismatches} of {self.total} elements"
-        return (f"{head} (rtol={self.rtol:g}, atol={self.atol:g}); worst element ({where}): "
-                f"got {self.worst_actual:.6g}, expected {self.worst_expected:.6g}, "
-                f"|err| {self.max_abs_err:.3g}; max relative error {self.max_rel_err:.3g}")
+        return (
+            f"{head} (rtol={self.rtol:g}, atol={self.atol:g}); worst element ({where}): "
+            f"got {self.worst_actual:.6g}, expected {self.worst_expected:.6g}, "
+            f"|err| {self.max_abs_err:.3g}; max relative error {self.max_rel_err:.3g}"
+        )
 
 
-def compare(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-3, atol: float = 1e-3,
-            axis_names: Sequence[str] = ("batch", "head", "dim")) -> CompareResult:
+def compare(
+    actual: np.ndarray,
+    expected: np.ndarray,
+    *,
+    rtol: float = 1e-3,
+    atol: float = 1e-3,
+    axis_names: Sequence[str] = ("batch", "head", "dim"),
+) -> CompareResult:
     """|actual - expected| <= atol + rtol * |expected| everywhere.
 
     Non-finite values match only themselves: an infinity matches the same infinity of the
@@ -44,7 +52,9 @@ def compare(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-3, ato
     e = np.asarray(expected, dtype=np.float64)
     if a.shape != e.shape:
         raise SimError(f"compare: actual has shape {a.shape}, expected {e.shape}")
-    names = tuple(axis_names) if len(axis_names) == a.ndim else tuple(f"dim{i}" for i in range(a.ndim))
+    names = (
+        tuple(axis_names) if len(axis_names) == a.ndim else tuple(f"dim{i}" for i in range(a.ndim))
+    )
     if a.size == 0:
         return CompareResult(True, 0, 0, 0.0, 0.0, (), 0.0, 0.0, names, rtol, atol)
     same = (np.isnan(a) & np.isnan(e)) | (np.isinf(a) & (a == e))

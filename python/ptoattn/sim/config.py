@@ -9,9 +9,9 @@ from ptoattn.sim.errors import SimError
 
 NUM_RINGS = 4
 DEFAULT_HEAP_SIZE = 256 * 1024 * 1024  # per ring, as PTO2_HEAP_SIZE in the pinned runtime
-DEFAULT_TASK_WINDOW = 16384             # per ring, PTO2_TASK_WINDOW_SIZE
-DEFAULT_DEP_POOL = 16384                # per ring, PTO2_DEP_LIST_POOL_SIZE
-DEFAULT_TENSORMAP_POOL = 65536          # PTO2_TENSORMAP_POOL_SIZE
+DEFAULT_TASK_WINDOW = 16384  # per ring, PTO2_TASK_WINDOW_SIZE
+DEFAULT_DEP_POOL = 16384  # per ring, PTO2_DEP_LIST_POOL_SIZE
+DEFAULT_TENSORMAP_POOL = 65536  # PTO2_TENSORMAP_POOL_SIZE
 CHECK_GROUPS = ("bounds", "races", "lines", "sync")
 SCHEDULES = ("fifo", "lifo", "random")
 
@@ -19,8 +19,17 @@ PerRing = int | Sequence[int]
 
 # Constants of the task-level timing model a run may override (timeline.cpp ModelParams::set);
 # the defaults live in sim/include/pto/sim/cost_a2a3.hpp.
-MODEL_KEYS = ("clusters", "sched_threads", "orch_submit_us", "sched_task_us", "sched_block_us",
-              "aicore_start_us", "completion_us", "preamble_us", "hbm_effective_tbs")
+MODEL_KEYS = (
+    "clusters",
+    "sched_threads",
+    "orch_submit_us",
+    "sched_task_us",
+    "sched_block_us",
+    "aicore_start_us",
+    "completion_us",
+    "preamble_us",
+    "hbm_effective_tbs",
+)
 
 
 def model_options(overrides: dict) -> str:
@@ -29,11 +38,17 @@ def model_options(overrides: dict) -> str:
     for key, value in sorted(overrides.items()):
         if key not in MODEL_KEYS:
             raise SimError(f"model: unknown key {key!r}; allowed: {', '.join(MODEL_KEYS)}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
-                key in ("clusters", "sched_threads") and (int(value) != value or value < 1)) or (
-                key == "hbm_effective_tbs" and value <= 0):
-            raise SimError(f"model: {key} must be a non-negative number (clusters, sched_threads: "
-                           f"integers >= 1; hbm_effective_tbs > 0), got {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or value < 0
+            or (key in ("clusters", "sched_threads") and (int(value) != value or value < 1))
+            or (key == "hbm_effective_tbs" and value <= 0)
+        ):
+            raise SimError(
+                f"model: {key} must be a non-negative number (clusters, sched_threads: "
+                f"integers >= 1; hbm_effective_tbs > 0), got {value!r}"
+            )
         lines.append(f"model_{key}={value!r}")
     return "\n".join(lines)
 
@@ -41,13 +56,17 @@ def model_options(overrides: dict) -> str:
 def _per_ring(name: str, v: PerRing, minimum: int, pow2: bool = False) -> list[int]:
     vals = [v] * NUM_RINGS if isinstance(v, int) else list(v)
     if not 1 <= len(vals) <= NUM_RINGS:
-        raise SimError(f"{name}: give one value or up to {NUM_RINGS} (one per ring), got {len(vals)}")
+        raise SimError(
+            f"{name}: give one value or up to {NUM_RINGS} (one per ring), got {len(vals)}"
+        )
     vals += [vals[-1]] * (NUM_RINGS - len(vals))
     for x in vals:
         if not isinstance(x, int) or isinstance(x, bool) or x < minimum:
             raise SimError(f"{name}: each value must be an integer >= {minimum}, got {x!r}")
         if pow2 and x & (x - 1):
-            raise SimError(f"{name}: each value must be a power of two (the runtime masks slot indices), got {x}")
+            raise SimError(
+                f"{name}: each value must be a power of two (the runtime masks slot indices), got {x}"
+            )
     return vals
 
 
@@ -95,7 +114,9 @@ class SimConfig:
             items = list(self.checks)
         bad = [c for c in items if c not in CHECK_GROUPS]
         if bad:
-            raise SimError(f"checks: unknown check {bad[0]!r}; allowed: 'all', 'none' or any of {', '.join(CHECK_GROUPS)}")
+            raise SimError(
+                f"checks: unknown check {bad[0]!r}; allowed: 'all', 'none' or any of {', '.join(CHECK_GROUPS)}"
+            )
         s = set(items)
         if s & {"races", "lines"}:
             s.add("bounds")
@@ -107,11 +128,17 @@ class SimConfig:
         if not isinstance(self.clusters, int) or not 1 <= self.clusters <= 1024:
             raise SimError(f"clusters: must be an integer in 1..1024, got {self.clusters!r}")
         if not isinstance(self.tensormap_pool, int) or self.tensormap_pool < 1:
-            raise SimError(f"tensormap_pool: must be a positive integer, got {self.tensormap_pool!r}")
+            raise SimError(
+                f"tensormap_pool: must be a positive integer, got {self.tensormap_pool!r}"
+            )
         if self.schedule not in SCHEDULES:
-            raise SimError(f"schedule: must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
+            raise SimError(
+                f"schedule: must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}"
+            )
         if not isinstance(self.max_findings_per_check, int) or self.max_findings_per_check < 1:
-            raise SimError(f"max_findings_per_check: must be a positive integer, got {self.max_findings_per_check!r}")
+            raise SimError(
+                f"max_findings_per_check: must be a positive integer, got {self.max_findings_per_check!r}"
+            )
         heap = _per_ring("heap_size", self.heap_size, 1024)
         window = _per_ring("task_window", self.task_window, 4, pow2=True)
         dep = _per_ring("dep_pool", self.dep_pool, 1)

@@ -28,8 +28,12 @@ class BuiltProgram:
     cached: bool
 
 
-def build(spec: CallableSpec | Path | str, *, jobs: int = toolchain.MAX_JOBS,
-          warnings_as_errors: bool | None = None) -> BuiltProgram:
+def build(
+    spec: CallableSpec | Path | str,
+    *,
+    jobs: int = toolchain.MAX_JOBS,
+    warnings_as_errors: bool | None = None,
+) -> BuiltProgram:
     """Compiles the runtime, the orchestration and every kernel (content-hash cached); with
     ``warnings_as_errors`` (default: ``$PTOATTN_SIM_WERROR=1``) the orchestration and kernels
     get ``-Wall -Wextra -Werror``."""
@@ -39,14 +43,25 @@ def build(spec: CallableSpec | Path | str, *, jobs: int = toolchain.MAX_JOBS,
     if warnings_as_errors is None:
         warnings_as_errors = toolchain.werror_requested()
     strict = toolchain.WARNINGS_AS_ERRORS if warnings_as_errors else ()
-    jobs_list = [toolchain.runtime_job(),
-                 toolchain.BuildJob(f"orchestration {spec.orchestration.name}", (spec.orchestration,),
-                                    include_dirs=(spec.orchestration.parent,), extra_flags=strict)]
+    jobs_list = [
+        toolchain.runtime_job(),
+        toolchain.BuildJob(
+            f"orchestration {spec.orchestration.name}",
+            (spec.orchestration,),
+            include_dirs=(spec.orchestration.parent,),
+            extra_flags=strict,
+        ),
+    ]
     for k in spec.kernels:
-        jobs_list.append(toolchain.BuildJob(
-            f"kernel {k.name} ({k.source.name})", (k.source,),
-            defines=("__DAV_CUBE__",) if k.core_type == "aic" else ("__DAV_VEC__",),
-            include_dirs=(k.source.parent,), extra_flags=strict))
+        jobs_list.append(
+            toolchain.BuildJob(
+                f"kernel {k.name} ({k.source.name})",
+                (k.source,),
+                defines=("__DAV_CUBE__",) if k.core_type == "aic" else ("__DAV_VEC__",),
+                include_dirs=(k.source.parent,),
+                extra_flags=strict,
+            )
+        )
     results = toolchain.build_all(jobs_list, max_jobs=jobs)
     return BuiltProgram(
         spec=spec,
@@ -64,8 +79,12 @@ class SimResult:
     report: RunReport
 
 
-def run(program: BuiltProgram | CallableSpec | Path | str, tensors: Sequence[tuple[str, np.ndarray]],
-        scalars: Sequence = (), config: SimConfig | None = None) -> SimResult:
+def run(
+    program: BuiltProgram | CallableSpec | Path | str,
+    tensors: Sequence[tuple[str, np.ndarray]],
+    scalars: Sequence = (),
+    config: SimConfig | None = None,
+) -> SimResult:
     """Runs the orchestration on ``tensors`` (name, array) and ``scalars``, in the target order.
 
     Arrays are used in place (no copies): outputs are written into the arrays given. A fatal
@@ -94,7 +113,7 @@ def run(program: BuiltProgram | CallableSpec | Path | str, tensors: Sequence[tup
     return SimResult({n: a for n, a in tensors}, report)
 
 
-GM_ALIGN = 512          # device allocations are at least this aligned
+GM_ALIGN = 512  # device allocations are at least this aligned
 _COPY_LIMIT = 64 << 20  # larger misaligned arrays are used in place (no copy of the caches)
 
 
@@ -104,7 +123,7 @@ def aligned_empty(shape, dtype, align: int = GM_ALIGN) -> np.ndarray:
     n = int(np.prod(shape)) * dtype.itemsize
     raw = np.empty(n + align, dtype=np.uint8)
     off = (-raw.ctypes.data) % align
-    return raw[off:off + n].view(dtype).reshape(shape)
+    return raw[off : off + n].view(dtype).reshape(shape)
 
 
 def _device_view(name: str, a: np.ndarray) -> np.ndarray:
@@ -123,42 +142,71 @@ def _device_view(name: str, a: np.ndarray) -> np.ndarray:
 PA_ARGS = ("query", "key_cache", "value_cache", "block_table", "context_lens", "out")
 
 
-def validate_paged_attention_inputs(query, key_cache, value_cache, block_table, context_lens) -> None:
+def validate_paged_attention_inputs(
+    query, key_cache, value_cache, block_table, context_lens
+) -> None:
     """Rejects inputs that would make a kernel read outside the cache or another sequence."""
     storage = (np.dtype(ml_dtypes.bfloat16), np.dtype(np.float16))
-    for name, a, nd in (("query", query, 3), ("key_cache", key_cache, 4), ("value_cache", value_cache, 4)):
+    for name, a, nd in (
+        ("query", query, 3),
+        ("key_cache", key_cache, 4),
+        ("value_cache", value_cache, 4),
+    ):
         if not isinstance(a, np.ndarray) or a.ndim != nd:
-            raise SimError(f"{name}: expected a rank-{nd} numpy array, got {getattr(a, 'shape', type(a))}")
+            raise SimError(
+                f"{name}: expected a rank-{nd} numpy array, got {getattr(a, 'shape', type(a))}"
+            )
         if a.dtype not in storage or a.dtype != query.dtype:
-            raise SimError(f"{name}: expected dtype bfloat16 or float16, the same as query's "
-                           f"({query.dtype}), got {a.dtype}")
+            raise SimError(
+                f"{name}: expected dtype bfloat16 or float16, the same as query's "
+                f"({query.dtype}), got {a.dtype}"
+            )
     b, h, d = query.shape
     nb, bs, kvh, kd = key_cache.shape
     if value_cache.shape != key_cache.shape:
-        raise SimError(f"value_cache: shape {value_cache.shape} differs from key_cache {key_cache.shape}")
+        raise SimError(
+            f"value_cache: shape {value_cache.shape} differs from key_cache {key_cache.shape}"
+        )
     if kd != d:
         raise SimError(f"key_cache: head_dim {kd} differs from the query's {d}")
     if kvh < 1 or h % kvh:
         raise SimError(f"key_cache: {kvh} KV heads do not divide the query's {h} heads")
     if block_table.dtype != np.int32 or block_table.ndim != 2 or block_table.shape[0] != b:
-        raise SimError(f"block_table: expected int32 [{b}, max_blocks], got {block_table.dtype} {block_table.shape}")
+        raise SimError(
+            f"block_table: expected int32 [{b}, max_blocks], got {block_table.dtype} {block_table.shape}"
+        )
     if context_lens.dtype != np.int32 or context_lens.shape != (b,):
-        raise SimError(f"context_lens: expected int32 [{b}], got {context_lens.dtype} {context_lens.shape}")
+        raise SimError(
+            f"context_lens: expected int32 [{b}], got {context_lens.dtype} {context_lens.shape}"
+        )
     mb = block_table.shape[1]
     for i in range(b):
         n = int(context_lens[i])
         if n < 0 or n > mb * bs:
-            raise SimError(f"context_lens[{i}] = {n}: must be in 0..{mb * bs} (max_blocks {mb} x block_size {bs})")
+            raise SimError(
+                f"context_lens[{i}] = {n}: must be in 0..{mb * bs} (max_blocks {mb} x block_size {bs})"
+            )
         used = block_table[i, : -(-n // bs)]
         bad = np.flatnonzero((used < 0) | (used >= nb))
         if bad.size:
             j = int(bad[0])
-            raise SimError(f"block_table[{i}, {j}] = {int(used[j])} is outside the KV cache "
-                           f"(valid block ids 0..{nb - 1}); sequence {i} reads {len(used)} blocks")
+            raise SimError(
+                f"block_table[{i}, {j}] = {int(used[j])} is outside the KV cache "
+                f"(valid block ids 0..{nb - 1}); sequence {i} reads {len(used)} blocks"
+            )
 
 
-def run_paged_attention(program, query, key_cache, value_cache, block_table, context_lens, scale: float,
-                        config: SimConfig | None = None, out: np.ndarray | None = None) -> SimResult:
+def run_paged_attention(
+    program,
+    query,
+    key_cache,
+    value_cache,
+    block_table,
+    context_lens,
+    scale: float,
+    config: SimConfig | None = None,
+    out: np.ndarray | None = None,
+) -> SimResult:
     """Runs a paged-attention directory with the target argument order; returns out in outputs['out']."""
     validate_paged_attention_inputs(query, key_cache, value_cache, block_table, context_lens)
     if out is None:

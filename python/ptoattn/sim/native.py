@@ -43,10 +43,21 @@ def _lib(path: Path) -> ctypes.CDLL:
         lib.ptosim_create.argtypes = [ctypes.c_char_p]
         lib.ptosim_destroy.argtypes = [ctypes.c_void_p]
         lib.ptosim_load_orchestration.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-        lib.ptosim_load_kernel.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
-                                           ctypes.c_char_p]
-        lib.ptosim_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int, ctypes.c_char_p,
-                                   ctypes.POINTER(ctypes.c_uint64), ctypes.c_int]
+        lib.ptosim_load_kernel.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
+            ctypes.c_char_p,
+        ]
+        lib.ptosim_run.argtypes = [
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_int64),
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_uint64),
+            ctypes.c_int,
+        ]
         lib.ptosim_report.restype = ctypes.c_void_p
         lib.ptosim_report.argtypes = [ctypes.c_void_p]
         lib.ptosim_free.argtypes = [ctypes.c_void_p]
@@ -60,7 +71,9 @@ def _lib(path: Path) -> ctypes.CDLL:
         lib.ptosim_model_spans.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64)]
         lib.ptosim_model_free.argtypes = [ctypes.c_void_p]
         if lib.ptosim_span_size() != SPAN_DTYPE.itemsize:
-            raise SimError(f"{key}: timeline span layout differs from ptoattn.sim.timing.SPAN_DTYPE")
+            raise SimError(
+                f"{key}: timeline span layout differs from ptoattn.sim.timing.SPAN_DTYPE"
+            )
         _libs[key] = lib
     return _libs[key]
 
@@ -102,8 +115,9 @@ class NativeRuntime:
         self._kernel_names[func_id] = name
         if core not in ("aic", "aiv"):
             raise SimError(f"kernel {name}: core_type must be 'aic' or 'aiv', got {core!r}")
-        rc = self._lib.ptosim_load_kernel(self._h, func_id, name.encode(), 0 if core == "aic" else 1,
-                                          str(path).encode())
+        rc = self._lib.ptosim_load_kernel(
+            self._h, func_id, name.encode(), 0 if core == "aic" else 1, str(path).encode()
+        )
         if rc != 0:
             raise SimError(self._lib.ptosim_last_error().decode())
 
@@ -113,18 +127,26 @@ class NativeRuntime:
             if not arr.flags.c_contiguous:
                 raise SimError(f"{name}: the simulator needs a C-contiguous array")
             if arr.dtype not in _DTYPES:
-                raise SimError(f"{name}: dtype {arr.dtype} is not supported (use one of "
-                               f"{', '.join(sorted(str(d) for d in _DTYPES))})")
+                raise SimError(
+                    f"{name}: dtype {arr.dtype} is not supported (use one of "
+                    f"{', '.join(sorted(str(d) for d in _DTYPES))})"
+                )
             if not 1 <= arr.ndim <= 5:
                 raise SimError(f"{name}: rank {arr.ndim} is not supported (1..5)")
             rows[i, 0] = arr.ctypes.data
             rows[i, 1] = arr.ndim
             rows[i, 2] = _DTYPES[arr.dtype]
-            rows[i, 3:3 + arr.ndim] = arr.shape
+            rows[i, 3 : 3 + arr.ndim] = arr.shape
         names = "\n".join(n for n, _ in tensors).encode()
         sc = (ctypes.c_uint64 * max(1, len(scalars)))(*[scalar_bits(s) for s in scalars])
-        self._lib.ptosim_run(self._h, rows.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)), len(tensors), names,
-                             sc, len(scalars))
+        self._lib.ptosim_run(
+            self._h,
+            rows.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)),
+            len(tensors),
+            names,
+            sc,
+            len(scalars),
+        )
         raw = self._lib.ptosim_report(self._h)
         try:
             text = ctypes.string_at(raw).decode()
@@ -133,6 +155,8 @@ class NativeRuntime:
         data = json.loads(text)
         report = RunReport.from_json(data)
         count = ctypes.c_int64()
-        spans = spans_from_pointer(self._lib.ptosim_spans(self._h, ctypes.byref(count)), count.value)
+        spans = spans_from_pointer(
+            self._lib.ptosim_spans(self._h, ctypes.byref(count)), count.value
+        )
         report.model = ModelReport.from_native(data["model"], spans, dict(self._kernel_names))
         return report

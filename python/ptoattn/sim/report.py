@@ -83,8 +83,10 @@ class RunReport:
             gm_bytes_read=d["gm_bytes_read"],
             gm_bytes_written=d["gm_bytes_written"],
             sync=dict(d["sync"]),
-            kernels={k: KernelStats(k, v["func_id"], v["core"], v["invocations"], v["seconds"])
-                     for k, v in d["kernels"].items()},
+            kernels={
+                k: KernelStats(k, v["func_id"], v["core"], v["invocations"], v["seconds"])
+                for k, v in d["kernels"].items()
+            },
             rings=[RingStats(**r) for r in d["rings"]],
             tensormap_high_water=d["tensormap"]["high_water"],
             checks=list(d["checks"]),
@@ -117,13 +119,16 @@ class RunReport:
         if self.fatal:
             lines.append(f"fatal: {self.fatal}")
         for k in self.kernels.values():
-            lines.append(f"  kernel {k.name} ({k.core}, id {k.func_id}): {k.invocations} invocations, {k.seconds:.3f} s")
+            lines.append(
+                f"  kernel {k.name} ({k.core}, id {k.func_id}): {k.invocations} invocations, {k.seconds:.3f} s"
+            )
         for r in self.rings:
             if r.tasks:
                 lines.append(
                     f"  ring {r.ring}: {r.tasks} tasks, window high-water {r.task_high_water}/{r.task_window}, "
                     f"heap high-water {r.heap_high_water}/{r.heap_size} B ({r.heap_wraps} wraps), "
-                    f"deps {r.dep_high_water}/{r.dep_pool}, blocked {r.blocked_waits}x")
+                    f"deps {r.dep_high_water}/{r.dep_pool}, blocked {r.blocked_waits}x"
+                )
         lines.append(f"  checks: {', '.join(self.checks)}")
         for f in self.findings:
             lines.append(f"  {f}")

@@ -19,15 +19,34 @@ import numpy as np
 
 from ptoattn.sim.errors import SimError
 
-__all__ = ["ModelReport", "GraphTask", "model_graph", "attention_bytes", "HBM_SPEC_TBS",
-           "HBM_EFFECTIVE_TBS", "PIPES", "SPAN_DTYPE"]
+__all__ = [
+    "ModelReport",
+    "GraphTask",
+    "model_graph",
+    "attention_bytes",
+    "HBM_SPEC_TBS",
+    "HBM_EFFECTIVE_TBS",
+    "PIPES",
+    "SPAN_DTYPE",
+]
 
 # Pipe ids of types.hpp, in the order of Span::cycles.
 PIPES = ("S", "V", "MTE1", "MTE2", "MTE3", "M", "ALL", "FIX")
 LANES = ("AIC", "AIV0", "AIV1")
-SPAN_DTYPE = np.dtype([("start_us", "f8"), ("end_us", "f8"), ("cycles", "f8", (8,)), ("bytes", "f8"),
-                       ("task", "u4"), ("block", "i4"), ("cluster", "i4"), ("lane", "i4"),
-                       ("kernel", "i4"), ("flags", "u4")])
+SPAN_DTYPE = np.dtype(
+    [
+        ("start_us", "f8"),
+        ("end_us", "f8"),
+        ("cycles", "f8", (8,)),
+        ("bytes", "f8"),
+        ("task", "u4"),
+        ("block", "i4"),
+        ("cluster", "i4"),
+        ("lane", "i4"),
+        ("kernel", "i4"),
+        ("flags", "u4"),
+    ]
+)
 LANE_ORCH = 3
 LANE_SCHED = 4
 
@@ -35,6 +54,7 @@ LANE_SCHED = 4
 def _cost_constant(name: str) -> float:
     """A constant of the target description (cost_a2a3.hpp), so it is written once."""
     from ptoattn.sim import toolchain
+
     text = (toolchain.include_dir() / "pto" / "sim" / "cost_a2a3.hpp").read_text()
     for line in text.splitlines():
         if f" {name} = " in line:
@@ -46,8 +66,15 @@ HBM_SPEC_TBS = _cost_constant("kHbmSpecTBs")
 HBM_EFFECTIVE_TBS = _cost_constant("kHbmEffectiveTBs")
 
 
-def attention_bytes(batch: int, num_heads: int, num_kv_heads: int, head_dim: int,
-                    context_lens: Sequence[int], elem_bytes: int = 2, out_bytes: int = 4) -> int:
+def attention_bytes(
+    batch: int,
+    num_heads: int,
+    num_kv_heads: int,
+    head_dim: int,
+    context_lens: Sequence[int],
+    elem_bytes: int = 2,
+    out_bytes: int = 4,
+) -> int:
     """Bytes paged decode attention must move at least: K and V of every context token, Q, out."""
     kv = 2 * int(sum(int(x) for x in context_lens)) * num_kv_heads * head_dim * elem_bytes
     return kv + batch * num_heads * head_dim * (elem_bytes + out_bytes)
@@ -65,9 +92,17 @@ class ModelReport:
     kernel_names: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def from_native(cls, summary: dict, spans: np.ndarray, kernel_names: dict[int, str]) -> ModelReport:
-        return cls(float(summary["makespan_us"]), float(summary["hbm_bytes"]), summary["bound"],
-                   {k: float(v) for k, v in summary["lower_bounds_us"].items()}, spans, kernel_names)
+    def from_native(
+        cls, summary: dict, spans: np.ndarray, kernel_names: dict[int, str]
+    ) -> ModelReport:
+        return cls(
+            float(summary["makespan_us"]),
+            float(summary["hbm_bytes"]),
+            summary["bound"],
+            {k: float(v) for k, v in summary["lower_bounds_us"].items()},
+            spans,
+            kernel_names,
+        )
 
     @property
     def tasks(self) -> int:
@@ -96,20 +131,30 @@ class ModelReport:
         return needed_bytes / (tbs * 1e6)
 
     def summary(self, needed_bytes: float | None = None) -> str:
-        lines = [f"modeled a2a3 time: {self.makespan_us:.1f} us, bound: {self.bound}; "
-                 f"HBM bytes moved {self.hbm_bytes / 1e6:.2f} MB"]
+        lines = [
+            f"modeled a2a3 time: {self.makespan_us:.1f} us, bound: {self.bound}; "
+            f"HBM bytes moved {self.hbm_bytes / 1e6:.2f} MB"
+        ]
         if needed_bytes:
             spec = self.roofline_us(needed_bytes, HBM_SPEC_TBS)
             eff = self.roofline_us(needed_bytes, HBM_EFFECTIVE_TBS)
-            lines.append(f"  roofline ({needed_bytes / 1e6:.2f} MB of Q, K, V, out): {spec:.1f} us at "
-                         f"{HBM_SPEC_TBS:g} TB/s, {eff:.1f} us at {HBM_EFFECTIVE_TBS:g} TB/s effective; "
-                         f"modeled/roofline {self.makespan_us / spec:.2f}x / {self.makespan_us / eff:.2f}x")
-        lines.append("  lower bounds: " + ", ".join(f"{k.replace('_', ' ')} {v:.1f} us"
-                                                     for k, v in self.lower_bounds_us.items()))
+            lines.append(
+                f"  roofline ({needed_bytes / 1e6:.2f} MB of Q, K, V, out): {spec:.1f} us at "
+                f"{HBM_SPEC_TBS:g} TB/s, {eff:.1f} us at {HBM_EFFECTIVE_TBS:g} TB/s effective; "
+                f"modeled/roofline {self.makespan_us / spec:.2f}x / {self.makespan_us / eff:.2f}x"
+            )
+        lines.append(
+            "  lower bounds: "
+            + ", ".join(
+                f"{k.replace('_', ' ')} {v:.1f} us" for k, v in self.lower_bounds_us.items()
+            )
+        )
         for name, k in self.per_kernel().items():
             pipes = ", ".join(f"{p} {c / 1e3:.1f}k" for p, c in k["cycles"].items())
-            lines.append(f"  kernel {name}: {k['invocations']} invocations, {k['busy_us']:.1f} us busy, "
-                         f"{k['bytes'] / 1e6:.2f} MB, cycles {pipes}")
+            lines.append(
+                f"  kernel {name}: {k['invocations']} invocations, {k['busy_us']:.1f} us busy, "
+                f"{k['bytes'] / 1e6:.2f} MB, cycles {pipes}"
+            )
         return "\n".join(lines)
 
     # ---- trace and picture ----
@@ -118,11 +163,23 @@ class ModelReport:
         each scheduler thread; one slice per task block and lane."""
         clusters = int(self.spans["cluster"].max()) + 1 if self.spans.size else 0
         threads = int(self.spans["lane"].max()) - LANE_SCHED + 1 if self.spans.size else 0
-        events: list[dict] = [{"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "a2a3 (modeled)"}}]
+        events: list[dict] = [
+            {"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "a2a3 (modeled)"}}
+        ]
 
         def track(tid: int, name: str) -> None:
-            events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_name", "args": {"name": name}})
-            events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_sort_index", "args": {"sort_index": tid}})
+            events.append(
+                {"ph": "M", "pid": 1, "tid": tid, "name": "thread_name", "args": {"name": name}}
+            )
+            events.append(
+                {
+                    "ph": "M",
+                    "pid": 1,
+                    "tid": tid,
+                    "name": "thread_sort_index",
+                    "args": {"sort_index": tid},
+                }
+            )
 
         track(1, "orchestrator")
         for k in range(max(threads, 0)):
@@ -132,23 +189,43 @@ class ModelReport:
                 track(100 + 3 * c + lane, label)
         for s in self.spans:
             lane, task = int(s["lane"]), int(s["task"])
-            ev = {"ph": "X", "pid": 1, "ts": round(float(s["start_us"]), 6),
-                  "dur": round(float(s["end_us"] - s["start_us"]), 6)}
+            ev = {
+                "ph": "X",
+                "pid": 1,
+                "ts": round(float(s["start_us"]), 6),
+                "dur": round(float(s["end_us"] - s["start_us"]), 6),
+            }
             if lane == LANE_ORCH:
                 ev.update(tid=1, name=f"submit #{task}", args={"task": task})
             elif lane >= LANE_SCHED:
-                ev.update(tid=2 + lane - LANE_SCHED, name=f"dispatch #{task}.{int(s['block'])}",
-                          args={"task": task, "block": int(s["block"]), "cluster": int(s["cluster"])})
+                ev.update(
+                    tid=2 + lane - LANE_SCHED,
+                    name=f"dispatch #{task}.{int(s['block'])}",
+                    args={"task": task, "block": int(s["block"]), "cluster": int(s["cluster"])},
+                )
             else:
-                ev.update(tid=100 + 3 * int(s["cluster"]) + lane,
-                          name=f"{self.kernel_name(s['kernel'])} #{task}",
-                          args={"task": task, "block": int(s["block"]), "lane": LANES[lane],
-                                "bytes": int(s["bytes"]), "critical": bool(s["flags"] & 1),
-                                "cycles": {p: round(float(c), 3) for p, c in zip(PIPES, s["cycles"])
-                                           if p != "ALL" and c > 0}})
+                ev.update(
+                    tid=100 + 3 * int(s["cluster"]) + lane,
+                    name=f"{self.kernel_name(s['kernel'])} #{task}",
+                    args={
+                        "task": task,
+                        "block": int(s["block"]),
+                        "lane": LANES[lane],
+                        "bytes": int(s["bytes"]),
+                        "critical": bool(s["flags"] & 1),
+                        "cycles": {
+                            p: round(float(c), 3)
+                            for p, c in zip(PIPES, s["cycles"])
+                            if p != "ALL" and c > 0
+                        },
+                    },
+                )
             events.append(ev)
-        return {"traceEvents": events, "displayTimeUnit": "ns",
-                "otherData": {"makespan_us": self.makespan_us, "bound": self.bound}}
+        return {
+            "traceEvents": events,
+            "displayTimeUnit": "ns",
+            "otherData": {"makespan_us": self.makespan_us, "bound": self.bound},
+        }
 
     def write_trace(self, path: str | Path) -> Path:
         path = Path(path)
@@ -158,6 +235,7 @@ class ModelReport:
     def write_swimlane(self, path: str | Path, title: str = "") -> Path:
         """A PNG: cores by modeled time, coloured by kernel, the critical path outlined."""
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         from matplotlib.collections import PolyCollection
@@ -167,9 +245,15 @@ class ModelReport:
         s = self.spans
         clusters = int(s["cluster"].max()) + 1 if s.size else 0
         threads = int(s["lane"].max()) - LANE_SCHED + 1 if s.size else 0
-        row = np.where(s["lane"] == LANE_ORCH, 0,
-                       np.where(s["lane"] >= LANE_SCHED, 1 + s["lane"] - LANE_SCHED,
-                                1 + max(threads, 0) + 3 * s["cluster"] + s["lane"]))
+        row = np.where(
+            s["lane"] == LANE_ORCH,
+            0,
+            np.where(
+                s["lane"] >= LANE_SCHED,
+                1 + s["lane"] - LANE_SCHED,
+                1 + max(threads, 0) + 3 * s["cluster"] + s["lane"],
+            ),
+        )
         nrows = 1 + max(threads, 0) + 3 * clusters
         labels = ["orchestrator"] + [f"sched {k}" for k in range(max(threads, 0))]
         for c in range(clusters):
@@ -181,25 +265,39 @@ class ModelReport:
 
         def boxes(mask):
             x0, x1, y = s["start_us"][mask], s["end_us"][mask], row[mask]
-            return [((a, r - 0.4), (b, r - 0.4), (b, r + 0.4), (a, r + 0.4)) for a, b, r in zip(x0, x1, y)]
+            return [
+                ((a, r - 0.4), (b, r - 0.4), (b, r + 0.4), (a, r + 0.4))
+                for a, b, r in zip(x0, x1, y)
+            ]
 
         runtime = s["lane"] >= LANE_ORCH
         ax.add_collection(PolyCollection(boxes(runtime), facecolors="0.6", edgecolors="none"))
         for k in kernels:
-            ax.add_collection(PolyCollection(boxes((s["lane"] < LANE_ORCH) & (s["kernel"] == k)),
-                                             facecolors=[colour[k]], edgecolors="none"))
+            ax.add_collection(
+                PolyCollection(
+                    boxes((s["lane"] < LANE_ORCH) & (s["kernel"] == k)),
+                    facecolors=[colour[k]],
+                    edgecolors="none",
+                )
+            )
         crit = (s["lane"] < LANE_ORCH) & ((s["flags"] & 1) == 1)
-        ax.add_collection(PolyCollection(boxes(crit), facecolors="none", edgecolors="red", linewidths=1.2))
+        ax.add_collection(
+            PolyCollection(boxes(crit), facecolors="none", edgecolors="red", linewidths=1.2)
+        )
         ax.set_xlim(0, max(self.makespan_us, 1e-3) * 1.01)
         ax.set_ylim(nrows - 0.5, -0.5)
         step = max(1, nrows // 40)
         ax.set_yticks(range(0, nrows, step))
         ax.set_yticklabels(labels[::step], fontsize=7)
         ax.set_xlabel("modeled time (us)")
-        ax.set_title(title or f"modeled a2a3 timeline: {self.makespan_us:.1f} us, bound: {self.bound}")
+        ax.set_title(
+            title or f"modeled a2a3 timeline: {self.makespan_us:.1f} us, bound: {self.bound}"
+        )
         handles = [Patch(color=colour[k], label=self.kernel_name(k)) for k in kernels]
-        handles += [Patch(color="0.6", label="submit / dispatch"),
-                    Patch(facecolor="none", edgecolor="red", label="critical path")]
+        handles += [
+            Patch(color="0.6", label="submit / dispatch"),
+            Patch(facecolor="none", edgecolor="red", label="critical path"),
+        ]
         ax.legend(handles=handles, loc="upper right", fontsize=7)
         fig.tight_layout()
         fig.savefig(path, format="png", metadata={"Software": None})
@@ -227,8 +325,11 @@ class GraphTask:
     alloc_only: bool = False
 
 
-def model_graph(tasks: Sequence[GraphTask], kernel_names: dict[int, str] | None = None,
-                options: dict | None = None) -> ModelReport:
+def model_graph(
+    tasks: Sequence[GraphTask],
+    kernel_names: dict[int, str] | None = None,
+    options: dict | None = None,
+) -> ModelReport:
     """Runs the task-level timing model on ``tasks`` (in submission order) without executing
     any kernel; ``options`` overrides model constants (keys as in SimConfig.model)."""
     from ptoattn.sim import native, toolchain
@@ -255,21 +356,35 @@ def model_graph(tasks: Sequence[GraphTask], kernel_names: dict[int, str] | None 
         per_block = list(t.work)
         lanes = [lane for lane, k in enumerate(t.kernels) if k is not None]
         for b in range(blocks[i]):
-            items = per_block if len(per_block) == len(lanes) else per_block[b * len(lanes):(b + 1) * len(lanes)]
+            items = (
+                per_block
+                if len(per_block) == len(lanes)
+                else per_block[b * len(lanes) : (b + 1) * len(lanes)]
+            )
             cells: dict[int, tuple[Any, ...]] = {
-                lane: items[j] if j < len(items) else (0.0, 0.0) for j, lane in enumerate(lanes)}
+                lane: items[j] if j < len(items) else (0.0, 0.0) for j, lane in enumerate(lanes)
+            }
             for lane in range(3):
                 w = cells.get(lane, (0.0, 0.0))
                 busy = dict(w[2]) if len(w) > 2 else {}
-                rows.append([float(w[0])] + [float(busy.get(p, 0.0)) for p in PIPES] + [float(w[1])])
+                rows.append(
+                    [float(w[0])] + [float(busy.get(p, 0.0)) for p in PIPES] + [float(w[1])]
+                )
     work = np.asarray(rows if rows else [[0.0] * 10], dtype=np.float64)
     fan = np.asarray(fanin if fanin else [0], dtype=np.uint32)
     lib = native._lib(toolchain.build_all([toolchain.runtime_job()])[0].path)
     opts = model_options(options or {})
     u32p, i32p = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_int32)
-    h = lib.ptosim_model_graph(opts.encode(), n, kernels.ctypes.data_as(i32p), blocks.ctypes.data_as(i32p),
-                               alloc.ctypes.data_as(ctypes.POINTER(ctypes.c_uint8)), off.ctypes.data_as(u32p),
-                               fan.ctypes.data_as(u32p), work.ctypes.data_as(ctypes.POINTER(ctypes.c_double)))
+    h = lib.ptosim_model_graph(
+        opts.encode(),
+        n,
+        kernels.ctypes.data_as(i32p),
+        blocks.ctypes.data_as(i32p),
+        alloc.ctypes.data_as(ctypes.POINTER(ctypes.c_uint8)),
+        off.ctypes.data_as(u32p),
+        fan.ctypes.data_as(u32p),
+        work.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+    )
     if not h:
         raise SimError(lib.ptosim_last_error().decode())
     try:

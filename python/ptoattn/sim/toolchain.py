@@ -29,8 +29,12 @@ MAX_JOBS = 2
 WARNINGS_AS_ERRORS = ("-Wall", "-Wextra", "-Werror")
 # $PTOATTN_SIM_SANITIZE=1: everything built with ASan and UBSan, any UB report aborting the run.
 # The process must have libasan loaded first (LD_PRELOAD, see sanitizer_preload()).
-SANITIZE_FLAGS = ("-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
-                  "-fno-omit-frame-pointer", "-g1")
+SANITIZE_FLAGS = (
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=undefined",
+    "-fno-omit-frame-pointer",
+    "-g1",
+)
 
 _PKG = Path(__file__).resolve().parent
 
@@ -45,22 +49,32 @@ def _find_dir(env: str, candidates: list[Path], marker: str) -> Path:
     for c in candidates:
         if (c / marker).exists():
             return c
-    raise SimError(f"cannot find the simulator's {marker} (looked in {', '.join(map(str, candidates))}); set {env}")
+    raise SimError(
+        f"cannot find the simulator's {marker} (looked in {', '.join(map(str, candidates))}); set {env}"
+    )
 
 
 def include_dir() -> Path:
     """The simulator's CPU headers: installed package data, else the source checkout."""
-    return _find_dir("PTOATTN_SIM_INCLUDE",
-                     [_PKG / "_data" / "include", _PKG.parents[2] / "sim" / "include"], "pto/pto-inst.hpp")
+    return _find_dir(
+        "PTOATTN_SIM_INCLUDE",
+        [_PKG / "_data" / "include", _PKG.parents[2] / "sim" / "include"],
+        "pto/pto-inst.hpp",
+    )
 
 
 def runtime_dir() -> Path:
-    return _find_dir("PTOATTN_SIM_RUNTIME",
-                     [_PKG / "_data" / "runtime", _PKG.parents[2] / "sim" / "runtime"], "runtime.h")
+    return _find_dir(
+        "PTOATTN_SIM_RUNTIME",
+        [_PKG / "_data" / "runtime", _PKG.parents[2] / "sim" / "runtime"],
+        "runtime.h",
+    )
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("PTOATTN_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "ptoattn")
+    base = os.environ.get("PTOATTN_CACHE_DIR") or os.path.join(
+        os.path.expanduser("~"), ".cache", "ptoattn"
+    )
     d = Path(base) / "sim"
     d.mkdir(parents=True, exist_ok=True)
     return d
@@ -87,8 +101,10 @@ def _sanitizer_loaded() -> bool:
 def check_sanitizer_runtime() -> None:
     """A sanitized library cannot be dlopen()ed into a process without the ASan runtime."""
     if sanitize() and not _sanitizer_loaded():
-        raise SimError("PTOATTN_SIM_SANITIZE=1 needs the ASan runtime loaded first: run with "
-                       f"LD_PRELOAD={sanitizer_preload()} (or `make test-sanitize`)")
+        raise SimError(
+            "PTOATTN_SIM_SANITIZE=1 needs the ASan runtime loaded first: run with "
+            f"LD_PRELOAD={sanitizer_preload()} (or `make test-sanitize`)"
+        )
 
 
 def sanitizer_preload() -> str:
@@ -96,8 +112,9 @@ def sanitizer_preload() -> str:
     can intercept C++ throws."""
     libs = []
     for name in ("libasan.so", "libstdc++.so"):
-        out = subprocess.run([compiler(), f"-print-file-name={name}"], capture_output=True,
-                             text=True, check=False)
+        out = subprocess.run(
+            [compiler(), f"-print-file-name={name}"], capture_output=True, text=True, check=False
+        )
         libs.append(out.stdout.strip() or name)
     return '"' + " ".join(libs) + '"'
 
@@ -204,9 +221,17 @@ def _build_one(job: BuildJob, cxx: str) -> BuildResult:
         return BuildResult(job, out, True, time.perf_counter() - t0)
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=out.parent)
     os.close(fd)
-    cmd = [cxx, *job.flags(), *[f"-D{d}" for d in job.defines],
-           f"-I{include_dir()}", *[f"-I{d}" for d in job.include_dirs],
-           *map(str, job.sources), "-o", tmp, "-lpthread"]
+    cmd = [
+        cxx,
+        *job.flags(),
+        *[f"-D{d}" for d in job.defines],
+        f"-I{include_dir()}",
+        *[f"-I{d}" for d in job.include_dirs],
+        *map(str, job.sources),
+        "-o",
+        tmp,
+        "-lpthread",
+    ]
     with BuildLock():
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
