@@ -16,10 +16,10 @@ import json
 import sys
 import tempfile
 import time
-from typing import Any
 
 import ptoattn
 from ptoattn import runner
+from ptoattn.options import CompileOptions
 from ptoattn.sim.timing import HBM_EFFECTIVE_TBS
 
 CASES = [
@@ -71,14 +71,13 @@ def main() -> None:
             block_size=bs,
             max_blocks_per_seq=-(-max(lens) // bs),
         )
-        variants: tuple[tuple[str, dict[str, Any]], ...] = (
-            ("today", {"schedule": "default"}),
-            ("auto", {}),
-        )
-        for label, fields in variants:
+        for label, options in (
+            ("today", CompileOptions(schedule="default")),
+            ("auto", CompileOptions()),
+        ):
             out = tempfile.mkdtemp(prefix=f"ptoattn-modeled-{name}-{label}-")
             t0 = time.perf_counter()
-            ptoattn.compile(cfg, out, context_lens=lens, **fields)
+            ptoattn.compile(cfg, out, options, context_lens=lens)
             compile_s = time.perf_counter() - t0
             manifest = json.loads(open(f"{out}/manifest.json").read())
             o = runner.run(out, context_lens=lens, model_only=True)

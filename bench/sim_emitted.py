@@ -1,6 +1,8 @@
 """Simulator benchmark on directories emitted by ptoattn (not the hand-written sample).
 
-Compiles the two configurations of the simulator issue with ``ptoattn.compile`` (spmd) and
+Compiles the two configurations of the simulator issue with ``ptoattn.compile`` (the
+schedule ``--schedule auto`` picks for the case's lengths; ``--spmd`` / ``--per-tile`` fix
+the strategy) and
 times building and running the emitted C++ on the simulator, cold (empty compile cache) and
 warm, with peak memory:
 
@@ -10,6 +12,7 @@ warm, with peak memory:
 Prints figures; asserts nothing.
 """
 
+import json
 import sys
 import tempfile
 import time
@@ -31,8 +34,13 @@ def emitted(batch, heads, kv_heads, head_dim, block, lens, out: Path) -> Path:
         num_blocks=sum(-(-n // block) for n in lens) + 1,
     )
     start = time.perf_counter()
-    ptoattn.compile(config, out, strategy="spmd", context_lens=list(lens))
-    print(f"ptoattn compile: {time.perf_counter() - start:.2f} s -> {out}")
+    strategy = next((s for s in ("spmd", "per-tile") if f"--{s}" in sys.argv), None)
+    ptoattn.compile(config, out, strategy=strategy, context_lens=list(lens))
+    chosen = json.loads((out / "manifest.json").read_text())["options"]
+    print(
+        f"ptoattn compile: {time.perf_counter() - start:.2f} s -> {out} "
+        f"(strategy {chosen['strategy']}, q-tile {chosen['q_tile']})"
+    )
     return out
 
 

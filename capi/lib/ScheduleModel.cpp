@@ -47,6 +47,8 @@
 #include "timeline.h"
 
 #include <map>
+#include <unordered_map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -232,37 +234,43 @@ protected:
 
 class KernelInterpreter : public ScalarInterpreter<KernelInterpreter> {
 public:
-  /// Models one invocation of `func`; with `only`, evaluates just those ops
-  /// (the scalar code the memo key needs) and charges nothing.
-  KernelInterpreter(func::FuncOp func, bool aic, const KernelInputs &in,
-                    ArrayRef<Operation *> only)
-      : in(in) {
-    ctx.model_only = true;
-    ctx.kind = aic ? pto::sim::CORE_AIC : pto::sim::CORE_AIV;
-    if (!only.empty()) {
-      for (Operation *op : only)
-        step(op);
-      return;
-    }
-    pto::sim::g_core = &ctx;
+  /// Models one invocation of `func`.
+  KernelInterpreter(func::FuncOp func, bool aic, const KernelInputs &in) : in(in) {
+    ctx.emplace();
+    ctx->model_only = true;
+    ctx->kind = aic ? pto::sim::CORE_AIC : pto::sim::CORE_AIV;
+    pto::sim::g_core = &*ctx;
     run(func.getBody().front());
     pto::sim::g_core = nullptr;
   }
 
+  /// Evaluates just `only` (the scalar code a memo key needs); charges nothing.
+  /// Reused across invocations (the scalar map keeps its buckets).
+  KernelInterpreter(const KernelInputs &in) : in(in) {}
+  void evaluate(ArrayRef<Operation *> only) {
+    ints.clear();
+    reads.clear();
+    for (Operation *op : only)
+      step(op);
+  }
+
   Invocation result() const {
     Invocation r;
-    r.cycles = ctx.clock_max();
-    std::copy(ctx.pipe_busy, ctx.pipe_busy + 8, r.busy);
-    r.bytes = double(ctx.gm_bytes_read + ctx.gm_bytes_written);
+    r.cycles = ctx->clock_max();
+    std::copy(ctx->pipe_busy, ctx->pipe_busy + 8, r.busy);
+    r.bytes = double(ctx->gm_bytes_read + ctx->gm_bytes_written);
     return r;
   }
 
-  /// Every scalar the invocation read (its cost is a function of these).
+  /// Every scalar the invocation read.
   SmallVector<int64_t> reads;
+
+  /// A scalar the interpreter computed.
+  int64_t valueOf(Value v) { return get(v); }
 
 private:
   const KernelInputs &in;
-  pto::sim::CoreCtx ctx;
+  std::optional<pto::sim::CoreCtx> ctx; // only when charging: it is large
   DenseMap<Value, std::pair<int64_t, int64_t>> valid; // dynamic valid extents of tiles
 
   std::pair<int64_t, int64_t> validOf(Value tile) {
@@ -356,7 +364,7 @@ private:
           pto::sim::charge(PIPE_MTE2, cost::transfer_cycles(bytes, loc(dst) == ac::TileLocation::Mat
                                                                       ? cost::kGmToL1GiBs
                                                                       : cost::kGmToUbGiBs));
-          ctx.gm_bytes_read += bytes;
+          ctx->gm_bytes_read += bytes;
         })
         .Case<ac::TStoreOp>([&](ac::TStoreOp o) {
           Value src = o.getSrc();
@@ -365,7 +373,7 @@ private:
             pto::sim::charge(PIPE_FIX, cost::transfer_cycles(bytes, cost::kL0cToGmGiBs));
           else
             pto::sim::charge(PIPE_MTE3, cost::transfer_cycles(bytes, cost::kUbToGmGiBs));
-          ctx.gm_bytes_written += bytes;
+          ctx->gm_bytes_written += bytes;
         })
         .Case<ac::TMovOp>([&](ac::TMovOp o) {
           Value dst = o.getDst(), src = o.getSrc();
@@ -437,7 +445,7 @@ private:
         .Case<ac::PipeBarrierOp>([&](ac::PipeBarrierOp o) { ::pipe_barrier(simPipe(o.getPipe())); })
         .Case<ac::PipeSyncOp>([&](auto) {
           // pipe_sync.h: the last store's pipe to the scalar pipe.
-          int p = ctx.kind == pto::sim::CORE_AIC ? PIPE_FIX : PIPE_MTE3;
+          int p = ctx->kind == pto::sim::CORE_AIC ? PIPE_FIX : PIPE_MTE3;
           ::set_flag(p, PIPE_S, 7);
           ::wait_flag(p, PIPE_S, 7);
         })
@@ -497,7 +505,6 @@ private:
     bool dead;
   };
   std::map<int64_t, std::vector<Writer>> writers; // the runtime's TensorMap
-  std::map<llvm::hash_code, Invocation> memo;
   llvm::StringMap<func::FuncOp> funcs;
 
   int64_t dimOf(int64_t arg, int64_t dim) {
@@ -547,42 +554,28 @@ private:
     return f;
   }
 
-  /// Which scalars an invocation's cost can depend on, found once per kernel:
-  /// the loads whose values reach control flow or tile sizes (they must be at
-  /// the top level, computed from top-level scalar ops), and whether the block
-  /// index reaches anything but addresses. Those, the lane and the scalars are
-  /// the memo key; a kernel that does not fit this shape is never memoised.
+  /// What an invocation's cost can depend on, found once per kernel. The cost is
+  /// decided by control flow (scf.if conditions, scf.for bounds) and tile valid
+  /// extents; following their operands back to the kernel's top level gives the
+  /// *frontier*: top-level values the cost is a function of (with the lane). The
+  /// memo key is the frontier's values, computed by evaluating only the top-level
+  /// ops they need. A kernel whose cost depends on a load inside a region is
+  /// never memoised.
   struct KernelPlan {
     bool memoizable = true;
-    bool keyBlockIdx = false;
-    SmallVector<Operation *> keyOps; // top-level ops to evaluate for the key, in order
+    SmallVector<Value> frontier;
+    SmallVector<Operation *> keyOps; // top-level ops computing the frontier, in order
   };
   DenseMap<Operation *, KernelPlan> plans;
-
-  /// Whether every transitive use of `v` (through integer arith) is an address:
-  /// a load_scalar index or a gm_view offset.
-  static bool addressOnly(Value v) {
-    SmallVector<Value> work{v};
-    DenseSet<Value> seen;
-    while (!work.empty()) {
-      Value cur = work.pop_back_val();
-      if (!seen.insert(cur).second)
-        continue;
-      for (OpOperand &use : cur.getUses()) {
-        Operation *user = use.getOwner();
-        if (isa<ac::GmViewOp>(user) || (isa<ac::LoadScalarOp>(user) && use.getOperandNumber() == 1))
-          continue;
-        if (user->getDialect() && user->getDialect()->getNamespace() == "arith" &&
-            !isa<arith::CmpIOp, arith::SelectOp>(user)) {
-          for (Value r : user->getResults())
-            work.push_back(r);
-          continue;
-        }
-        return false;
-      }
+  struct KeyHash {
+    size_t operator()(const std::vector<int64_t> &k) const {
+      return llvm::hash_combine_range(k.begin(), k.end());
     }
-    return true;
-  }
+  };
+  std::unordered_map<std::vector<int64_t>, Invocation, KeyHash> memo;
+  std::vector<int64_t> key; // reused: a lookup allocates nothing
+  KernelInputs current;     // what the key evaluator reads
+  KernelInterpreter keys{current};
 
   const KernelPlan &plan(func::FuncOp f) {
     auto [it, inserted] = plans.try_emplace(f.getOperation());
@@ -590,32 +583,55 @@ private:
       return it->second;
     KernelPlan &p = it->second;
     Block &body = f.getBody().front();
-    SmallVector<Operation *> roots;
+    SmallVector<Value> work;
     f.walk([&](Operation *op) {
-      if (isa<ac::GetBlockIdxOp>(op) && !addressOnly(op->getResult(0)))
-        p.keyBlockIdx = true;
-      if (isa<ac::LoadScalarOp>(op) && !addressOnly(op->getResult(0))) {
-        if (op->getBlock() != &body)
-          p.memoizable = false;
-        roots.push_back(op);
-      }
+      if (auto ifOp = dyn_cast<scf::IfOp>(op))
+        work.push_back(ifOp.getCondition());
+      else if (auto forOp = dyn_cast<scf::ForOp>(op))
+        work.append({forOp.getLowerBound(), forOp.getUpperBound(), forOp.getStep()});
+      else if (auto tile = dyn_cast<ac::TileOp>(op))
+        work.append(tile.getValidDims().begin(), tile.getValidDims().end());
+      else if (auto alias = dyn_cast<ac::TileAliasOp>(op))
+        work.append(alias.getValidDims().begin(), alias.getValidDims().end());
     });
-    // The top-level backward slice of the cost-relevant loads.
-    DenseSet<Operation *> slice;
-    SmallVector<Operation *> work(roots.begin(), roots.end());
+    DenseSet<Value> seen, frontier;
     while (!work.empty()) {
-      Operation *op = work.pop_back_val();
+      Value v = work.pop_back_val();
+      if (!seen.insert(v).second)
+        continue;
+      Operation *def = v.getDefiningOp();
+      if (!def) // a loop's induction variable: its bounds are roots already
+        continue;
+      if (def->getBlock() == &body) {
+        frontier.insert(v);
+        continue;
+      }
+      if (isa<ac::LoadScalarOp>(def) || def->getNumRegions() != 0)
+        p.memoizable = false; // a nested load, or a value yielded by a region
+      work.append(def->getOperands().begin(), def->getOperands().end());
+    }
+    // The top-level ops the frontier needs (their backward slice), in program order.
+    DenseSet<Operation *> slice;
+    SmallVector<Operation *> ops;
+    for (Value v : frontier)
+      ops.push_back(v.getDefiningOp());
+    while (!ops.empty()) {
+      Operation *op = ops.pop_back_val();
       if (!slice.insert(op).second)
         continue;
-      if (op->getBlock() != &body || op->getNumRegions() != 0)
+      if (op->getNumRegions() != 0)
         p.memoizable = false;
       for (Value v : op->getOperands())
         if (Operation *def = v.getDefiningOp())
-          work.push_back(def);
+          ops.push_back(def);
     }
     for (Operation &op : body)
-      if (slice.contains(&op))
+      if (slice.contains(&op)) {
         p.keyOps.push_back(&op);
+        for (Value r : op.getResults())
+          if (frontier.contains(r))
+            p.frontier.push_back(r);
+      }
     return p;
   }
 
@@ -624,19 +640,19 @@ private:
     const KernelPlan &p = plan(f);
     if (!p.memoizable) {
       ++modeled;
-      return KernelInterpreter(f, aic, in, {}).result();
+      return KernelInterpreter(f, aic, in).result();
     }
-    KernelInterpreter keys(f, aic, in, p.keyOps);
-    llvm::hash_code key = llvm::hash_combine(
-        f.getOperation(), aic, in.subBlockId, p.keyBlockIdx ? in.blockIdx : -1,
-        llvm::hash_combine_range(in.scalars.begin(), in.scalars.end()),
-        llvm::hash_combine_range(keys.reads.begin(), keys.reads.end()));
+    current = in;
+    keys.evaluate(p.keyOps);
+    key.assign({int64_t(reinterpret_cast<uintptr_t>(f.getOperation())), aic, in.subBlockId});
+    for (Value v : p.frontier)
+      key.push_back(keys.valueOf(v));
     auto it = memo.find(key);
     if (it != memo.end())
       return it->second;
     ++modeled;
-    Invocation r = KernelInterpreter(f, aic, in, {}).result();
-    memo[key] = r;
+    Invocation r = KernelInterpreter(f, aic, in).result();
+    memo.emplace(key, r);
     return r;
   }
 
@@ -842,7 +858,7 @@ private:
 
 void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intptr_t batch,
                           int64_t maxBlocks, int64_t clusters, int64_t maxModeledBlocks,
-                          MlirStringCallback callback, void *userData) {
+                          double pruneAboveUs, MlirStringCallback callback, void *userData) {
   mlir::detail::CallbackOstream stream(callback, userData);
   auto mod = dyn_cast<ModuleOp>(unwrap(module));
   ArrayRef<int64_t> lens(contextLens, size_t(batch));
@@ -865,6 +881,26 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
     ptosim::ModelParams params;
     if (clusters > 0)
       params.clusters = int(clusters);
+    if (pruneAboveUs > 0) {
+      // What HBM, the cubes or the vector cores alone need (the timeline's own lower
+      // bounds): a candidate that cannot beat `pruneAboveUs` is not scheduled.
+      double bytes = 0, lane[3] = {0, 0, 0};
+      for (const ptosim::ModelTask &t : g.graph.tasks)
+        for (size_t i = 0; i < t.work.size(); ++i) {
+          bytes += t.work[i].bytes;
+          lane[i % 3] += t.work[i].cycles;
+        }
+      const double us = 1e6 / params.clock_hz;
+      double bound = params.preamble_us +
+                     std::max({bytes / (params.hbm_effective_tbs * 1e6),
+                               lane[0] * us / params.clusters,
+                               (lane[1] + lane[2]) * us / (2.0 * params.clusters)});
+      if (bound >= pruneAboveUs) {
+        out["pruned_us"] = bound;
+        stream << llvm::json::Value(std::move(out));
+        return;
+      }
+    }
     ptosim::ModelResult r = ptosim::model_timeline(g.graph, params);
     out["makespan_us"] = r.makespan_us;
     out["hbm_bytes"] = r.hbm_bytes;

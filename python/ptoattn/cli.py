@@ -113,14 +113,16 @@ def _build_parser() -> argparse.ArgumentParser:
     comp.add_argument(
         "--kv-blocks-per-task",
         type=int,
-        default=1,
-        help="consecutive cache blocks one task of each stage covers (default 1)",
+        default=0,
+        help="consecutive cache blocks one task of each stage covers (default 0: "
+        "chosen by --schedule auto, 1 with --schedule default)",
     )
     comp.add_argument(
         "--kv-splits",
         type=int,
-        default=1,
-        help="split-KV: parts per sequence, 1 to 16 (default 1: no split)",
+        default=0,
+        help="split-KV: parts per sequence, 1 to 16 (1: no split; default 0: "
+        "chosen by --schedule auto, 1 with --schedule default)",
     )
     comp.add_argument(
         "--target",

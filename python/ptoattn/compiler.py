@@ -407,6 +407,12 @@ def _compile_module(
         options, choice = schedule.choose(
             input_text, module.context, config, options, context_lens, chip.clusters
         )
+    # What was left open and not chosen takes the pipeline's default, recorded as such.
+    options = dataclasses.replace(
+        options,
+        kv_splits=options.kv_splits or 1,
+        kv_blocks_per_task=options.kv_blocks_per_task or 1,
+    )
 
     # The two named halves of ptoattn-pipeline: the lowering (kept as lowered.mlir for
     # `ptoattn check`) and the emission to EmitC.

@@ -41,15 +41,16 @@ class CompileOptions:
     dependency-pool need. Ring limits default to the runtime's defaults. ``target`` names the
     chip (recorded as the module's ``aicore.target``); None compiles for the module's own
     target or the default chip, 910B1. ``kv_splits`` > 1 splits each sequence's KV blocks
-    into that many parts run as independent chains and merged (split-KV, flash-decoding).
+    into that many parts run as independent chains and merged (split-KV, flash-decoding);
+    0 leaves it to the schedule (auto: the cost model; default: 1, no split).
     ``kv_blocks_per_task`` is how many consecutive cache blocks of a sequence one task of
-    each stage covers.
+    each stage covers (0: chosen by ``--schedule auto``, 1 with ``schedule="default"``).
     """
 
     q_tile: int = 0
     strategy: Strategy | None = None
-    kv_blocks_per_task: int = 1
-    kv_splits: int = 1
+    kv_blocks_per_task: int = 0
+    kv_splits: int = 0
     ring_task_window: int = RUNTIME_RING_DEFAULTS["ring_task_window"]
     ring_heap: int = RUNTIME_RING_DEFAULTS["ring_heap"]
     ring_dep_pool: int = RUNTIME_RING_DEFAULTS["ring_dep_pool"]
@@ -79,10 +80,11 @@ class CompileOptions:
         if (
             not isinstance(self.kv_blocks_per_task, int)
             or isinstance(self.kv_blocks_per_task, bool)
-            or self.kv_blocks_per_task < 1
+            or self.kv_blocks_per_task < 0
         ):
             raise ConfigError(
-                f"kv_blocks_per_task must be an integer >= 1, got {self.kv_blocks_per_task!r}"
+                f"kv_blocks_per_task must be 0 (chosen by the schedule) or an "
+                f"integer >= 1, got {self.kv_blocks_per_task!r}"
             )
         if self.strategy is not None and self.strategy not in STRATEGIES:
             raise ConfigError(
@@ -91,10 +93,11 @@ class CompileOptions:
         if (
             not isinstance(self.kv_splits, int)
             or isinstance(self.kv_splits, bool)
-            or not 1 <= self.kv_splits <= MAX_KV_SPLITS
+            or not 0 <= self.kv_splits <= MAX_KV_SPLITS
         ):
             raise ConfigError(
-                f"kv_splits must be an integer in [1, {MAX_KV_SPLITS}], got {self.kv_splits!r}"
+                f"kv_splits must be 0 (chosen by the schedule) or an integer in "
+                f"[1, {MAX_KV_SPLITS}], got {self.kv_splits!r}"
             )
         if self.kv_splits > 1 and self.kv_blocks_per_task > 1:
             raise ConfigError(
@@ -118,9 +121,9 @@ class CompileOptions:
         ``kv-splits`` and ``kv-blocks-per-task`` appear only when not 1: the string heads
         every emitted file, and output without them stays what it was before they existed.
         """
-        splits = f" kv-splits={self.kv_splits}" if self.kv_splits != 1 else ""
+        splits = f" kv-splits={self.kv_splits}" if self.kv_splits > 1 else ""
         blocks = (
-            f" kv-blocks-per-task={self.kv_blocks_per_task}" if self.kv_blocks_per_task != 1 else ""
+            f" kv-blocks-per-task={self.kv_blocks_per_task}" if self.kv_blocks_per_task > 1 else ""
         )
         return (
             f"q-tile={self.q_tile}{blocks} strategy={self.strategy or STRATEGIES[0]}{splits} "

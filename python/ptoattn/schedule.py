@@ -43,6 +43,8 @@ def schedule_axes() -> list[tuple[str, tuple, object]]:
     return [
         ("strategy", tuple(STRATEGIES), None),
         ("q_tile", tuple(t for t in QUERY_TILES if t), 0),
+        ("kv_splits", (1, 2, 4), 0),
+        ("kv_blocks_per_task", (1, 4, 16, 64), 0),
     ]
 
 
@@ -111,10 +113,12 @@ def model_lowered(
     max_blocks: int,
     clusters: int = 0,
     max_modeled_blocks: int = MAX_MODELED_BLOCKS,
+    prune_above_us: float = 0.0,
 ) -> dict:
     """The modeled a2a3 time of a lowered module run on these lengths, nothing compiled:
     ``tasks``, ``blocks`` and (unless there are more than ``max_modeled_blocks`` blocks;
-    negative: count only) ``makespan_us``, ``bound``, ``lower_bounds_us``, ``hbm_bytes``."""
+    negative: count only) ``makespan_us``, ``bound``, ``lower_bounds_us``, ``hbm_bytes``; or
+    ``pruned_us`` when HBM, cube or vector work alone needs at least ``prune_above_us``."""
     from ptoattn._extension import model_schedule
 
     result = json.loads(
@@ -124,6 +128,7 @@ def model_lowered(
             int(max_blocks),
             int(clusters),
             int(max_modeled_blocks),
+            float(prune_above_us),
         )
     )
     if "error" in result:
@@ -183,50 +188,68 @@ def choose(
         return options, None
     lens, source = expected_lens(config, options, context_lens)
     fixed = {f: getattr(options, f) for f, _, unset in axes if getattr(options, f) != unset}
-    candidates: list[Candidate] = []
-    best: Candidate | None = None
+    # Phase 1, in the fixed order: lower every candidate and count its tasks and blocks.
+    results: list[Candidate | None] = []
+    lowered: list[tuple[int, dict, ir.Module, dict]] = []
     for combo in itertools.product(*(values for _, values in open_axes)):
         values = {**fixed, **dict(zip((f for f, _ in open_axes), combo))}
         values = {f: values[f] for f, _, _ in axes}  # one key order for every record
-        trial = dataclasses.replace(options, **values)
+        results.append(None)
+        try:  # an impossible combination with a given option is one more ruled-out candidate
+            trial = dataclasses.replace(options, **values)
+        except ConfigError as err:
+            results[-1] = Candidate(values, error=str(err))
+            continue
         full = Pipeline.default(trial)
         first = next(i for i, e in enumerate(full.entries) if e.name.startswith("convert-"))
         module = ir.Module.parse(module_text, context)
         try:
             run_pipeline(module, str(Pipeline(full.entries[:first])))
+            counted = model_lowered(module, lens, config.max_blocks_per_seq, clusters, -1)
         except CompileError as err:
             reason = (
                 err.diagnostics.strip().splitlines()[0] if err.diagnostics.strip() else "rejected"
             )
-            candidates.append(Candidate(values, error=reason.split(": error: ")[-1]))
+            results[-1] = Candidate(values, error=reason.split(": error: ")[-1])
             continue
-        try:
-            counted = model_lowered(module, lens, config.max_blocks_per_seq, clusters, -1)
-        except ConfigError as err:  # an op the model does not know: say so, choose among the rest
-            candidates.append(Candidate(values, error=f"not modeled: {err}"))
+        except ConfigError as err:  # an op the model does not know: choose among the rest
+            results[-1] = Candidate(values, error=f"not modeled: {err}")
             continue
+        lowered.append((len(results) - 1, values, module, counted))
+    # Phase 2: model the fewest blocks first (usually the fastest, so the bounds prune the
+    # rest early); a candidate is pruned only when a bound is strictly above the best.
+    best: Candidate | None = None
+    for index, values, module, counted in sorted(lowered, key=lambda e: (e[3]["blocks"], e[0])):
+        limit = best.modeled_us + 1e-6 if best is not None else 0.0
         bound = dispatch_bound_us(counted["tasks"], counted["blocks"])
-        if best is not None and bound >= best.modeled_us:
-            # Its dispatch alone is slower than the best so far: it cannot win.
-            candidates.append(
-                Candidate(values, error=f"pruned: dispatch alone takes at least {bound:.1f} us")
+        if best is not None and bound >= limit:
+            results[index] = Candidate(
+                values, error=f"pruned: dispatch alone takes at least {bound:.1f} us"
             )
             continue
         if counted["blocks"] > MAX_MODELED_BLOCKS:
-            candidates.append(
-                Candidate(
-                    values,
-                    error=f"not modeled: {counted['blocks']} "
-                    f"blocks, more than {MAX_MODELED_BLOCKS}",
-                )
+            results[index] = Candidate(
+                values,
+                error=f"not modeled: {counted['blocks']} blocks, more than {MAX_MODELED_BLOCKS}",
             )
             continue
-        report = model_lowered(module, lens, config.max_blocks_per_seq, clusters)
-        cand = Candidate(values, report["makespan_us"], report["bound"], report["tasks"])
-        candidates.append(cand)
-        # Strictly faster wins: ties keep the earlier candidate (the fixed order).
-        if best is None or round(cand.modeled_us, 6) < round(best.modeled_us, 6):
-            best = cand
+        report = model_lowered(
+            module, lens, config.max_blocks_per_seq, clusters, prune_above_us=limit
+        )
+        if "pruned_us" in report:
+            results[index] = Candidate(
+                values,
+                error=f"pruned: HBM, cube or vector work alone "
+                f"takes at least {report['pruned_us']:.1f} us",
+            )
+            continue
+        results[index] = Candidate(values, report["makespan_us"], report["bound"], report["tasks"])
+        if best is None or report["makespan_us"] < best.modeled_us:
+            best = results[index]
+    candidates = [c for c in results if c is not None]
+    modeled = [(round(c.modeled_us, 6), i, c) for i, c in enumerate(candidates) if c.error is None]
+    # The fastest; a tie keeps the earlier candidate in the fixed order.
+    best = min(modeled, key=lambda m: m[:2])[2] if modeled else None
     if best is None:
         # Nothing modeled (every candidate rejected or too large): the open options take
         # the pipeline's defaults, and a rejection surfaces as that compile's own error.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import filecmp
+import json
 from pathlib import Path
 
 import pytest
@@ -52,14 +53,20 @@ def _config(heads: int, kv: int, dim: int, block: int, max_blocks: int, lens: li
                                 block_size=block, max_blocks_per_seq=max_blocks, dtype=dtype)
 
 
-@pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
+# Compiled with the default --schedule auto: q_tile 0, strategy None and kv_splits are chosen
+# by the cost model for the case's lengths (docs/schedules.md), given options are kept.
+@pytest.mark.parametrize("strategy", ["spmd", "per-tile", None])
 @pytest.mark.parametrize(("heads", "kv", "dim", "block", "max_blocks", "lens", "q_tile"), CASES,
                          ids=lambda v: str(v).replace(" ", ""))
-def test_emitted_directory_matches_reference(tmp_path: Path, strategy: str, heads: int, kv: int,
-                                             dim: int, block: int, max_blocks: int,
+def test_emitted_directory_matches_reference(tmp_path: Path, strategy: str | None, heads: int,
+                                             kv: int, dim: int, block: int, max_blocks: int,
                                              lens: list[int], q_tile: int) -> None:
     config = _config(heads, kv, dim, block, max_blocks, lens)
     compile(config, tmp_path, CompileOptions(q_tile=q_tile, strategy=strategy), context_lens=lens)
+    schedule = json.loads((tmp_path / "manifest.json").read_text())["schedule"]
+    chosen = schedule["chosen"]  # kv_splits is always left open here
+    assert chosen["strategy"] == (strategy or chosen["strategy"])
+    assert chosen["q_tile"] == (q_tile or chosen["q_tile"])
     outcome = runner.run(tmp_path, context_lens=lens)
     assert outcome.comparison.ok, str(outcome.comparison)
     assert not outcome.report.errors, "\n".join(str(f) for f in outcome.report.errors)
@@ -108,13 +115,14 @@ def test_output_directory_is_byte_identical_across_runs(tmp_path: Path) -> None:
         compile(config, tmp_path / out, CompileOptions(strategy="spmd"), context_lens=[0, 128, 200, 1])
     compare = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
     files = [p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()]
-    assert len(files) == 9
+    kernels = json.loads((tmp_path / "a" / "manifest.json").read_text())["kernels"]
+    # The kernels, the orchestration, the scene test, the manifest, input.mlir, lowered.mlir.
+    assert len(files) == len(kernels) + 5
     for rel in files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
     assert not compare.diff_files
     # input.mlir is the compiled input itself (the replay command runs on it), hashed in the manifest.
     import hashlib
-    import json
 
     saved = (tmp_path / "a" / "input.mlir").read_text()
     assert "attn.paged_attention" in saved and "aicore." not in saved

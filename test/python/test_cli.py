@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def test_run_prints_modeled_time_and_writes_trace_and_swimlane(tmp_path: Path,
                  "--swimlane", str(png)]) == 0
     text = capsys.readouterr().out
     assert "modeled a2a3 time:" in text and "bound: " in text and "roofline" in text
-    assert "kernel paged_attention_qk_matmul: 32 invocations" in text
+    assert re.search(r"kernel paged_attention_qk_matmul: [1-9][0-9]* invocations", text)
     assert json.loads(trace.read_text())["traceEvents"]
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert main(["run", str(out), "--model-only"]) == 0
@@ -241,8 +242,10 @@ def test_two_functions_one_directory_each(tmp_path: Path, capsys: pytest.Capture
     for name, heads in (("mqa_layer", 16), ("gqa_layer", 32)):
         manifest = json.loads((out / name / "manifest.json").read_text())
         assert manifest["name"] == name and manifest["config"]["num_heads"] == heads
-        assert {k["name"] for k in manifest["kernels"]} == {
+        # Its own kernel family: the four stages (and a merge if auto split the KV range).
+        assert {k["name"] for k in manifest["kernels"]} >= {
             f"{name}_{stage}" for stage in ("qk_matmul", "softmax_prepare", "pv_matmul",
                                             "online_update")}
+        assert all(k["name"].startswith(f"{name}_") for k in manifest["kernels"])
         assert main(["run", str(out / name)]) == 0
         assert capsys.readouterr().out.startswith("PASS: match")

@@ -58,8 +58,10 @@ def test_errors_name_the_pass() -> None:
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"q_tile": 24}, "q_tile must be one of 0 \\(automatic\\), 16, 32, 64, got 24"),
     ({"strategy": "round-robin"}, "strategy must be one of spmd, per-tile, got 'round-robin'"),
-    ({"kv_splits": 0}, "kv_splits must be an integer in \\[1, 16\\], got 0"),
-    ({"kv_splits": 17}, "kv_splits must be an integer in \\[1, 16\\], got 17"),
+    ({"kv_splits": -1}, "kv_splits must be 0 \\(chosen by the schedule\\) or an integer in "
+                        "\\[1, 16\\], got -1"),
+    ({"kv_splits": 17}, "kv_splits must be 0 \\(chosen by the schedule\\) or an integer in "
+                        "\\[1, 16\\], got 17"),
     ({"ring_heap": 0}, "ring_heap must be an integer >= 4, got 0"),
     ({"max_batch": -1}, "max_batch must be >= 0, got -1"),
     ({"target": "910C"}, "target '910C' is not supported: must be 910B1, 910B2, 910B3 or 910B4"),

@@ -1,5 +1,6 @@
 """--schedule auto: the cost model's choice, its record, overrides and errors (docs/schedules.md)."""
 
+import itertools
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import ptoattn
 from ptoattn import runner
 from ptoattn.errors import ConfigError
 from ptoattn.options import CompileOptions
+from ptoattn.schedule import schedule_axes
 
 REF = ptoattn.PagedAttentionConfig(batch=4, num_heads=16, num_kv_heads=1, head_dim=128,
                                    block_size=128, max_blocks_per_seq=8)
@@ -26,15 +28,16 @@ def test_auto_picks_the_fastest_candidate_and_records_all(tmp_path):
     assert sched["mode"] == "auto"
     assert sched["context_lens"] == "the scene test's context_lens"
     modeled = [c for c in sched["candidates"] if "error" not in c]
-    # every (strategy, q_tile) pair was considered, in the fixed order
-    assert [(c["strategy"], c["q_tile"]) for c in sched["candidates"]] == [
-        (s, q) for s in ("spmd", "per-tile") for q in (16, 32, 64)]
+    # every combination of the schedule options was considered, in the fixed order
+    axes = schedule_axes()
+    assert [tuple(c[f] for f, _, _ in axes) for c in sched["candidates"]] == list(
+        itertools.product(*(values for _, values, _ in axes)))
     best = min(modeled, key=lambda c: c["modeled_us"])
-    assert sched["chosen"] == {"strategy": best["strategy"], "q_tile": best["q_tile"]}
+    assert sched["chosen"] == {f: best[f] for f, _, _ in axes}
     assert sched["modeled_us"] == best["modeled_us"]
     # the chosen options are the ones compiled
     options = _manifest(tmp_path / "a")["options"]
-    assert (options["strategy"], options["q_tile"]) == (best["strategy"], best["q_tile"])
+    assert {f: options[f] for f, _, _ in axes} == sched["chosen"]
 
 
 def test_auto_is_deterministic(tmp_path):
@@ -69,7 +72,8 @@ def test_expected_context_lens_change_the_modeled_lengths(tmp_path):
 
 
 def test_explicit_options_override_auto(tmp_path):
-    ptoattn.compile(REF, tmp_path / "fixed", strategy="per-tile", q_tile=32)
+    ptoattn.compile(REF, tmp_path / "fixed", strategy="per-tile", q_tile=32, kv_splits=1,
+                    kv_blocks_per_task=1)
     m = _manifest(tmp_path / "fixed")
     assert m["schedule"] == {"mode": "auto"}  # nothing left open: nothing modeled
     assert (m["options"]["strategy"], m["options"]["q_tile"]) == ("per-tile", 32)
@@ -102,7 +106,7 @@ def test_cli_verbose_line_and_errors(tmp_path):
     assert res.returncode == 0, res.stderr
     line = next(x for x in res.stderr.splitlines() if "schedule auto:" in x)
     chosen = _manifest(tmp_path / "o")["schedule"]["chosen"]
-    assert f"strategy={chosen['strategy']} q_tile={chosen['q_tile']} (modeled" in line
+    assert " ".join(f"{f}={chosen[f]}" for f, _, _ in schedule_axes()) + " (modeled" in line
     res = subprocess.run(cmd + ["--expected-context-lens", "1,2"], capture_output=True, text=True)
     assert res.returncode == 1
     assert res.stderr.strip().splitlines() == [

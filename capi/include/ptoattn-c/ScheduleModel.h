@@ -24,11 +24,13 @@ extern "C" {
 /// with the simulator's task-level model. Streams JSON: `tasks` and `blocks`
 /// (counted first), then, unless the graph holds more than `maxModeledBlocks`
 /// blocks (negative: count only), `makespan_us`, `hbm_bytes`, `bound`,
-/// `lower_bounds_us`, `invocations` and `modeled_invocations`; or `error`
-/// when the IR holds an op the model cannot follow.
+/// `lower_bounds_us`, `invocations` and `modeled_invocations`; or, when
+/// `pruneAboveUs` > 0 and what HBM, the cubes or the vector cores alone need
+/// is at least that, only `pruned_us` (that bound, nothing scheduled); or
+/// `error` when the IR holds an op the model cannot follow.
 MLIR_CAPI_EXPORTED void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens,
                                              intptr_t batch, int64_t maxBlocks, int64_t clusters,
-                                             int64_t maxModeledBlocks,
+                                             int64_t maxModeledBlocks, double pruneAboveUs,
                                              MlirStringCallback callback, void *userData);
 
 #ifdef __cplusplus
