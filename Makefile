@@ -1,8 +1,8 @@
 # ptoattn: the two commands of the README.
 #   make demo   install everything, then run the main job
 #   make test   install everything, then run every test (pytest, which runs lit once over test/)
-#   make lint   the project's checks: ruff (lint, format) and mypy on python/ and bench/
-#               (pinned, from PyPI)
+#   make lint   the project's checks: ruff (lint, format) and mypy on python/ and bench/,
+#               clang-format on the C++ (all pinned, from PyPI)
 #   make format ruff (fixes, format) on python/ and bench/, clang-format on the C++
 #   make test-sanitize   the same with the simulator built with ASan+UBSan (PTOATTN_SIM_SANITIZE=1)
 #
@@ -62,6 +62,8 @@ lint: $(LINT_STAMP)
 	$(BIN)/ruff check $(PY_CHECKED)
 	$(BIN)/ruff format --check $(PY_CHECKED)
 	$(BIN)/mypy
+	@echo "clang-format --dry-run --Werror <the C++ of dialect passes capi tools python/src sim>"
+	@$(BIN)/clang-format --dry-run --Werror $(CXX_CHECKED)
 
 # Rewrites python/ and bench/ with ruff and the C++ with clang-format (.clang-format).
 format: $(LINT_STAMP)

@@ -82,13 +82,12 @@ void ptoattnDescribeModule(MlirOperation module, MlirStringCallback callback, vo
       for (mlir::NamedAttribute entry : dict)
         memory[entry.getName().getValue()] =
             mlir::cast<mlir::IntegerAttr>(entry.getValue()).getInt();
-    kernels.push_back(llvm::json::Object{
-        {"name", func.getSymName()},
-        {"core_type", ac::stringifyCoreType(kernel.getCore())},
-        {"lanes", kernel.getLanes()},
-        {"strategy", ac::stringifyStrategy(kernel.getStrategy())},
-        {"arguments", std::move(args)},
-        {"memory", std::move(memory)}});
+    kernels.push_back(llvm::json::Object{{"name", func.getSymName()},
+                                         {"core_type", ac::stringifyCoreType(kernel.getCore())},
+                                         {"lanes", kernel.getLanes()},
+                                         {"strategy", ac::stringifyStrategy(kernel.getStrategy())},
+                                         {"arguments", std::move(args)},
+                                         {"memory", std::move(memory)}});
   });
   namespace orch = mlir::ptoattn::orch;
   llvm::json::Array orchestrations;
@@ -99,8 +98,7 @@ void ptoattnDescribeModule(MlirOperation module, MlirStringCallback callback, vo
     for (auto [name, id] : orch::getKernelIds(func))
       ids[name] = id;
     llvm::json::Array rings;
-    for (orch::RingAttr ring :
-         orch::getRingRequirements(func, mlir::ptoattn::target::kNumRings))
+    for (orch::RingAttr ring : orch::getRingRequirements(func, mlir::ptoattn::target::kNumRings))
       rings.push_back(llvm::json::Object{{"task_slots", ring.getTaskSlots()},
                                          {"heap_bytes", ring.getHeapBytes()},
                                          {"dep_entries", ring.getDepEntries()}});

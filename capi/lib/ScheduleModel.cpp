@@ -47,9 +47,9 @@
 #include "timeline.h"
 
 #include <map>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 using namespace mlir;
@@ -102,33 +102,57 @@ std::optional<int64_t> evalArith(Operation *op, ArrayRef<int64_t> in) {
       return i.getValue().getSExtValue();
     return 0; // float constants: only their existence matters to timing
   }
-  if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp, arith::ExtUIOp,
-          arith::TruncIOp, arith::BitcastOp, arith::SIToFPOp, arith::UIToFPOp>(op))
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,
+          arith::BitcastOp, arith::SIToFPOp, arith::UIToFPOp>(op))
     return in[0];
   if (in.size() == 2) {
     int64_t a = in[0], b = in[1];
-    if (name == "arith.addi") return a + b;
-    if (name == "arith.subi") return a - b;
-    if (name == "arith.muli") return a * b;
-    if (name == "arith.divsi" || name == "arith.divui") return b ? a / b : 0;
-    if (name == "arith.floordivsi") return b ? (a / b - ((a % b != 0) && ((a < 0) != (b < 0)))) : 0;
-    if (name == "arith.ceildivsi" || name == "arith.ceildivui") return b ? (a + b - 1) / b : 0;
-    if (name == "arith.remsi" || name == "arith.remui") return b ? a % b : 0;
-    if (name == "arith.minsi" || name == "arith.minui") return std::min(a, b);
-    if (name == "arith.maxsi" || name == "arith.maxui") return std::max(a, b);
-    if (name == "arith.andi") return a & b;
-    if (name == "arith.ori") return a | b;
-    if (name == "arith.xori") return a ^ b;
-    if (name == "arith.shli") return a << b;
-    if (name == "arith.shrsi" || name == "arith.shrui") return a >> b;
+    if (name == "arith.addi")
+      return a + b;
+    if (name == "arith.subi")
+      return a - b;
+    if (name == "arith.muli")
+      return a * b;
+    if (name == "arith.divsi" || name == "arith.divui")
+      return b ? a / b : 0;
+    if (name == "arith.floordivsi")
+      return b ? (a / b - ((a % b != 0) && ((a < 0) != (b < 0)))) : 0;
+    if (name == "arith.ceildivsi" || name == "arith.ceildivui")
+      return b ? (a + b - 1) / b : 0;
+    if (name == "arith.remsi" || name == "arith.remui")
+      return b ? a % b : 0;
+    if (name == "arith.minsi" || name == "arith.minui")
+      return std::min(a, b);
+    if (name == "arith.maxsi" || name == "arith.maxui")
+      return std::max(a, b);
+    if (name == "arith.andi")
+      return a & b;
+    if (name == "arith.ori")
+      return a | b;
+    if (name == "arith.xori")
+      return a ^ b;
+    if (name == "arith.shli")
+      return a << b;
+    if (name == "arith.shrsi" || name == "arith.shrui")
+      return a >> b;
     if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
       switch (cmp.getPredicate()) {
-      case arith::CmpIPredicate::eq: return a == b;
-      case arith::CmpIPredicate::ne: return a != b;
-      case arith::CmpIPredicate::slt: case arith::CmpIPredicate::ult: return a < b;
-      case arith::CmpIPredicate::sle: case arith::CmpIPredicate::ule: return a <= b;
-      case arith::CmpIPredicate::sgt: case arith::CmpIPredicate::ugt: return a > b;
-      case arith::CmpIPredicate::sge: case arith::CmpIPredicate::uge: return a >= b;
+      case arith::CmpIPredicate::eq:
+        return a == b;
+      case arith::CmpIPredicate::ne:
+        return a != b;
+      case arith::CmpIPredicate::slt:
+      case arith::CmpIPredicate::ult:
+        return a < b;
+      case arith::CmpIPredicate::sle:
+      case arith::CmpIPredicate::ule:
+        return a <= b;
+      case arith::CmpIPredicate::sgt:
+      case arith::CmpIPredicate::ugt:
+        return a > b;
+      case arith::CmpIPredicate::sge:
+      case arith::CmpIPredicate::uge:
+        return a >= b;
       }
     }
     if (op->getDialect() && op->getDialect()->getNamespace() == "arith")
@@ -141,8 +165,8 @@ std::optional<int64_t> evalArith(Operation *op, ArrayRef<int64_t> in) {
 
 /// What the interpreter needs to know of the values a kernel reads from GM.
 struct KernelInputs {
-  ArrayRef<TensorVal> tensors;      // the submit's tensor arguments, in kernel order
-  ArrayRef<int64_t> scalars;        // the submit's scalars
+  ArrayRef<TensorVal> tensors; // the submit's tensor arguments, in kernel order
+  ArrayRef<int64_t> scalars;   // the submit's scalars
   int64_t blockIdx = 0, subBlockId = 0, blockNum = 1;
   int64_t lensBuffer = -1, tableBuffer = -1;
   ArrayRef<int64_t> lens;
@@ -270,7 +294,7 @@ public:
 
 private:
   const KernelInputs &in;
-  std::optional<pto::sim::CoreCtx> ctx; // only when charging: it is large
+  std::optional<pto::sim::CoreCtx> ctx;               // only when charging: it is large
   DenseMap<Value, std::pair<int64_t, int64_t>> valid; // dynamic valid extents of tiles
 
   std::pair<int64_t, int64_t> validOf(Value tile) {
@@ -284,8 +308,10 @@ private:
   void setValid(Value result, ac::TileType type, ValueRange dims) {
     int64_t r = type.getValidRows(), c = type.getValidCols();
     unsigned i = 0;
-    if (ShapedType::isDynamic(r)) r = get(dims[i++]);
-    if (ShapedType::isDynamic(c)) c = get(dims[i++]);
+    if (ShapedType::isDynamic(r))
+      r = get(dims[i++]);
+    if (ShapedType::isDynamic(c))
+      c = get(dims[i++]);
     valid[result] = {r, c};
   }
 
@@ -301,7 +327,9 @@ private:
     return uint64_t(r) * uint64_t(c);
   }
 
-  static ac::TileLocation loc(Value tile) { return cast<ac::TileType>(tile.getType()).getLocation(); }
+  static ac::TileLocation loc(Value tile) {
+    return cast<ac::TileType>(tile.getType()).getLocation();
+  }
   static unsigned tileElemBytes(Value tile) {
     return elemBytes(cast<ac::TileType>(tile.getType()).getElementType());
   }
@@ -362,13 +390,14 @@ private:
           Value dst = o.getDst();
           uint64_t bytes = tileBytes(dst, cast<ac::TileType>(dst.getType()).getElementType());
           pto::sim::charge(PIPE_MTE2, cost::transfer_cycles(bytes, loc(dst) == ac::TileLocation::Mat
-                                                                      ? cost::kGmToL1GiBs
-                                                                      : cost::kGmToUbGiBs));
+                                                                       ? cost::kGmToL1GiBs
+                                                                       : cost::kGmToUbGiBs));
           ctx->gm_bytes_read += bytes;
         })
         .Case<ac::TStoreOp>([&](ac::TStoreOp o) {
           Value src = o.getSrc();
-          uint64_t bytes = tileBytes(src, cast<ac::GmViewType>(o.getDst().getType()).getElementType());
+          uint64_t bytes =
+              tileBytes(src, cast<ac::GmViewType>(o.getDst().getType()).getElementType());
           if (loc(src) == ac::TileLocation::Acc)
             pto::sim::charge(PIPE_FIX, cost::transfer_cycles(bytes, cost::kL0cToGmGiBs));
           else
@@ -392,8 +421,10 @@ private:
           Value left, right;
           for (Value v : o->getOperands())
             if (auto t = dyn_cast<ac::TileType>(v.getType())) {
-              if (t.getLocation() == ac::TileLocation::Left) left = v;
-              if (t.getLocation() == ac::TileLocation::Right) right = v;
+              if (t.getLocation() == ac::TileLocation::Left)
+                left = v;
+              if (t.getLocation() == ac::TileLocation::Right)
+                right = v;
             }
           if (!left || !right)
             throw Unsupported{"a matmul without a left and a right tile"};
@@ -401,7 +432,8 @@ private:
           int64_t n = validOf(right).second;
           pto::sim::charge(PIPE_M, cost::mad_cycles(m, k, n, tileElemBytes(left)));
         })
-        .Case<ac::TAddOp, ac::TSubOp, ac::TMaxOp>([&](auto o) { vec(cost::VOP_BINARY, o.getDst()); })
+        .Case<ac::TAddOp, ac::TSubOp, ac::TMaxOp>(
+            [&](auto o) { vec(cost::VOP_BINARY, o.getDst()); })
         .Case<ac::TMulOp>([&](auto o) { vec(cost::VOP_MUL, o.getDst()); })
         .Case<ac::TMulSOp>([&](auto o) { vec(cost::VOP_MULS, o.getDst()); })
         .Case<ac::TAddSOp>([&](auto o) { vec(cost::VOP_ADDS, o.getDst()); })
@@ -420,16 +452,17 @@ private:
           if (loc(d) == ac::TileLocation::Vec)
             vec(cost::VOP_ADDS, d);
           else // the DMA engine fills L1 (MTE2), as TFILLPAD does
-            pto::sim::charge(PIPE_MTE2, cost::transfer_cycles(
-                                            tileBytes(d, cast<ac::TileType>(d.getType()).getElementType()),
-                                            cost::kGmToL1GiBs));
+            pto::sim::charge(PIPE_MTE2,
+                             cost::transfer_cycles(
+                                 tileBytes(d, cast<ac::TileType>(d.getType()).getElementType()),
+                                 cost::kGmToL1GiBs));
         })
         .Case<ac::TFillPadOp, ac::TFillPadInplaceOp>([&](auto o) {
           Value d = o.getDst(), s = o.getSrc();
           auto dt = cast<ac::TileType>(d.getType());
           if (dt.getLocation() == ac::TileLocation::Mat) {
-            uint64_t padded = uint64_t(dt.getRows() - validOf(s).first) * dt.getCols() *
-                              tileElemBytes(d);
+            uint64_t padded =
+                uint64_t(dt.getRows() - validOf(s).first) * dt.getCols() * tileElemBytes(d);
             pto::sim::charge(PIPE_MTE2, cost::transfer_cycles(padded, cost::kGmToL1GiBs));
           } else {
             pto::sim::charge(PIPE_V, cost::transfer_cycles(tileBytes(d, dt.getElementType()),
@@ -534,7 +567,8 @@ private:
     t.buffer = buffer;
     unsigned d = 0;
     for (int64_t s : type.getShape())
-      t.shape.push_back(ShapedType::isDynamic(s) ? (d < dynDims.size() ? get(dynDims[d++]) : 1) : s);
+      t.shape.push_back(ShapedType::isDynamic(s) ? (d < dynDims.size() ? get(dynDims[d++]) : 1)
+                                                 : s);
     t.strides = rowMajorStrides(t.shape);
     int64_t n = 1;
     for (int64_t s : t.shape)
@@ -671,8 +705,9 @@ private:
 
   void submit(orch::SubmitOp op) {
     uint32_t task = uint32_t(graph.tasks.size());
-    int64_t nblocks = op.getBlockNum() ? get(op.getBlockNum())
-                                       : (op.getStaticBlockNum() ? int64_t(*op.getStaticBlockNum()) : 1);
+    int64_t nblocks = op.getBlockNum()
+                          ? get(op.getBlockNum())
+                          : (op.getStaticBlockNum() ? int64_t(*op.getStaticBlockNum()) : 1);
     nblocks = std::max<int64_t>(nblocks, 1);
     totalBlocks += nblocks;
     if (countOnly) {
@@ -717,8 +752,7 @@ private:
       scalars.push_back(isa<IntegerType, IndexType>(s.getType()) ? get(s) : 0);
     int32_t kid[3] = {-1, -1, -1};
     func::FuncOp lanes[3];
-    std::optional<StringRef> syms[3] = {op.getAicKernel(), op.getAiv0Kernel(),
-                                                op.getAiv1Kernel()};
+    std::optional<StringRef> syms[3] = {op.getAicKernel(), op.getAiv0Kernel(), op.getAiv1Kernel()};
     for (int l = 0; l < 3; ++l)
       if (syms[l]) {
         StringRef name = *syms[l];
@@ -815,8 +849,10 @@ private:
           auto type = cast<orch::ChipTensorType>(o.getResult().getType());
           tensors[o.getResult()] = newTensor(index, type, o.getDynamicSizes());
           bool i32 = type.getElementType().isInteger(32);
-          if (i32 && type.getRank() == 1) lensBuffer = index;
-          if (i32 && type.getRank() == 2) tableBuffer = index;
+          if (i32 && type.getRank() == 1)
+            lensBuffer = index;
+          if (i32 && type.getRank() == 2)
+            tableBuffer = index;
         })
         .Case<orch::ArgDimOp>([&](orch::ArgDimOp o) {
           ints[o.getResult()] = dimOf(int64_t(o.getArgIndex()), int64_t(o.getDim()));
@@ -891,10 +927,10 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
           lane[i % 3] += t.work[i].cycles;
         }
       const double us = 1e6 / params.clock_hz;
-      double bound = params.preamble_us +
-                     std::max({bytes / (params.hbm_effective_tbs * 1e6),
-                               lane[0] * us / params.clusters,
-                               (lane[1] + lane[2]) * us / (2.0 * params.clusters)});
+      double bound =
+          params.preamble_us +
+          std::max({bytes / (params.hbm_effective_tbs * 1e6), lane[0] * us / params.clusters,
+                    (lane[1] + lane[2]) * us / (2.0 * params.clusters)});
       if (bound >= pruneAboveUs) {
         out["pruned_us"] = bound;
         stream << llvm::json::Value(std::move(out));
@@ -905,12 +941,10 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
     out["makespan_us"] = r.makespan_us;
     out["hbm_bytes"] = r.hbm_bytes;
     out["bound"] = r.bound;
-    out["lower_bounds_us"] = llvm::json::Object{{"orchestrator", r.orch_us},
-                                                {"scheduler", r.sched_us},
-                                                {"hbm", r.hbm_us},
-                                                {"cube", r.cube_us},
-                                                {"vector", r.vector_us},
-                                                {"critical_path", r.critical_path_us}};
+    out["lower_bounds_us"] =
+        llvm::json::Object{{"orchestrator", r.orch_us}, {"scheduler", r.sched_us},
+                           {"hbm", r.hbm_us},           {"cube", r.cube_us},
+                           {"vector", r.vector_us},     {"critical_path", r.critical_path_us}};
     out["invocations"] = g.invocations;
     out["modeled_invocations"] = g.modeled;
   } catch (const Unsupported &err) {

@@ -174,8 +174,7 @@ void SyncInserter::syncLoopCarried(scf::ForOp loop) {
         continue;
       builder.setInsertionPoint(yield);
       auto set = SetFlagOp::create(builder, yield->getLoc(), pipeAt(q), pipeAt(p), Event::Event0);
-      auto wait =
-          WaitFlagOp::create(builder, yield->getLoc(), pipeAt(q), pipeAt(p), Event::Event0);
+      auto wait = WaitFlagOp::create(builder, yield->getLoc(), pipeAt(q), pipeAt(p), Event::Event0);
       pairs.push_back({set, wait});
     }
   if (barrier) {
@@ -288,8 +287,7 @@ LogicalResult SyncInserter::assignEvents(func::FuncOp func) {
       if (id == kNumEvents) {
         InFlightDiagnostic diag =
             set.emitError() << "event-id exhaustion: more than " << kNumEvents << " flags "
-                            << stringifyPipe(set.getSrc()) << " -> "
-                            << stringifyPipe(set.getDst())
+                            << stringifyPipe(set.getSrc()) << " -> " << stringifyPipe(set.getDst())
                             << " would be live at once (event0..event7 per pipe pair)";
         diag.attachNote(wait.getLoc()) << "this flag's wait_flag";
         return WalkResult::interrupt();

@@ -223,8 +223,8 @@ static std::string describeTile(aicore::TileOp tile) {
 /// the peak position when those alone exceed the buffer, else the packed
 /// size; the tiles live at the peak, largest first; and a note at the
 /// declaration where the peak begins.
-static void reportOverflow(func::FuncOp kernel, tgt::Buffer buffer,
-                           ArrayRef<TileInterval> tiles, int64_t packedBytes, int64_t usable) {
+static void reportOverflow(func::FuncOp kernel, tgt::Buffer buffer, ArrayRef<TileInterval> tiles,
+                           int64_t packedBytes, int64_t usable) {
   // The live set only grows at a declaration, so the peak is at some start.
   int64_t peakBytes = -1;
   const TileInterval *peakTile = nullptr;
@@ -242,9 +242,8 @@ static void reportOverflow(func::FuncOp kernel, tgt::Buffer buffer,
   for (const TileInterval &tile : tiles)
     if (tile.start <= peakTile->start && peakTile->start <= tile.end)
       live.push_back(&tile);
-  llvm::stable_sort(live, [](const TileInterval *a, const TileInterval *b) {
-    return a->bytes > b->bytes;
-  });
+  llvm::stable_sort(
+      live, [](const TileInterval *a, const TileInterval *b) { return a->bytes > b->bytes; });
 
   std::string listed;
   for (auto [i, tile] : llvm::enumerate(llvm::ArrayRef(live).take_front(kMaxTilesInDiagnostic)))

@@ -170,10 +170,9 @@ void SyncChecker::checkTrace(ArrayRef<Operation *> trace) {
       auto it = live.find(key);
       if (it != live.end()) {
         if (firstReport("twice", op, it->second.set)) {
-          InFlightDiagnostic diag = set.emitError()
-                                    << "flag " << describeFlag(set.getSrc(), set.getDst(),
-                                                               set.getEvent())
-                                    << " is set again before its wait_flag";
+          InFlightDiagnostic diag =
+              set.emitError() << "flag " << describeFlag(set.getSrc(), set.getDst(), set.getEvent())
+                              << " is set again before its wait_flag";
           diag.attachNote(it->second.set->getLoc()) << "it was set here";
         }
       }

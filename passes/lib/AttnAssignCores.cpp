@@ -57,8 +57,7 @@ using NestMap = DenseMap<Operation *, NestKernels>;
 /// `<function>_<stage>` before the nest's function, carrying its
 /// `#aicore.kernel` contract, with the body `buildBody` makes; the op then
 /// names it in `kernel`.
-template <typename StageOp>
-struct OutlineStagePattern : public OpRewritePattern<StageOp> {
+template <typename StageOp> struct OutlineStagePattern : public OpRewritePattern<StageOp> {
   using BodyBuilder = void (*)(KernelBuilder &);
 
   OutlineStagePattern(MLIRContext *ctx, const NestMap &nests, SymbolTable &symbols,
@@ -73,18 +72,17 @@ struct OutlineStagePattern : public OpRewritePattern<StageOp> {
     const NestKernels &nest = it->second;
     func::FuncOp func = nest.ta->func;
     Location loc = op.getLoc();
-    abi::KernelSignature sig =
-        abi::getKernelSignature(stage, nest.shape.strategy, nest.shape.isSplitKv(),
-                                nest.shape.geo.isMultiBlock());
+    abi::KernelSignature sig = abi::getKernelSignature(
+        stage, nest.shape.strategy, nest.shape.isSplitKv(), nest.shape.geo.isMultiBlock());
 
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(func);
-    auto kernel = func::FuncOp::create(
-        rewriter, loc, (func.getName() + "_" + abi::getStageName(stage)).str(),
-        rewriter.getFunctionType({}, {}));
-    kernel->setAttr(aicore::AICoreDialect::kKernelAttrName,
-                    abi::getKernelAttr(rewriter.getContext(), sig, nest.shape.strategy,
-                                       nest.ta->element));
+    auto kernel =
+        func::FuncOp::create(rewriter, loc, (func.getName() + "_" + abi::getStageName(stage)).str(),
+                             rewriter.getFunctionType({}, {}));
+    kernel->setAttr(
+        aicore::AICoreDialect::kKernelAttrName,
+        abi::getKernelAttr(rewriter.getContext(), sig, nest.shape.strategy, nest.ta->element));
     symbols.insert(kernel); // renames on a clash
     rewriter.setInsertionPointToStart(kernel.addEntryBlock());
     KernelBuilder kb(rewriter, loc, nest.shape, stage);
@@ -113,8 +111,7 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
     SmallVector<TiledAttention> nests;
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     for (func::FuncOp func : funcs) {
-      FailureOr<SmallVector<TiledAttention>> found =
-          findTiledAttentions(func, "attn-assign-cores");
+      FailureOr<SmallVector<TiledAttention>> found = findTiledAttentions(func, "attn-assign-cores");
       if (failed(found))
         return signalPassFailure();
       llvm::append_range(nests, *found);
@@ -132,7 +129,7 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
         return signalPassFailure();
       if (attn::MergePartialsOp merge = ta.merge; merge && merge.getKernelAttr()) {
         merge.emitOpError() << "already runs on a kernel; attn-assign-cores runs once per "
-                                  "tiled function";
+                               "tiled function";
         return signalPassFailure();
       }
       byLoop[ta.kvLoop] = {&ta, KernelShape{ta.geo, ta.element, strategy, ta.kvSplits}};
@@ -143,13 +140,11 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
       return;
 
     RewritePatternSet patterns(ctx);
-    patterns.add<OutlineStagePattern<attn::QKMatmulOp>>(ctx, byLoop, symbols,
-                                                        abi::Stage::QKMatmul,
+    patterns.add<OutlineStagePattern<attn::QKMatmulOp>>(ctx, byLoop, symbols, abi::Stage::QKMatmul,
                                                         buildQKMatmulKernel);
     patterns.add<OutlineStagePattern<attn::SoftmaxPrepareOp>>(
         ctx, byLoop, symbols, abi::Stage::SoftmaxPrepare, buildSoftmaxPrepareKernel);
-    patterns.add<OutlineStagePattern<attn::PVMatmulOp>>(ctx, byLoop, symbols,
-                                                        abi::Stage::PVMatmul,
+    patterns.add<OutlineStagePattern<attn::PVMatmulOp>>(ctx, byLoop, symbols, abi::Stage::PVMatmul,
                                                         buildPVMatmulKernel);
     patterns.add<OutlineStagePattern<attn::OnlineUpdateOp>>(
         ctx, byLoop, symbols, abi::Stage::OnlineUpdate, buildOnlineUpdateKernel);

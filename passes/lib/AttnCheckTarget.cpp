@@ -43,9 +43,9 @@ static LogicalResult checkHeadDim(attn::PagedAttentionOp op) {
   int64_t headDim = op.getHeadDim();
   if (headDim % tgt::kCubeFractal == 0 && headDim <= tgt::kMaxHeadDim)
     return success();
-  return op.emitOpError() << "head_dim " << headDim
-                          << " is not supported: must be a multiple of " << tgt::kCubeFractal
-                          << " between " << tgt::kCubeFractal << " and " << tgt::kMaxHeadDim;
+  return op.emitOpError() << "head_dim " << headDim << " is not supported: must be a multiple of "
+                          << tgt::kCubeFractal << " between " << tgt::kCubeFractal << " and "
+                          << tgt::kMaxHeadDim;
 }
 
 /// One KV tile is one cache block, so block_size is the N of QK and the K of PV.
@@ -205,15 +205,16 @@ struct AttnCheckTargetPass : public ptoattn::impl::AttnCheckTargetBase<AttnCheck
     SmallVector<StageFootprint> footprints;
     scratch->walk([&](Operation *stage) {
       auto kernelName = stage->getAttrOfType<FlatSymbolRefAttr>("kernel");
-      auto kernel = kernelName ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(stage, kernelName)
-                               : func::FuncOp();
+      auto kernel = kernelName
+                        ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(stage, kernelName)
+                        : func::FuncOp();
       auto memory =
           kernel ? kernel->getAttrOfType<DictionaryAttr>(aicore::AICoreDialect::kMemoryAttrName)
                  : DictionaryAttr();
       if (!memory)
         return;
-      for (tgt::Buffer buffer :
-           {tgt::Buffer::L1, tgt::Buffer::L0A, tgt::Buffer::L0B, tgt::Buffer::L0C, tgt::Buffer::UB}) {
+      for (tgt::Buffer buffer : {tgt::Buffer::L1, tgt::Buffer::L0A, tgt::Buffer::L0B,
+                                 tgt::Buffer::L0C, tgt::Buffer::UB}) {
         auto bytes = memory.getAs<IntegerAttr>(tgt::getBufferName(buffer));
         if (!bytes)
           continue;

@@ -209,8 +209,8 @@ static FailureOr<abi::Strategy> getKernelStrategy(const TiledAttention &ta,
     if (strategy && *strategy != contract.getStrategy())
       return func.emitError() << "kernel " << kernel << " was built for strategy '"
                               << abi::getStrategyName(contract.getStrategy())
-                              << "' but the other kernels for '"
-                              << abi::getStrategyName(*strategy) << "'";
+                              << "' but the other kernels for '" << abi::getStrategyName(*strategy)
+                              << "'";
     strategy = contract.getStrategy();
   }
   return *strategy;
@@ -229,8 +229,8 @@ namespace {
 /// the ring needs of its scopes.
 class OrchestrationBuilder {
 public:
-  OrchestrationBuilder(OpBuilder &b, Location loc, const TiledAttention &ta,
-                       abi::Strategy strategy, int64_t accountedBatch, int64_t ringHeapBytes)
+  OrchestrationBuilder(OpBuilder &b, Location loc, const TiledAttention &ta, abi::Strategy strategy,
+                       int64_t accountedBatch, int64_t ringHeapBytes)
       : b(b), ib{b, loc}, loc(loc), ta(ta), strategy(strategy), accountedBatch(accountedBatch),
         ringHeapBytes(ringHeapBytes) {}
 
@@ -290,8 +290,7 @@ private:
   /// Where an op with host operands `operands` goes.
   OpBuilder::InsertPoint getHoistPoint(ValueRange operands, bool loopsOnly = false);
   /// A view of host tensor `source` at nest offsets and sizes.
-  Value materializeView(Value source, ArrayRef<OpFoldResult> offsets,
-                        ArrayRef<OpFoldResult> sizes);
+  Value materializeView(Value source, ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes);
   /// The largest value of the nest's `v` over the parallel loop's iterations
   /// it depends on, at least `floor` (a host reduction loop per dimension).
   Value materializeMax(Value v, int64_t floor);
@@ -370,9 +369,8 @@ Value OrchestrationBuilder::external(int64_t index, RankedTensorType type) {
   SmallVector<Value> dynamicSizes;
   for (int64_t dim = 0; dim < type.getRank(); ++dim)
     if (type.isDynamicDim(dim))
-      dynamicSizes.push_back(
-          orch::ArgDimOp::create(b, loc, b.getIndexType(), static_cast<uint64_t>(index),
-                                 static_cast<uint64_t>(dim)));
+      dynamicSizes.push_back(orch::ArgDimOp::create(
+          b, loc, b.getIndexType(), static_cast<uint64_t>(index), static_cast<uint64_t>(dim)));
   return orch::ExternalOp::create(b, loc, tensorType(type.getShape(), type.getElementType()),
                                   static_cast<uint64_t>(index), dynamicSizes);
 }
@@ -410,16 +408,16 @@ LogicalResult OrchestrationBuilder::analyze() {
     for (auto [operand, role] : llvm::zip_equal(tensorOperands, entry->operands)) {
       auto it = resultRoles.find(operand);
       if (it != resultRoles.end() && it->second != role)
-        return op.emitOpError() << "attn-orchestrate expects its '"
-                                << abi::getTensorRoleName(role) << "' from a stage, got the '"
-                                << abi::getTensorRoleName(it->second) << "' of "
-                                << operand.getDefiningOp()->getName();
+        return op.emitOpError() << "attn-orchestrate expects its '" << abi::getTensorRoleName(role)
+                                << "' from a stage, got the '" << abi::getTensorRoleName(it->second)
+                                << "' of " << operand.getDefiningOp()->getName();
       if (it == resultRoles.end() && !ta.kvLoop.getRegionIterArgs().empty() &&
           llvm::is_contained(ta.kvLoop.getRegionIterArgs(), operand))
         continue; // the running state, bound below
       if (it == resultRoles.end())
         tileValues[role] = operand; // an input tile
-      if (auto gather = operand.getDefiningOp<scf::ForOp>(); gather && role == abi::TensorRole::KeyCache)
+      if (auto gather = operand.getDefiningOp<scf::ForOp>();
+          gather && role == abi::TensorRole::KeyCache)
         stepGather = gather;
     }
   }
@@ -427,9 +425,8 @@ LogicalResult OrchestrationBuilder::analyze() {
   // Stage results another stage reads: this step's buffers.
   for (Operation *op : stepStages)
     for (OpResult result : op->getResults()) {
-      bool read = llvm::any_of(result.getUsers(), [](Operation *user) {
-        return lookupStageOp(user) != nullptr;
-      });
+      bool read = llvm::any_of(result.getUsers(),
+                               [](Operation *user) { return lookupStageOp(user) != nullptr; });
       if (!read)
         continue;
       FailureOr<BufferSpec> spec = getBufferSpec(op, resultRoles[result], result.getType());
@@ -493,8 +490,8 @@ void OrchestrationBuilder::closeScope(orch::ScopeOp scope) {
   for (auto &[op, recorded] : scopes)
     if (op == scope)
       recorded = usage;
-  scope.setRingAttr(orch::RingAttr::get(b.getContext(), usage.slots, usage.heapBytes,
-                                        usage.depEntries));
+  scope.setRingAttr(
+      orch::RingAttr::get(b.getContext(), usage.slots, usage.heapBytes, usage.depEntries));
   b.setInsertionPointAfter(scope);
 }
 
@@ -513,8 +510,8 @@ void OrchestrationBuilder::allocate(ArrayRef<BufferSpec> specs, OpFoldResult til
   for (const BufferSpec &spec : specs) {
     int64_t rows = staticTiles ? *staticTiles * spec.rows : ShapedType::kDynamic;
     if (!staticTiles)
-      dynamicSizes.push_back(ib.mul(getValueOrCreateConstantIndexOp(b, loc, tiles),
-                                    ib.constant(spec.rows)));
+      dynamicSizes.push_back(
+          ib.mul(getValueOrCreateConstantIndexOp(b, loc, tiles), ib.constant(spec.rows)));
     SmallVector<int64_t> shape = {rows};
     if (spec.cols)
       shape.push_back(spec.cols);
@@ -715,8 +712,8 @@ LogicalResult OrchestrationBuilder::submit(Operation *op, OpFoldResult blocks) {
     }
     std::optional<abi::ScalarRole> role = abi::parseScalarRole(arg.getRole());
     if (!role)
-      return op->emitOpError() << "kernel " << kernel << " takes unknown scalar '"
-                               << arg.getRole() << "'";
+      return op->emitOpError() << "kernel " << kernel << " takes unknown scalar '" << arg.getRole()
+                               << "'";
     Value scalar = materializeScalar(*role, arg.getType());
     if (!scalar)
       return op->emitOpError() << "kernel " << kernel << " takes '" << arg.getRole()
@@ -738,8 +735,8 @@ LogicalResult OrchestrationBuilder::submit(Operation *op, OpFoldResult blocks) {
   FlatSymbolRefAttr secondLane = vector && contract.getLanes() > 1 ? kernel : nullptr;
   auto submitOp = orch::SubmitOp::create(
       b, loc, vector ? orch::TaskKind::mix : orch::TaskKind::aic,
-      vector ? FlatSymbolRefAttr() : kernel, vector ? kernel : nullptr, secondLane,
-      dynamicBlocks, staticBlocks, args, b.getArrayAttr(directions), scalarArgs);
+      vector ? FlatSymbolRefAttr() : kernel, vector ? kernel : nullptr, secondLane, dynamicBlocks,
+      staticBlocks, args, b.getArrayAttr(directions), scalarArgs);
   RingUsage &usage = *openScopes.back();
   usage.slots += 1;
   // The runtime's fanin: every non-output argument's creator (the alloc task that
@@ -864,12 +861,11 @@ Value OrchestrationBuilder::materialize(Value v) {
     if (position != entryPositions.end() && index) {
       OpBuilder::InsertionGuard guard(b);
       b.restoreInsertionPoint(getHoistPoint({}));
-      host = orch::ArgDimOp::create(b, loc, b.getIndexType(),
-                                    static_cast<uint64_t>(position->second),
-                                    static_cast<uint64_t>(*index));
+      host =
+          orch::ArgDimOp::create(b, loc, b.getIndexType(), static_cast<uint64_t>(position->second),
+                                 static_cast<uint64_t>(*index));
     }
-  } else if (isa<arith::ArithDialect>(op->getDialect()) && op->getNumRegions() == 0 &&
-             isPure(op)) {
+  } else if (isa<arith::ArithDialect>(op->getDialect()) && op->getNumRegions() == 0 && isPure(op)) {
     SmallVector<Value> operands;
     for (Value operand : op->getOperands()) {
       operands.push_back(materialize(operand));
@@ -910,8 +906,9 @@ Value OrchestrationBuilder::materializeMax(Value v, int64_t floor) {
     Value upper = getValueOrCreateConstantIndexOp(b, loc, tripCounts[dim]);
     if (auto dynamicUpper = dyn_cast<Value>(tripCounts[dim]))
       upper = materialize(dynamicUpper);
-    auto loop = scf::ForOp::create(b, loc, ib.constant(0), upper, ib.constant(1),
-                                   ValueRange{loops.empty() ? init : loops.back().getRegionIterArg(0)});
+    auto loop =
+        scf::ForOp::create(b, loc, ib.constant(0), upper, ib.constant(1),
+                           ValueRange{loops.empty() ? init : loops.back().getRegionIterArg(0)});
     if (!loops.empty())
       scf::YieldOp::create(b, loc, loop.getResult(0));
     mapping.map(iv, loop.getInductionVar());
@@ -1250,7 +1247,6 @@ static LogicalResult checkRings(func::FuncOp func,
   return success(ok);
 }
 
-
 /// Whether everything in `func` outside its nests is pure, so that the
 /// function is fully converted once its nests are.
 static LogicalResult checkConverted(func::FuncOp func, ArrayRef<TiledAttention> nests) {
@@ -1276,8 +1272,7 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
     SymbolTable symbols(module);
     for (func::FuncOp func : funcs) {
-      FailureOr<SmallVector<TiledAttention>> found =
-          findTiledAttentions(func, "attn-orchestrate");
+      FailureOr<SmallVector<TiledAttention>> found = findTiledAttentions(func, "attn-orchestrate");
       if (failed(found))
         return signalPassFailure();
       if (found->empty())
@@ -1331,10 +1326,10 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
       bool step = builder.stepScopes.contains(scope);
       // A KV step covers kv-blocks-per-task of the table's blocks.
       int64_t maxSteps = llvm::divideCeil(maxKvBlocks, ta.geo.blocksPerStep);
-      usage.depEntries = dependencyPoolNeed(usage.tasks, step ? maxSteps : 1,
-                                            step ? builder.tilesInSequence : 1);
-      scope.setRingAttr(orch::RingAttr::get(&getContext(), usage.slots, usage.heapBytes,
-                                            usage.depEntries));
+      usage.depEntries =
+          dependencyPoolNeed(usage.tasks, step ? maxSteps : 1, step ? builder.tilesInSequence : 1);
+      scope.setRingAttr(
+          orch::RingAttr::get(&getContext(), usage.slots, usage.heapBytes, usage.depEntries));
     }
 
     return checkRings(func, builder.scopes, limits, ta.geo.blocksPerStep);

@@ -36,7 +36,6 @@ namespace tgt = mlir::ptoattn::target;
 /// accumulator never produces inf - inf.
 static constexpr float kRowMaxSentinel = -1e30f;
 
-
 /// Element `indices` of an i32 tensor, as an index.
 static Value extractAsIndex(IndexBuilder &ib, Value tensor, ValueRange indices) {
   return ib.toIndex(tensor::ExtractOp::create(ib.b, ib.loc, tensor, indices));
@@ -54,13 +53,13 @@ static Value buildQueryTile(OpBuilder &b, Location loc, attn::PagedAttentionOp o
                             OpFoldResult rows) {
   Type elem = op.getQuery().getType().getElementType();
   std::optional<int64_t> staticRows = getConstantIntValue(rows);
-  auto rowsType = RankedTensorType::get(
-      {staticRows ? *staticRows : ShapedType::kDynamic, geo.headDim}, elem);
+  auto rowsType =
+      RankedTensorType::get({staticRows ? *staticRows : ShapedType::kDynamic, geo.headDim}, elem);
   SmallVector<OpFoldResult> offsets = {batchIdx, firstHead, b.getIndexAttr(0)};
   SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), rows, b.getIndexAttr(geo.headDim)};
   SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-  Value slice = tensor::ExtractSliceOp::create(b, loc, rowsType, op.getQuery(), offsets, sizes,
-                                               strides);
+  Value slice =
+      tensor::ExtractSliceOp::create(b, loc, rowsType, op.getQuery(), offsets, sizes, strides);
   if (staticRows && *staticRows == geo.queryTile)
     return slice;
 
@@ -107,9 +106,9 @@ struct KvRange {
 /// rows of absent blocks stay undefined and are never used (their score
 /// columns are past `valid_cols`).
 static std::pair<Value, Value> buildBlockGather(OpBuilder &b, Location loc,
-                                                attn::PagedAttentionOp op,
-                                                const TileGeometry &geo, Value batchIdx,
-                                                Value kvHead, Value firstBlock, Value count) {
+                                                attn::PagedAttentionOp op, const TileGeometry &geo,
+                                                Value batchIdx, Value kvHead, Value firstBlock,
+                                                Value count) {
   IndexBuilder ib{b, loc};
   const int64_t n = geo.blocksPerStep, bs = geo.blockSize;
   Type elem = op.getQuery().getType().getElementType();
@@ -189,12 +188,11 @@ static ValueRange buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp
         auto prepared = attn::SoftmaxPrepareOp::create(nb, l, probsType, rowType, rowType, scores,
                                                        validCols, op.getScale(),
                                                        /*kernel=*/nullptr);
-        Value blockOut =
-            attn::PVMatmulOp::create(nb, l, outType, prepared.getProbs(), value,
-                                     /*kernel=*/nullptr);
+        Value blockOut = attn::PVMatmulOp::create(nb, l, outType, prepared.getProbs(), value,
+                                                  /*kernel=*/nullptr);
         auto update = attn::OnlineUpdateOp::create(
-            nb, l, rowType, rowType, outType, prepared.getRowMax(), prepared.getRowSum(),
-            blockOut, acc[0], acc[1], acc[2], isFirst, isLast, /*kernel=*/nullptr);
+            nb, l, rowType, rowType, outType, prepared.getRowMax(), prepared.getRowSum(), blockOut,
+            acc[0], acc[1], acc[2], isFirst, isLast, /*kernel=*/nullptr);
         scf::YieldOp::create(nb, l, update.getResults());
       });
   return loop.getResults();
@@ -219,8 +217,8 @@ static Value buildSplitKvLoops(OpBuilder &b, Location loc, attn::PagedAttentionO
       tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{splits, q}, f32),
       tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{splits, q}, f32),
       tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{splits, q, d}, f32)};
-  auto forall = scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(splits)},
-                                      parts, /*mapping=*/std::nullopt);
+  auto forall = scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(splits)}, parts,
+                                      /*mapping=*/std::nullopt);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(forall.getTerminator());
@@ -254,9 +252,9 @@ static LogicalResult tilePagedAttention(RewriterBase &rewriter, attn::PagedAtten
                                         tgt::QueryTileOption requestedTile, int64_t kvSplits,
                                         int64_t blocksPerStep) {
   Location loc = op.getLoc();
-  TileGeometry geo = TileGeometry::get(
-      op.getNumHeads(), op.getNumKvHeads(), op.getHeadDim(), op.getBlockSize(),
-      tgt::chooseQueryTile(op.getGroupSize(), requestedTile));
+  TileGeometry geo =
+      TileGeometry::get(op.getNumHeads(), op.getNumKvHeads(), op.getHeadDim(), op.getBlockSize(),
+                        tgt::chooseQueryTile(op.getGroupSize(), requestedTile));
   geo.blocksPerStep = blocksPerStep;
 
   rewriter.setInsertionPoint(op);
@@ -319,8 +317,8 @@ struct AttnTilePass : public ptoattn::impl::AttnTileBase<AttnTilePass> {
     const tgt::QueryTileOption requestedTile = queryTile;
     const int64_t splits = kvSplits;
     if (splits < 1 || splits > tgt::kMaxKvSplits) {
-      getOperation().emitError() << "kv-splits must be in [1, " << tgt::kMaxKvSplits
-                                 << "], got " << splits;
+      getOperation().emitError() << "kv-splits must be in [1, " << tgt::kMaxKvSplits << "], got "
+                                 << splits;
       return signalPassFailure();
     }
     if (kvBlocksPerTask < 1) {

@@ -116,8 +116,8 @@ llvm::ArrayRef<Stage> mlir::ptoattn::abi::getStages() {
   return stages;
 }
 
-KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy strategy,
-                                                       bool splitKv, bool multiBlock) {
+KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy strategy, bool splitKv,
+                                                       bool multiBlock) {
   using D = Direction;
   using T = TensorRole;
   const bool spmd = strategy == Strategy::Spmd;
@@ -203,8 +203,7 @@ KernelSignature mlir::ptoattn::abi::getKernelSignature(Stage stage, Strategy str
 
 /// Element type of tensor `role`: f32 for everything computed in fp32, i32
 /// for the paging tables, `element` for query, caches and probabilities.
-static mlir::Type getRoleElementType(mlir::MLIRContext *ctx, TensorRole role,
-                                     mlir::Type element) {
+static mlir::Type getRoleElementType(mlir::MLIRContext *ctx, TensorRole role, mlir::Type element) {
   switch (role) {
   case TensorRole::Query:
   case TensorRole::KeyCache:
@@ -219,9 +218,10 @@ static mlir::Type getRoleElementType(mlir::MLIRContext *ctx, TensorRole role,
   }
 }
 
-mlir::ptoattn::aicore::KernelAttr
-mlir::ptoattn::abi::getKernelAttr(mlir::MLIRContext *ctx, const KernelSignature &sig,
-                                  Strategy strategy, mlir::Type element) {
+mlir::ptoattn::aicore::KernelAttr mlir::ptoattn::abi::getKernelAttr(mlir::MLIRContext *ctx,
+                                                                    const KernelSignature &sig,
+                                                                    Strategy strategy,
+                                                                    mlir::Type element) {
   using aicore::ArgKind;
   llvm::SmallVector<mlir::Attribute> args;
   for (const TensorParam &param : sig.tensors) {
@@ -235,8 +235,8 @@ mlir::ptoattn::abi::getKernelAttr(mlir::MLIRContext *ctx, const KernelSignature 
     mlir::Type type = param.kind == ScalarKind::F32Bits
                           ? mlir::Type(mlir::Float32Type::get(ctx))
                           : mlir::Type(mlir::IntegerType::get(ctx, 64));
-    args.push_back(aicore::KernelArgAttr::get(ctx, ArgKind::Scalar,
-                                              getScalarRoleName(param.role), type));
+    args.push_back(
+        aicore::KernelArgAttr::get(ctx, ArgKind::Scalar, getScalarRoleName(param.role), type));
   }
   return aicore::KernelAttr::get(ctx, sig.core, sig.lanes, strategy,
                                  mlir::ArrayAttr::get(ctx, args));

@@ -18,8 +18,8 @@ static tensor::ExtractSliceOp getTileSlice(Value tile) {
   if (auto pad = tile.getDefiningOp<tensor::PadOp>())
     tile = pad.getSource();
   if (auto gather = tile.getDefiningOp<scf::ForOp>()) {
-    Value yielded = gather.getBody()->getTerminator()->getOperand(
-        cast<OpResult>(tile).getResultNumber());
+    Value yielded =
+        gather.getBody()->getTerminator()->getOperand(cast<OpResult>(tile).getResultNumber());
     if (auto insert = yielded.getDefiningOp<tensor::InsertSliceOp>())
       tile = insert.getSource();
   }
@@ -65,19 +65,19 @@ static LogicalResult analyzeSplit(TiledAttention &ta, StringRef passName) {
     parts = getConstantIntValue(ta.splitLoop.getMixedUpperBound()[0]);
   if (!parts || ta.splitLoop.getNumResults() != 3)
     return ta.splitLoop.emitOpError()
-           << passName << " expects a split-KV part loop over a constant number of parts "
-                          "producing (row max, row sum, output)";
+           << passName
+           << " expects a split-KV part loop over a constant number of parts "
+              "producing (row max, row sum, output)";
   ta.kvSplits = *parts;
   for (Operation *user : ta.splitLoop->getUsers())
     if (auto merge = dyn_cast<attn::MergePartialsOp>(user))
       ta.merge = merge;
   if (!ta.merge || ta.merge.getPartMax() != ta.splitLoop.getResult(0) ||
       ta.merge.getPartSum() != ta.splitLoop.getResult(1) ||
-      ta.merge.getPartOut() != ta.splitLoop.getResult(2) ||
-      ta.merge->getParentOp() != ta.forall)
-    return ta.splitLoop.emitOpError()
-           << passName << " expects the split-KV parts to be merged by one "
-                          "attn.merge_partials in the tile loop";
+      ta.merge.getPartOut() != ta.splitLoop.getResult(2) || ta.merge->getParentOp() != ta.forall)
+    return ta.splitLoop.emitOpError() << passName
+                                      << " expects the split-KV parts to be merged by one "
+                                         "attn.merge_partials in the tile loop";
   return success();
 }
 
@@ -164,8 +164,8 @@ static LogicalResult analyzeNest(TiledAttention &ta, StringRef passName) {
   return success();
 }
 
-FailureOr<SmallVector<TiledAttention>>
-mlir::ptoattn::findTiledAttentions(func::FuncOp func, StringRef passName) {
+FailureOr<SmallVector<TiledAttention>> mlir::ptoattn::findTiledAttentions(func::FuncOp func,
+                                                                          StringRef passName) {
   SmallVector<TiledAttention> nests;
   bool ok = true;
   func.walk([&](Operation *op) {

@@ -9,11 +9,11 @@
 
 static inline void pipe_sync() {
 #if defined(__DAV_VEC__)
-    set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
-    wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
+  set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
+  wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
 #elif defined(__DAV_CUBE__)
-    set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
-    wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
+  set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
+  wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
 #else
 #error "pipe_sync.h needs __DAV_VEC__ (AIV kernel) or __DAV_CUBE__ (AIC kernel)"
 #endif

@@ -7,9 +7,9 @@
 
 #include "ptoattn/InitAll.h"
 
+#include "mlir/Dialect/EmitC/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
-#include "mlir/Dialect/EmitC/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"

@@ -29,8 +29,7 @@ MLIR_CAPI_EXPORTED void ptoattnRegisterAllPasses(void);
 /// translation, streaming the text to `callback`. A non-empty `fileId` prints
 /// only the contents of the `emitc.file` with that id. Fails, with diagnostics
 /// on the op's context, if the IR is not translatable.
-MLIR_CAPI_EXPORTED MlirLogicalResult ptoattnTranslateToCpp(MlirOperation op,
-                                                           MlirStringRef fileId,
+MLIR_CAPI_EXPORTED MlirLogicalResult ptoattnTranslateToCpp(MlirOperation op, MlirStringRef fileId,
                                                            MlirStringCallback callback,
                                                            void *userData);
 
@@ -47,7 +46,7 @@ MLIR_CAPI_EXPORTED void ptoattnDescribeTarget(MlirStringCallback callback, void 
 /// `orchestrations`, per `orch.entry` function its kernel ids (by first use)
 /// and ring requirements (per ring, the largest scope needs).
 MLIR_CAPI_EXPORTED void ptoattnDescribeModule(MlirOperation module, MlirStringCallback callback,
-                                               void *userData);
+                                              void *userData);
 
 #ifdef __cplusplus
 }

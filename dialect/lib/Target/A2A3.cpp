@@ -50,8 +50,7 @@ int64_t TargetInfo::getUsableBytes(Buffer buffer) const {
 }
 
 llvm::ArrayRef<TargetInfo> mlir::ptoattn::target::getTargets() {
-  static const TargetInfo targets[] = {
-      {"910B1", 24}, {"910B2", 24}, {"910B3", 20}, {"910B4", 20}};
+  static const TargetInfo targets[] = {{"910B1", 24}, {"910B2", 24}, {"910B3", 20}, {"910B4", 20}};
   return targets;
 }
 

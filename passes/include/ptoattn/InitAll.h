@@ -9,10 +9,10 @@
 #ifndef PTOATTN_INITALL_H
 #define PTOATTN_INITALL_H
 
+#include "ptoattn/Conversion/Passes.h"
 #include "ptoattn/Dialect/AICore/IR/AICore.h"
 #include "ptoattn/Dialect/Attn/IR/Attn.h"
 #include "ptoattn/Dialect/Orch/IR/Orch.h"
-#include "ptoattn/Conversion/Passes.h"
 #include "ptoattn/Transforms/AICorePasses.h"
 #include "ptoattn/Transforms/Passes.h"
 #include "ptoattn/Transforms/Pipelines.h"

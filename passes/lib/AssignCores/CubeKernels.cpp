@@ -87,8 +87,8 @@ static void forEachCubeStep(KernelBuilder &kb, function_ref<void(const CubeStep 
     step.numBlocks = kb.tensorDim(Role::BlockTable, 1);
     Value table = kb.tensorPtr(Role::BlockTable, kb.b.getI32Type());
     step.blockOffset = [&kb, table, blockStride](Value i) {
-      Value block = kb.ib.toIndex(
-          aicore::LoadScalarOp::create(kb.b, kb.loc, kb.b.getI32Type(), table, i));
+      Value block =
+          kb.ib.toIndex(aicore::LoadScalarOp::create(kb.b, kb.loc, kb.b.getI32Type(), table, i));
       return kb.ib.mul(block, kb.ib.constant(blockStride));
     };
     body(step);
@@ -178,8 +178,7 @@ static void buildMultiBlockQKMatmul(KernelBuilder &kb) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
   const TileGeometry &geo = kb.shape.geo;
-  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize,
-                cols = geo.getStepColumns();
+  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize, cols = geo.getStepColumns();
   Type element = kb.shape.element, f32 = b.getF32Type();
   forEachCubeStep(kb, [&](const CubeStep &step) {
     Value left = loadQueryLeft(kb, step.queryOffset, step.rows);
@@ -218,8 +217,7 @@ static void buildMultiBlockPVMatmul(KernelBuilder &kb) {
   Location loc = kb.loc;
   IndexBuilder &ib = kb.ib;
   const TileGeometry &geo = kb.shape.geo;
-  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize,
-                cols = geo.getStepColumns();
+  const int64_t q = geo.queryTile, d = geo.headDim, bs = geo.blockSize, cols = geo.getStepColumns();
   Type element = kb.shape.element, f32 = b.getF32Type();
   forEachCubeStep(kb, [&](const CubeStep &step) {
     TileType probsMatType = kb.nzMatTile(q, bs, element);
@@ -291,11 +289,11 @@ static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOpera
     ops.tileIndex = pos.block;
     // Query rows (b, firstHead..) of [batch, heads, head_dim].
     ops.queryOffset = ib.mul(ib.add(ib.mul(pos.seq, ib.constant(geo.numHeads)), firstHead),
-                           ib.constant(geo.headDim));
-    // Row 0 of cache block `block`, KV head `kvHead`.
-    ops.cacheOffset = ib.mul(ib.add(ib.mul(block, ib.constant(geo.blockSize * geo.numKvHeads)),
-                                    pos.kvHead),
                              ib.constant(geo.headDim));
+    // Row 0 of cache block `block`, KV head `kvHead`.
+    ops.cacheOffset =
+        ib.mul(ib.add(ib.mul(block, ib.constant(geo.blockSize * geo.numKvHeads)), pos.kvHead),
+               ib.constant(geo.headDim));
     ops.rows = geo.buildRowCount(ib, pos.tile);
     ops.liveRows = ib.min(ib.sub(kv.length, ib.mul(kv.seqStep, blockSize)), blockSize);
     body(ops);
@@ -356,8 +354,8 @@ void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
     Value queryMat = kb.declare(queryMatType);
     Value queryLoad = queryMat;
     if (rows != q)
-      queryLoad = aicore::TileAliasOp::create(b, loc, kb.withValid(queryMatType, rows, d),
-                                              queryMat, rowOperands);
+      queryLoad = aicore::TileAliasOp::create(b, loc, kb.withValid(queryMatType, rows, d), queryMat,
+                                              rowOperands);
     // ZN: the layout a DN (transposed) load produces.
     Value keyMat = kb.declare(kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor));
     emitCubeMatmul(kb, query, queryLoad, queryMat, keyT, keyMat, keyMat, scores);
@@ -375,9 +373,9 @@ void assign_cores::buildPVMatmulKernel(KernelBuilder &kb) {
   forEachCubeTile(kb, [&](const CubeOperands &ops) {
     Value probs = kb.view(kb.tensorPtr(Role::Probs, element), tileOffset(kb, ops.tileIndex, bs),
                           kb.regionType(q, bs, bs, element));
-    Value value = kb.view(kb.tensorPtr(Role::ValueCache, element), ops.cacheOffset,
-                          kb.regionType(ShapedType::kDynamic, d, geo.numKvHeads * d, element),
-                          ops.liveRows);
+    Value value =
+        kb.view(kb.tensorPtr(Role::ValueCache, element), ops.cacheOffset,
+                kb.regionType(ShapedType::kDynamic, d, geo.numKvHeads * d, element), ops.liveRows);
     Value out = kb.view(kb.tensorPtr(Role::BlockOut, f32), tileOffset(kb, ops.tileIndex, d),
                         kb.regionType(q, d, d, f32));
 

@@ -84,21 +84,20 @@ Value KernelBuilder::cacheBlock(Value seq, Value step) {
   return ib.toIndex(aicore::LoadScalarOp::create(b, loc, b.getI32Type(), table, entry));
 }
 
-TileType KernelBuilder::tileType(TileLocation location, int64_t rows, int64_t cols,
-                                 Type element) {
+TileType KernelBuilder::tileType(TileLocation location, int64_t rows, int64_t cols, Type element) {
   return TileType::get(location, {rows, cols}, element);
 }
 
 TileType KernelBuilder::withValid(TileType type, int64_t validRows, int64_t validCols) {
-  return TileType::get(b.getContext(), type.getLocation(), type.getShape(),
-                       type.getElementType(), {validRows, validCols}, type.getBlayout(),
-                       type.getSlayout(), type.getFractal(), type.getPad());
+  return TileType::get(b.getContext(), type.getLocation(), type.getShape(), type.getElementType(),
+                       {validRows, validCols}, type.getBlayout(), type.getSlayout(),
+                       type.getFractal(), type.getPad());
 }
 
 TileType KernelBuilder::withPad(TileType type, aicore::PadValue pad) {
-  return TileType::get(b.getContext(), type.getLocation(), type.getShape(),
-                       type.getElementType(), type.getValidShape(), type.getBlayout(),
-                       type.getSlayout(), type.getFractal(), pad);
+  return TileType::get(b.getContext(), type.getLocation(), type.getShape(), type.getElementType(),
+                       type.getValidShape(), type.getBlayout(), type.getSlayout(),
+                       type.getFractal(), pad);
 }
 
 TileType KernelBuilder::matTile(int64_t rows, int64_t cols, Type element, BLayout blayout,

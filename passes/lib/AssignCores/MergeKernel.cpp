@@ -62,8 +62,7 @@ void assign_cores::buildMergePartialsKernel(KernelBuilder &kb) {
 
   // The lane's region of part `part` of this tile.
   auto partRegion = [&](int64_t part) {
-    return laneRegion(kb, ib.add(ib.mul(tileIndex, ib.constant(parts)), ib.constant(part)),
-                      lane);
+    return laneRegion(kb, ib.add(ib.mul(tileIndex, ib.constant(parts)), ib.constant(part)), lane);
   };
 
   // M = max_s m_s.

@@ -122,17 +122,15 @@ static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
       Value start = loadScaled(i);
       aicore::TRowExpandSubOp::create(b, loc, x, rowMax, x, /*tmp=*/Value());
       aicore::TExpOp::create(b, loc, x, x);
-      aicore::TCvtOp::create(b, loc,
-                             aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::Rint), x,
-                             p);
-      aicore::TCvtOp::create(b, loc,
-                             aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::None), p,
-                             pRounded);
+      aicore::TCvtOp::create(
+          b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::Rint), x, p);
+      aicore::TCvtOp::create(
+          b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::None), p, pRounded);
       aicore::TRowSumOp::create(b, loc, pRounded, blockSum, tmp);
       aicore::TAddOp::create(b, loc, rowSumRow, blockSumRow, rowSumRow);
-      aicore::TStoreOp::create(b, loc, p,
-                               kb.view(probsPtr, ib.add(rowOffset, start),
-                                       kb.regionType(rows, bs, cols, element)));
+      aicore::TStoreOp::create(
+          b, loc, p,
+          kb.view(probsPtr, ib.add(rowOffset, start), kb.regionType(rows, bs, cols, element)));
     });
     aicore::TStoreOp::create(b, loc, rowMax, columnView(kb, Role::BlockMax, region.slot));
     aicore::TStoreOp::create(b, loc, rowSum, columnView(kb, Role::BlockSum, region.slot));
@@ -181,10 +179,10 @@ void assign_cores::buildSoftmaxPrepareKernel(KernelBuilder &kb) {
     aicore::TRowMaxOp::create(b, loc, x, rowMax, tmp);
     aicore::TRowExpandSubOp::create(b, loc, x, rowMax, x, /*tmp=*/Value());
     aicore::TExpOp::create(b, loc, x, x);
-    aicore::TCvtOp::create(b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::Rint),
-                           x, p);
-    aicore::TCvtOp::create(b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::None),
-                           p, pRounded);
+    aicore::TCvtOp::create(
+        b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::Rint), x, p);
+    aicore::TCvtOp::create(
+        b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::None), p, pRounded);
     aicore::TRowSumOp::create(b, loc, pRounded, rowSum, tmp);
     aicore::TStoreOp::create(b, loc, p, probs);
     aicore::TStoreOp::create(b, loc, rowMax, maxView);
@@ -250,10 +248,10 @@ void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {
 
         aicore::TLoadOp::create(b, loc, columnView(kb, Role::BlockMax, region.slot), mBlock);
         aicore::TLoadOp::create(b, loc, columnView(kb, Role::BlockSum, region.slot), lBlock);
-        aicore::TLoadOp::create(b, loc,
-                                kb.view(kb.tensorPtr(Role::BlockOut, f32), rowOffset,
-                                        kb.regionType(rows, d, d, f32)),
-                                blockOut);
+        aicore::TLoadOp::create(
+            b, loc,
+            kb.view(kb.tensorPtr(Role::BlockOut, f32), rowOffset, kb.regionType(rows, d, d, f32)),
+            blockOut);
         Value accOutView = accOutRows(kb, rowOffset);
         Value accMaxView = columnView(kb, Role::AccMax, region.slot);
         Value accSumView = columnView(kb, Role::AccSum, region.slot);
@@ -346,10 +344,10 @@ LaneOutput assign_cores::laneOutput(KernelBuilder &kb, const OutputRows &output,
   Type f32 = b.getF32Type();
   Value laneFirstRow = ib.mul(lane, ib.constant(rows));
   // Rows of this lane that are real heads: clamp(tile rows - lane * rows, 0, rows).
-  Value realRows = ib.max(ib.min(ib.sub(getValueOrCreateConstantIndexOp(b, kb.loc, output.rows),
-                                        laneFirstRow),
-                                 ib.constant(rows)),
-                          ib.constant(0));
+  Value realRows =
+      ib.max(ib.min(ib.sub(getValueOrCreateConstantIndexOp(b, kb.loc, output.rows), laneFirstRow),
+                    ib.constant(rows)),
+             ib.constant(0));
   Value view = kb.view(kb.tensorPtr(Role::Out, f32),
                        ib.add(output.offset, ib.mul(laneFirstRow, ib.constant(d))),
                        kb.regionType(ShapedType::kDynamic, d, d, f32), realRows);

@@ -47,9 +47,7 @@ static constexpr StringLiteral kEntryName = "kernel_entry";
 //===----------------------------------------------------------------------===//
 
 /// Whether `func` is a kernel (it carries `#aicore.kernel`) with a body.
-static bool isKernel(func::FuncOp func) {
-  return ac::getKernelAttr(func) && !func.isExternal();
-}
+static bool isKernel(func::FuncOp func) { return ac::getKernelAttr(func) && !func.isExternal(); }
 
 /// Rejects kernels this lowering cannot print, with a diagnostic on the op.
 static LogicalResult checkKernel(func::FuncOp func) {
@@ -81,7 +79,8 @@ static LogicalResult checkKernel(func::FuncOp func) {
 /// argument it is loaded from or stored to (`scores_tile`), the tile it is
 /// moved, converted or aliased from (`query_left`, `probs_f32`,
 /// `scores_padded`), `tmp` for a reduction's scratch; else its buffer.
-static void nameTiles(func::FuncOp func, ArrayRef<std::string> roles, DenseMap<Value, std::string> &bases) {
+static void nameTiles(func::FuncOp func, ArrayRef<std::string> roles,
+                      DenseMap<Value, std::string> &bases) {
   auto viewRole = [&](Value view) -> std::optional<std::string> {
     auto gm = view.getDefiningOp<ac::GmViewOp>();
     auto ptr = gm ? gm.getBase().getDefiningOp<ac::TensorPtrOp>() : ac::TensorPtrOp();
@@ -111,16 +110,21 @@ static void nameTiles(func::FuncOp func, ArrayRef<std::string> roles, DenseMap<V
   for (int round = 0; round < 2; ++round)
     func.walk([&](Operation *op) {
       if (auto mov = dyn_cast<ac::TMovOp>(op); mov && bases.count(mov.getSrc())) {
-        StringRef loc = ac::stringifyTileLocation(cast<ac::TileType>(mov.getDst().getType()).getLocation());
+        StringRef loc =
+            ac::stringifyTileLocation(cast<ac::TileType>(mov.getDst().getType()).getLocation());
         bases.try_emplace(mov.getDst(), stem(mov.getSrc()) + "_" + loc.str());
       } else if (auto cvt = dyn_cast<ac::TCvtOp>(op); cvt && bases.count(cvt.getSrc())) {
         Type elem = cast<ac::TileType>(cvt.getDst().getType()).getElementType();
-        StringRef suffix = elem.isF32() ? "f32" : elem.isBF16() ? "bf16" : elem.isF16() ? "f16" : "cvt";
+        StringRef suffix = elem.isF32()    ? "f32"
+                           : elem.isBF16() ? "bf16"
+                           : elem.isF16()  ? "f16"
+                                           : "cvt";
         bases.try_emplace(cvt.getDst(), stem(cvt.getSrc()) + "_" + suffix.str());
       } else if (auto alias = dyn_cast<ac::TileAliasOp>(op); alias && bases.count(alias.getSrc())) {
         bool padded = cast<ac::TileType>(alias.getType()).getPad() != ac::PadValue::Null;
         bases.try_emplace(alias.getResult(), stem(alias.getSrc()) + (padded ? "_padded" : "_view"));
-      } else if (auto reshape = dyn_cast<ac::TReshapeOp>(op); reshape && bases.count(reshape.getSrc())) {
+      } else if (auto reshape = dyn_cast<ac::TReshapeOp>(op);
+                 reshape && bases.count(reshape.getSrc())) {
         bases.try_emplace(reshape.getResult(), stem(reshape.getSrc()) + "_reshaped");
       }
     });
@@ -133,7 +137,7 @@ static void nameKernelValues(func::FuncOp func, KernelEntry &entry) {
   nameTiles(func, entry.roles, bases);
   auto role = [&](int64_t slot) {
     return slot < static_cast<int64_t>(entry.roles.size()) ? entry.roles[slot]
-                                                            : llvm::formatv("arg{0}", slot).str();
+                                                           : llvm::formatv("arg{0}", slot).str();
   };
   emitc_common::NameTable table;
   table.unique("args");
@@ -157,10 +161,12 @@ static void nameKernelValues(func::FuncOp func, KernelEntry &entry) {
       base = "sub_block_id";
     else if (isa<ac::TileOp, ac::TileAliasOp, ac::TReshapeOp>(op)) {
       auto it = bases.find(op->getResult(0));
-      base = it != bases.end()
-                 ? it->second
-                 : StringRef(bufferName(cast<ac::TileType>(op->getResult(0).getType()).getLocation())).lower() +
-                       "_tile";
+      base =
+          it != bases.end()
+              ? it->second
+              : StringRef(bufferName(cast<ac::TileType>(op->getResult(0).getType()).getLocation()))
+                        .lower() +
+                    "_tile";
     } else
       return;
     entry.names[op->getResult(0)] = table.unique(base);
@@ -170,7 +176,8 @@ static void nameKernelValues(func::FuncOp func, KernelEntry &entry) {
 /// Moves the body of `func` into `emitc.file "<name>"` + `kernel_entry`,
 /// declares the `using` aliases of its types and decodes the tensor
 /// arguments at entry, and leaves `func` a declaration (or erases it).
-static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries, TypeAliases &aliases) {
+static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries,
+                                   TypeAliases &aliases) {
   MLIRContext *ctx = func.getContext();
   Location loc = func.getLoc();
   OpBuilder b(func);
@@ -186,13 +193,14 @@ static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries, Ty
     emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), args);
   };
   int64_t lanes = kernel.getLanes();
-  verbatim(llvm::formatv("// {0}: {1} kernel ({2} lane{3}), emitted by ptoattn convert-aicore-to-emitc", name,
-                         StringRef(ac::stringifyCoreType(kernel.getCore())).upper(), lanes,
-                         lanes == 1 ? "" : "s")
-               .str());
-  verbatim("// args: " + llvm::join(llvm::map_range(kernelArgs,
-                                                    [](ac::KernelArgAttr a) { return a.describe(); }),
-                                    ", "));
+  verbatim(
+      llvm::formatv("// {0}: {1} kernel ({2} lane{3}), emitted by ptoattn convert-aicore-to-emitc",
+                    name, StringRef(ac::stringifyCoreType(kernel.getCore())).upper(), lanes,
+                    lanes == 1 ? "" : "s")
+          .str());
+  verbatim("// args: " +
+           llvm::join(llvm::map_range(kernelArgs, [](ac::KernelArgAttr a) { return a.describe(); }),
+                      ", "));
   // Same includes, in the same order, as simpler's hand-written kernels.
   emitc::IncludeOp::create(b, loc, "cstdint", /*is_standard_include=*/true);
   emitc::IncludeOp::create(b, loc, "pto/pto-inst.hpp", /*is_standard_include=*/true);
@@ -214,7 +222,8 @@ static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries, Ty
     verbatim("");
 
   auto argsType = emitc::PointerType::get(opaque(ctx, "__gm__ int64_t"));
-  auto entryFunc = emitc::FuncOp::create(b, loc, kEntryName, FunctionType::get(ctx, {argsType}, {}));
+  auto entryFunc =
+      emitc::FuncOp::create(b, loc, kEntryName, FunctionType::get(ctx, {argsType}, {}));
   entryFunc.setSpecifiersAttr(b.getStrArrayAttr({"extern \"C\" __aicore__"}));
   Block *body = entryFunc.addEntryBlock();
   b.setInsertionPointToStart(body);
@@ -230,9 +239,11 @@ static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries, Ty
   // args[i] of a tensor is the address of its ChipTensor (add_* order).
   for (auto [slot, arg] : llvm::enumerate(kernelArgs))
     if (arg.isTensor())
-      verbatim(llvm::formatv("__gm__ ChipTensor *{0}_tensor = reinterpret_cast<__gm__ ChipTensor *>(args[{1}]);",
-                             entry.roles[slot], slot)
-                   .str());
+      verbatim(
+          llvm::formatv(
+              "__gm__ ChipTensor *{0}_tensor = reinterpret_cast<__gm__ ChipTensor *>(args[{1}]);",
+              entry.roles[slot], slot)
+              .str());
 
   Block &oldBody = func.getBody().front();
   body->getOperations().splice(body->end(), oldBody.getOperations());

@@ -21,8 +21,7 @@ namespace {
 /// `ceildiv(a, b)` on index as `(a + (b - 1)) / b`: sizes and counts are
 /// non-negative, and a appears once (upstream's `a == 0 ? 0 : (a - 1) / b + 1`
 /// repeats it, which the translation prints in full twice).
-template <typename CeilDivOp>
-struct IndexCeilDiv : OpRewritePattern<CeilDivOp> {
+template <typename CeilDivOp> struct IndexCeilDiv : OpRewritePattern<CeilDivOp> {
   using OpRewritePattern<CeilDivOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(CeilDivOp op, PatternRewriter &rewriter) const override {
     if (!op.getType().isIndex())
@@ -40,7 +39,8 @@ struct IndexCeilDiv : OpRewritePattern<CeilDivOp> {
 LogicalResult prepareArith(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet expand(ctx);
-  expand.add<IndexCeilDiv<arith::CeilDivUIOp>, IndexCeilDiv<arith::CeilDivSIOp>>(ctx, /*benefit=*/2);
+  expand.add<IndexCeilDiv<arith::CeilDivUIOp>, IndexCeilDiv<arith::CeilDivSIOp>>(ctx,
+                                                                                 /*benefit=*/2);
   arith::populateCeilFloorDivExpandOpsPatterns(expand);
   arith::populateArithExpandOpsPatterns(expand);
   // Only the arith ops are rewritten: a greedy walk of the whole file would
@@ -55,12 +55,13 @@ LogicalResult prepareArith(Operation *root) {
   if (failed(applyOpPatternsGreedily(arithOps, std::move(expand), config)))
     return failure();
   root->walk([&](Operation *op) {
-    if (!isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(op) || !op->getResult(0).getType().isIndex())
+    if (!isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(op) ||
+        !op->getResult(0).getType().isIndex())
       return;
     auto flags = cast<arith::ArithIntegerOverflowFlagsInterface>(op);
     flags->setAttr(flags.getIntegerOverflowAttrName(),
-                   arith::IntegerOverflowFlagsAttr::get(
-                       ctx, flags.getOverflowAttr().getValue() | arith::IntegerOverflowFlags::nsw));
+                   arith::IntegerOverflowFlagsAttr::get(ctx, flags.getOverflowAttr().getValue() |
+                                                                 arith::IntegerOverflowFlags::nsw));
   });
   return success();
 }
@@ -91,16 +92,16 @@ struct IntegerConstantLowering : OpConversionPattern<arith::ConstantOp> {
     Type type = getTypeConverter()->convertType(op.getType());
     if (!value || !type)
       return rewriter.notifyMatchFailure(op, "not an integer scalar");
-    std::string text = value.getType().isInteger(1) ? (value.getValue().isZero() ? "false" : "true")
-                                                    : std::to_string(value.getValue().getSExtValue());
+    std::string text = value.getType().isInteger(1)
+                           ? (value.getValue().isZero() ? "false" : "true")
+                           : std::to_string(value.getValue().getSExtValue());
     rewriter.replaceOpWithNewOp<emitc::LiteralOp>(op, type, text);
     return success();
   }
 };
 /// `arith.index_cast` between `index` and `i64` is no cast at all once index
 /// is `int64_t`.
-template <typename CastOp>
-struct SameTypeCastLowering : OpConversionPattern<CastOp> {
+template <typename CastOp> struct SameTypeCastLowering : OpConversionPattern<CastOp> {
   using OpConversionPattern<CastOp>::OpConversionPattern;
   LogicalResult matchAndRewrite(CastOp op, typename CastOp::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -174,7 +175,8 @@ Value bindName(OpBuilder &b, Location loc, Value value, StringRef name, bool isC
   std::optional<std::string> cppType = cppTypeName(value.getType());
   if (!cppType)
     return value;
-  std::string text = llvm::formatv("{0}{1} {2} = {{};", isConst ? "const " : "", *cppType, name).str();
+  std::string text =
+      llvm::formatv("{0}{1} {2} = {{};", isConst ? "const " : "", *cppType, name).str();
   emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), ValueRange{value});
   return emitc::LiteralOp::create(b, loc, value.getType(), name);
 }

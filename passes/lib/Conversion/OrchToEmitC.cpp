@@ -56,19 +56,29 @@ static std::string kernelMacro(StringRef symbol) { return "FUNC_" + symbol.upper
 
 /// The runtime DataType spelling of an orch element type.
 static StringRef dataTypeName(Type type) {
-  if (type.isF32()) return "DataType::FLOAT32";
-  if (type.isF16()) return "DataType::FLOAT16";
-  if (type.isBF16()) return "DataType::BFLOAT16";
-  if (type.isInteger(1)) return "DataType::BOOL";
+  if (type.isF32())
+    return "DataType::FLOAT32";
+  if (type.isF16())
+    return "DataType::FLOAT16";
+  if (type.isBF16())
+    return "DataType::BFLOAT16";
+  if (type.isInteger(1))
+    return "DataType::BOOL";
   auto it = dyn_cast<IntegerType>(type);
-  if (!it) return "";
+  if (!it)
+    return "";
   bool u = it.isUnsigned();
   switch (it.getWidth()) {
-  case 8: return u ? "DataType::UINT8" : "DataType::INT8";
-  case 16: return u ? "DataType::UINT16" : "DataType::INT16";
-  case 32: return u ? "DataType::UINT32" : "DataType::INT32";
-  case 64: return u ? "DataType::UINT64" : "DataType::INT64";
-  default: return "";
+  case 8:
+    return u ? "DataType::UINT8" : "DataType::INT8";
+  case 16:
+    return u ? "DataType::UINT16" : "DataType::INT16";
+  case 32:
+    return u ? "DataType::UINT32" : "DataType::INT32";
+  case 64:
+    return u ? "DataType::UINT64" : "DataType::INT64";
+  default:
+    return "";
   }
 }
 
@@ -103,11 +113,13 @@ struct OrchNames {
 /// The longest common prefix of the kernel symbols that ends in `_`, so that
 /// tasks are named by what differs (`qk_matmul`); empty for a single kernel.
 static std::string commonKernelPrefix(const llvm::MapVector<StringRef, int64_t> &ids) {
-  if (ids.size() < 2) return "";
+  if (ids.size() < 2)
+    return "";
   StringRef prefix = ids.front().first;
   for (auto &[name, id] : ids) {
     size_t n = 0;
-    while (n < prefix.size() && n < name.size() && prefix[n] == name[n]) ++n;
+    while (n < prefix.size() && n < name.size() && prefix[n] == name[n])
+      ++n;
     prefix = prefix.take_front(n);
   }
   size_t cut = prefix.rfind('_');
@@ -124,7 +136,8 @@ static void nameValues(func::FuncOp entry, ModuleOp module, OrchNames &names) {
          {submit.getAicKernelAttr(), submit.getAiv0KernelAttr(), submit.getAiv1KernelAttr()}) {
       auto kernel = k ? module.lookupSymbol<func::FuncOp>(k.getAttr()) : func::FuncOp();
       aicore::KernelAttr contract = kernel ? aicore::getKernelAttr(kernel) : aicore::KernelAttr();
-      if (!contract) continue;
+      if (!contract)
+        continue;
       SmallVector<aicore::KernelArgAttr> args = contract.getArguments();
       SmallVector<Value> operands(submit.getTensors());
       llvm::append_range(operands, submit.getScalars());
@@ -137,16 +150,19 @@ static void nameValues(func::FuncOp entry, ModuleOp module, OrchNames &names) {
   entry.walk([&](Operation *op) {
     for (Value v : op->getResults()) {
       auto role = roles.find(v);
-      if (role == roles.end()) continue;
+      if (role == roles.end())
+        continue;
       names.values[v] = names.table.unique(role->second);
-      if (auto ext = dyn_cast<orch::ExternalOp>(op)) externals[ext.getArgIndex()] = names.values[v];
+      if (auto ext = dyn_cast<orch::ExternalOp>(op))
+        externals[ext.getArgIndex()] = names.values[v];
     }
   });
   entry.walk([&](orch::ArgDimOp dim) {
     auto ext = externals.find(dim.getArgIndex());
-    std::string base = ext != externals.end() ? ext->second
-                                              : llvm::formatv("arg{0}", dim.getArgIndex()).str();
-    names.values[dim.getResult()] = names.table.unique(llvm::formatv("{0}_dim{1}", base, dim.getDim()).str());
+    std::string base =
+        ext != externals.end() ? ext->second : llvm::formatv("arg{0}", dim.getArgIndex()).str();
+    names.values[dim.getResult()] =
+        names.table.unique(llvm::formatv("{0}_dim{1}", base, dim.getDim()).str());
   });
 }
 
@@ -155,8 +171,7 @@ static void nameValues(func::FuncOp entry, ModuleOp module, OrchNames &names) {
 //===----------------------------------------------------------------------===//
 
 /// Base of the orch patterns: the shared names and small builders.
-template <typename OpTy>
-struct OrchPattern : OpConversionPattern<OpTy> {
+template <typename OpTy> struct OrchPattern : OpConversionPattern<OpTy> {
   OrchPattern(const TypeConverter &converter, MLIRContext *ctx, OrchNames &names)
       : OpConversionPattern<OpTy>(converter, ctx), names(names) {}
   OrchNames &names;
@@ -177,7 +192,8 @@ struct OrchPattern : OpConversionPattern<OpTy> {
                                       b.getIntegerType(32, /*isSigned=*/false));
     return emitc_common::declareNamed(
         b, loc, type, "uint32_t", name,
-        llvm::formatv("[{0}] = {1}{2}}", statics.size(), open, llvm::join(items, ", ")).str(), dynamics);
+        llvm::formatv("[{0}] = {1}{2}}", statics.size(), open, llvm::join(items, ", ")).str(),
+        dynamics);
   }
   /// `if (condition) { rt_report_fatal(...); return; }`: the orchestration
   /// stops with a message naming `what` failed. `condition` may hold `{}`
@@ -202,13 +218,15 @@ struct ExternalLowering : OrchPattern<orch::ExternalOp> {
     Location loc = op.getLoc();
     auto type = cast<orch::ChipTensorType>(op.getType());
     std::string name = names.of(op.getResult(), llvm::formatv("arg{0}", op.getArgIndex()).str());
-    Value shape = uint32Array(rewriter, loc, name + "_shape", type.getShape(), adaptor.getDynamicSizes());
+    Value shape =
+        uint32Array(rewriter, loc, name + "_shape", type.getShape(), adaptor.getDynamicSizes());
     Value tensor = emitc_common::declareNamed(
         rewriter, loc, chipTensor(), "ChipTensor", name,
-        llvm::formatv(" = make_tensor_external(orch_args.tensor({0}).ref().data_as<void>(), {{}, {1}, "
-                      "{2}, {3})",
-                      op.getArgIndex(), type.getRank(), dataTypeName(type.getElementType()),
-                      op.getManualDep() ? "true" : "false")
+        llvm::formatv(
+            " = make_tensor_external(orch_args.tensor({0}).ref().data_as<void>(), {{}, {1}, "
+            "{2}, {3})",
+            op.getArgIndex(), type.getRank(), dataTypeName(type.getElementType()),
+            op.getManualDep() ? "true" : "false")
             .str(),
         shape);
     rewriter.replaceOp(op, tensor);
@@ -224,7 +242,8 @@ struct ArgDimLowering : OrchPattern<orch::ArgDimOp> {
     std::string name = names.of(op.getResult(), "dim");
     Value v = emitc_common::declareNamed(
         rewriter, op.getLoc(), rewriter.getI64Type(), "const int64_t", name,
-        llvm::formatv(" = orch_args.tensor({0}).ref().shapes[{1}]", op.getArgIndex(), op.getDim()).str());
+        llvm::formatv(" = orch_args.tensor({0}).ref().shapes[{1}]", op.getArgIndex(), op.getDim())
+            .str());
     rewriter.replaceOp(op, v);
     return success();
   }
@@ -237,7 +256,8 @@ struct ArgScalarLowering : OrchPattern<orch::ArgScalarOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Type type = getTypeConverter()->convertType(op.getType());
     std::optional<std::string> cppType = emitc_common::cppTypeName(type);
-    if (!cppType) return rewriter.notifyMatchFailure(op, "scalar type has no C++ spelling");
+    if (!cppType)
+      return rewriter.notifyMatchFailure(op, "scalar type has no C++ spelling");
     std::string name = names.of(op.getResult(), llvm::formatv("scalar{0}", op.getArgIndex()).str());
     Value v = emitc_common::declareNamed(
         rewriter, op.getLoc(), type, "const " + *cppType, name,
@@ -340,7 +360,8 @@ struct ViewLowering : OrchPattern<orch::ViewOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     std::string name = names.of(op.getResult(), "view");
-    Value sizes = uint32Array(rewriter, loc, name + "_sizes", op.getStaticSizes(), adaptor.getSizes());
+    Value sizes =
+        uint32Array(rewriter, loc, name + "_sizes", op.getStaticSizes(), adaptor.getSizes());
     Value offsets =
         uint32Array(rewriter, loc, name + "_offsets", op.getStaticOffsets(), adaptor.getOffsets());
     Value view = emitc_common::declareNamed(
@@ -361,15 +382,18 @@ struct ReadLowering : OrchPattern<orch::ReadOp> {
     Location loc = op.getLoc();
     Type type = getTypeConverter()->convertType(op.getType());
     std::optional<std::string> cppType = emitc_common::cppTypeName(type);
-    if (!cppType) return rewriter.notifyMatchFailure(op, "element type has no C++ spelling");
+    if (!cppType)
+      return rewriter.notifyMatchFailure(op, "element type has no C++ spelling");
     auto tensorType = cast<orch::ChipTensorType>(op.getTensor().getType());
     auto tensorName = adaptor.getTensor().getDefiningOp<emitc::LiteralOp>();
     std::string name =
         names.of(op.getResult(), tensorName ? (tensorName.getValue() + "_elem").str() : "elem");
-    Value index = uint32Array(rewriter, loc, name + "_index", op.getStaticIndices(), adaptor.getIndices());
+    Value index =
+        uint32Array(rewriter, loc, name + "_index", op.getStaticIndices(), adaptor.getIndices());
     Value v = emitc_common::declareNamed(
         rewriter, loc, type, "const " + *cppType, name,
-        llvm::formatv(" = get_tensor_data<{0}>({{}, {1}, {{})", *cppType, tensorType.getRank()).str(),
+        llvm::formatv(" = get_tensor_data<{0}>({{}, {1}, {{})", *cppType, tensorType.getRank())
+            .str(),
         {adaptor.getTensor(), index});
     rewriter.replaceOp(op, v);
     return success();
@@ -383,10 +407,12 @@ struct WaitLowering : OrchPattern<orch::WaitOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<orch::ChipTensorType>(op.getTensor().getType());
-    verbatim(rewriter, loc, "// wait for the tensor's writers: bounds how far the orchestration runs ahead");
+    verbatim(rewriter, loc,
+             "// wait for the tensor's writers: bounds how far the orchestration runs ahead");
     Value index = uint32Array(rewriter, loc, names.table.unique("first"),
                               SmallVector<int64_t>(type.getRank(), 0), {});
-    verbatim(rewriter, loc, llvm::formatv("(void)get_tensor_data({{}, {0}, {{});", type.getRank()).str(),
+    verbatim(rewriter, loc,
+             llvm::formatv("(void)get_tensor_data({{}, {0}, {{});", type.getRank()).str(),
              {adaptor.getTensor(), index});
     rewriter.eraseOp(op);
     return success();
@@ -402,8 +428,10 @@ struct SubmitLowering : OrchPattern<orch::SubmitOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     SmallVector<std::string> kernels;
-    for (FlatSymbolRefAttr k : {op.getAicKernelAttr(), op.getAiv0KernelAttr(), op.getAiv1KernelAttr()})
-      if (k && !llvm::is_contained(kernels, k.getValue().str())) kernels.push_back(k.getValue().str());
+    for (FlatSymbolRefAttr k :
+         {op.getAicKernelAttr(), op.getAiv0KernelAttr(), op.getAiv1KernelAttr()})
+      if (k && !llvm::is_contained(kernels, k.getValue().str()))
+        kernels.push_back(k.getValue().str());
     std::string blocks = op.getStaticBlockNum() ? std::to_string(*op.getStaticBlockNum())
                          : op.getBlockNum()     ? std::string("n")
                                                 : std::string("1");
@@ -413,8 +441,9 @@ struct SubmitLowering : OrchPattern<orch::SubmitOp> {
                  .str());
 
     StringRef first = kernels.front();
-    Value args = emitc_common::declareNamed(rewriter, loc, emitc::OpaqueType::get(ctx, "CoreTaskArgs"),
-                                            "CoreTaskArgs", names.task(first, "_args"), "");
+    Value args =
+        emitc_common::declareNamed(rewriter, loc, emitc::OpaqueType::get(ctx, "CoreTaskArgs"),
+                                   "CoreTaskArgs", names.task(first, "_args"), "");
     // Consecutive tensors of one direction share one add_* call.
     ArrayRef<Attribute> dirs = op.getDirections().getValue();
     ValueRange tensors = adaptor.getTensors();
@@ -428,18 +457,21 @@ struct SubmitLowering : OrchPattern<orch::SubmitOp> {
                        : dir == orch::ArgDirection::out ? "add_output"
                                                         : "add_inout";
       SmallVector<StringRef> holes(j - i, "{}");
-      verbatim(rewriter, loc, llvm::formatv("{{}.{0}({1});", call, llvm::join(holes, ", ")).str(), group);
+      verbatim(rewriter, loc, llvm::formatv("{{}.{0}({1});", call, llvm::join(holes, ", ")).str(),
+               group);
       i = j;
     }
     if (!adaptor.getScalars().empty()) {
       SmallVector<Value> group{args};
       llvm::append_range(group, adaptor.getScalars());
       SmallVector<StringRef> holes(adaptor.getScalars().size(), "{}");
-      verbatim(rewriter, loc, llvm::formatv("{{}.add_scalar({0});", llvm::join(holes, ", ")).str(), group);
+      verbatim(rewriter, loc, llvm::formatv("{{}.add_scalar({0});", llvm::join(holes, ", ")).str(),
+               group);
     }
     if (std::optional<int64_t> n = op.getStaticBlockNum()) {
       if (*n > 1)
-        verbatim(rewriter, loc, llvm::formatv("{{}.launch_spec.set_block_num({0});", *n).str(), args);
+        verbatim(rewriter, loc, llvm::formatv("{{}.launch_spec.set_block_num({0});", *n).str(),
+                 args);
     } else if (Value n = adaptor.getBlockNum()) {
       verbatim(rewriter, loc, "{}.launch_spec.set_block_num(static_cast<int16_t>({}));", {args, n});
     }
@@ -447,20 +479,24 @@ struct SubmitLowering : OrchPattern<orch::SubmitOp> {
     auto id = [](FlatSymbolRefAttr k) { return kernelMacro(k.getValue()); };
     switch (op.getKind()) {
     case orch::TaskKind::aic:
-      verbatim(rewriter, loc, llvm::formatv("rt_submit_aic_task({0}, {{});", id(op.getAicKernelAttr())).str(),
+      verbatim(rewriter, loc,
+               llvm::formatv("rt_submit_aic_task({0}, {{});", id(op.getAicKernelAttr())).str(),
                args);
       break;
     case orch::TaskKind::aiv: {
-      FlatSymbolRefAttr k = op.getAiv0KernelAttr() ? op.getAiv0KernelAttr() : op.getAiv1KernelAttr();
+      FlatSymbolRefAttr k =
+          op.getAiv0KernelAttr() ? op.getAiv0KernelAttr() : op.getAiv1KernelAttr();
       verbatim(rewriter, loc, llvm::formatv("rt_submit_aiv_task({0}, {{});", id(k)).str(), args);
       break;
     }
     case orch::TaskKind::mix: {
       // Slots left empty keep MixedKernels' default, INVALID_KERNEL_ID.
-      Value mixed = emitc_common::declareNamed(rewriter, loc, emitc::OpaqueType::get(ctx, "MixedKernels"),
-                                               "MixedKernels", names.task(first, "_kernels"), "");
+      Value mixed =
+          emitc_common::declareNamed(rewriter, loc, emitc::OpaqueType::get(ctx, "MixedKernels"),
+                                     "MixedKernels", names.task(first, "_kernels"), "");
       auto setSlot = [&](FlatSymbolRefAttr k, StringRef field) {
-        if (k) verbatim(rewriter, loc, llvm::formatv("{{}.{0} = {1};", field, id(k)).str(), mixed);
+        if (k)
+          verbatim(rewriter, loc, llvm::formatv("{{}.{0} = {1};", field, id(k)).str(), mixed);
       };
       setSlot(op.getAicKernelAttr(), "aic_kernel_id");
       setSlot(op.getAiv0KernelAttr(), "aiv0_kernel_id");
@@ -471,7 +507,8 @@ struct SubmitLowering : OrchPattern<orch::SubmitOp> {
     }
     // A refused submission (pool or window deadlock, invalid arguments) marks the
     // runtime fatal; later tasks would be dropped, so stop here with a message.
-    stopOnFailure(rewriter, loc, "rt_is_fatal()", "submitting task " + llvm::join(kernels, " + ") + " failed");
+    stopOnFailure(rewriter, loc, "rt_is_fatal()",
+                  "submitting task " + llvm::join(kernels, " + ") + " failed");
     rewriter.eraseOp(op);
     return success();
   }
@@ -503,7 +540,8 @@ static Block *buildScaffold(OpBuilder &b, func::FuncOp entry, orch::EntryAttr en
   emitc::IncludeOp::create(b, loc, b.getStringAttr("cstdint"), b.getUnitAttr());
   emitc::IncludeOp::create(b, loc, b.getStringAttr("pto_orchestration_api.h"));
   verbatim("// Kernel ids: the scene test's func_id values (numbered by first use below).");
-  for (auto [name, id] : kernelIds) verbatim(llvm::formatv("#define {0} {1}", kernelMacro(name), id).str());
+  for (auto [name, id] : kernelIds)
+    verbatim(llvm::formatv("#define {0} {1}", kernelMacro(name), id).str());
   verbatim("");
 
   Type argsType = emitc::OpaqueType::get(ctx, "const ChipTaskArgs &");
@@ -516,13 +554,16 @@ static Block *buildScaffold(OpBuilder &b, func::FuncOp entry, orch::EntryAttr en
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(config.addEntryBlock());
     verbatim("(void){};", config.getArgument(0));
-    Value cfg = emitc::LiteralOp::create(
-        b, loc, configType,
-        llvm::formatv("PTO2OrchestrationConfig{{{0}}", entryAttr.getTensors() + entryAttr.getScalars()).str());
+    Value cfg =
+        emitc::LiteralOp::create(b, loc, configType,
+                                 llvm::formatv("PTO2OrchestrationConfig{{{0}}",
+                                               entryAttr.getTensors() + entryAttr.getScalars())
+                                     .str());
     emitc::ReturnOp::create(b, loc, cfg);
   }
   verbatim("");
-  auto func = emitc::FuncOp::create(b, loc, "aicpu_orchestration_entry", b.getFunctionType({argsType}, {}));
+  auto func =
+      emitc::FuncOp::create(b, loc, "aicpu_orchestration_entry", b.getFunctionType({argsType}, {}));
   func.setSpecifiersAttr(specifiers);
   Block *body = func.addEntryBlock();
   OpBuilder::InsertionGuard guard(b);
@@ -537,7 +578,8 @@ void ConvertOrchToEmitCPass::runOnOperation() {
   MLIRContext *ctx = &getContext();
   func::FuncOp entry;
   for (auto fn : module.getOps<func::FuncOp>()) {
-    if (!fn->hasAttr(orch::OrchDialect::kEntryAttrName)) continue;
+    if (!fn->hasAttr(orch::OrchDialect::kEntryAttrName))
+      continue;
     if (entry) {
       fn.emitError("more than one orchestration entry function (orch.entry); the first is @")
           << entry.getSymName();
@@ -545,8 +587,10 @@ void ConvertOrchToEmitCPass::runOnOperation() {
     }
     entry = fn;
   }
-  if (!entry) return; // Nothing to lower: a module of kernels only.
-  if (entry.getNumArguments() != 0 || entry.getNumResults() != 0 || !entry.getBody().hasOneBlock()) {
+  if (!entry)
+    return; // Nothing to lower: a module of kernels only.
+  if (entry.getNumArguments() != 0 || entry.getNumResults() != 0 ||
+      !entry.getBody().hasOneBlock()) {
     entry.emitError("orchestration entry must have one block, no arguments and no results");
     return signalPassFailure();
   }
@@ -564,7 +608,8 @@ void ConvertOrchToEmitCPass::runOnOperation() {
     op->emitOpError("cannot be lowered by convert-orch-to-emitc");
     return WalkResult::interrupt();
   });
-  if (foreign.wasInterrupted()) return signalPassFailure();
+  if (foreign.wasInterrupted())
+    return signalPassFailure();
 
   // Kernel ids by first use (the same numbering the driver reads for the manifest).
   llvm::MapVector<StringRef, int64_t> kernelIds = orch::getKernelIds(entry);
@@ -574,32 +619,37 @@ void ConvertOrchToEmitCPass::runOnOperation() {
   nameValues(entry, module, names);
   entry.walk([&](orch::ScopeOp scope) {
     Operation *next = scope->getNextNode();
-    if (!next || next->hasTrait<OpTrait::IsTerminator>()) names.lastInBlock.insert(scope);
+    if (!next || next->hasTrait<OpTrait::IsTerminator>())
+      names.lastInBlock.insert(scope);
   });
   OpBuilder b(ctx);
   b.setInsertionPointToEnd(module.getBody());
   auto file = emitc::FileOp::create(b, entry.getLoc(), kFileId);
-  if (file.getBodyRegion().empty()) file.getBodyRegion().emplaceBlock();
+  if (file.getBodyRegion().empty())
+    file.getBodyRegion().emplaceBlock();
   b.setInsertionPointToStart(&file.getBodyRegion().front());
   Block *body = buildScaffold(b, entry, entryAttr, kernelIds);
   body->getOperations().splice(body->end(), entry.getBody().front().getOperations());
   entry.erase();
 
-  if (failed(emitc_common::prepareArith(file))) return signalPassFailure();
+  if (failed(emitc_common::prepareArith(file)))
+    return signalPassFailure();
   TypeConverter converter;
   converter.addConversion([](Type type) -> std::optional<Type> {
-    if (emitc::isSupportedEmitCType(type)) return type;
+    if (emitc::isSupportedEmitCType(type))
+      return type;
     return std::nullopt;
   });
-  converter.addConversion([ctx](orch::ChipTensorType) -> Type {
-    return emitc::OpaqueType::get(ctx, "ChipTensor");
-  });
+  converter.addConversion(
+      [ctx](orch::ChipTensorType) -> Type { return emitc::OpaqueType::get(ctx, "ChipTensor"); });
   RewritePatternSet patterns(ctx);
   emitc_common::populateScalarPatterns(converter, patterns);
   patterns.add<ExternalLowering, ArgDimLowering, ArgScalarLowering, ScopeLowering, AllocLowering,
                ViewLowering, ReadLowering, WaitLowering, SubmitLowering>(converter, ctx, names);
   ConversionTarget target(*ctx);
   target.addLegalDialect<emitc::EmitCDialect>();
-  target.addIllegalDialect<orch::OrchDialect, arith::ArithDialect, scf::SCFDialect, func::FuncDialect>();
-  if (failed(applyPartialConversion(file, target, std::move(patterns)))) signalPassFailure();
+  target.addIllegalDialect<orch::OrchDialect, arith::ArithDialect, scf::SCFDialect,
+                           func::FuncDialect>();
+  if (failed(applyPartialConversion(file, target, std::move(patterns))))
+    signalPassFailure();
 }

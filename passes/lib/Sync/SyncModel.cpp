@@ -92,9 +92,9 @@ static std::optional<Pipe> getPipe(Operation *op) {
       .Case<TFillPadOp>([](TFillPadOp fill) {
         return locationOf(fill.getDst()) == TileLocation::Vec ? Pipe::V : Pipe::MTE2;
       })
-      .Case<TAddOp, TSubOp, TMulOp, TMaxOp, TMulSOp, TAddSOp, TExpOp, TCvtOp, TRowMaxOp,
-            TRowSumOp, TRowExpandSubOp, TRowExpandMulOp, TRowExpandDivOp,
-            TFillPadInplaceOp>([](auto) { return Pipe::V; })
+      .Case<TAddOp, TSubOp, TMulOp, TMaxOp, TMulSOp, TAddSOp, TExpOp, TCvtOp, TRowMaxOp, TRowSumOp,
+            TRowExpandSubOp, TRowExpandMulOp, TRowExpandDivOp, TFillPadInplaceOp>(
+          [](auto) { return Pipe::V; })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -110,7 +110,7 @@ bool mlir::ptoattn::aicore::sync::isTileInstruction(Operation *op) {
 }
 
 LogicalResult mlir::ptoattn::aicore::sync::collectAccesses(Operation *op,
-                                                          SmallVectorImpl<Access> &accesses) {
+                                                           SmallVectorImpl<Access> &accesses) {
   std::optional<Pipe> pipe = getPipe(op);
   auto effects = dyn_cast<MemoryEffectOpInterface>(op);
   if (!pipe || !effects)

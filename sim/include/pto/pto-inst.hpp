@@ -7,9 +7,9 @@
 #pragma GCC push_options
 #pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
 #include "pto/sim/bf16.hpp"
-#include "pto/sim/half.hpp"
 #include "pto/sim/core.hpp"
 #include "pto/sim/global.hpp"
+#include "pto/sim/half.hpp"
 #include "pto/sim/inst_cube.hpp"
 #include "pto/sim/inst_mem.hpp"
 #include "pto/sim/inst_vec.hpp"
@@ -21,4 +21,4 @@
 namespace pto {
 using ::bfloat16_t;
 using ::half;
-}
+} // namespace pto

@@ -126,7 +126,6 @@ int64_t chooseQueryTile(int64_t groupSize, QueryTileOption requested = QueryTile
 /// Prints `values` as "16, 32 or 64" for diagnostics.
 std::string formatChoices(llvm::ArrayRef<int64_t> values);
 
-
 /// Number of query tiles covering one KV-head group.
 int64_t getQueryTilesPerGroup(int64_t groupSize, int64_t queryTile);
 

@@ -31,8 +31,8 @@ void AICoreDialect::registerAttributes() {
 // KernelArgAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult KernelArgAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                    ArgKind kind, StringRef role, Type type) {
+LogicalResult KernelArgAttr::verify(function_ref<InFlightDiagnostic()> emitError, ArgKind kind,
+                                    StringRef role, Type type) {
   if (role.empty())
     return emitError() << "#aicore.arg role must not be empty";
   if (kind == ArgKind::Scalar) {
@@ -42,8 +42,8 @@ LogicalResult KernelArgAttr::verify(function_ref<InFlightDiagnostic()> emitError
     return success();
   }
   if (!isSupportedElementType(type))
-    return emitError() << "#aicore.arg tensor '" << role
-                       << "' has an unsupported element type " << type;
+    return emitError() << "#aicore.arg tensor '" << role << "' has an unsupported element type "
+                       << type;
   return success();
 }
 
@@ -83,8 +83,8 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError, C
 SmallVector<KernelArgAttr> KernelAttr::getArguments() const {
   if (!getArgs())
     return {};
-  return llvm::to_vector(llvm::map_range(
-      getArgs(), [](Attribute attr) { return cast<KernelArgAttr>(attr); }));
+  return llvm::to_vector(
+      llvm::map_range(getArgs(), [](Attribute attr) { return cast<KernelArgAttr>(attr); }));
 }
 
 unsigned KernelAttr::getNumTensors() const {
@@ -95,17 +95,14 @@ unsigned KernelAttr::getNumTensors() const {
 // TargetAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                 StringRef chip) {
+LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef chip) {
   if (!target::lookupTarget(chip))
-    return emitError() << "target '" << chip
-                       << "' is not supported: must be " << target::formatTargetNames();
+    return emitError() << "target '" << chip << "' is not supported: must be "
+                       << target::formatTargetNames();
   return success();
 }
 
-const target::TargetInfo &TargetAttr::getInfo() const {
-  return *target::lookupTarget(getChip());
-}
+const target::TargetInfo &TargetAttr::getInfo() const { return *target::lookupTarget(getChip()); }
 
 //===----------------------------------------------------------------------===//
 // Dialect attributes

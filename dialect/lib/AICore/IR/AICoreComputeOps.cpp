@@ -65,9 +65,7 @@ static LogicalResult verifyMatmul(Operation *op, Value leftValue, Value rightVal
   return success();
 }
 
-LogicalResult TMatmulOp::verify() {
-  return verifyMatmul(*this, getLeft(), getRight(), getAcc());
-}
+LogicalResult TMatmulOp::verify() { return verifyMatmul(*this, getLeft(), getRight(), getAcc()); }
 
 LogicalResult TMatmulAccOp::verify() {
   return verifyMatmul(*this, getLeft(), getRight(), getAcc());
@@ -79,8 +77,8 @@ LogicalResult TMatmulAccOp::verify() {
 
 /// TADD, TSUB, TMUL, TMAX.
 static LogicalResult verifyBinary(Operation *op, Value src0, Value src1, Value dst) {
-  return verifyVectorElementwise(
-      op, {named("dst", dst), named("src0", src0), named("src1", src1)}, kVectorArithTypes);
+  return verifyVectorElementwise(op, {named("dst", dst), named("src0", src0), named("src1", src1)},
+                                 kVectorArithTypes);
 }
 
 LogicalResult TAddOp::verify() { return verifyBinary(*this, getSrc0(), getSrc1(), getDst()); }
@@ -94,8 +92,7 @@ static LogicalResult verifyScalarType(Operation *op, Value scalar, const NamedTi
   if (scalar.getType() == expected)
     return success();
   return op->emitOpError() << "scalar type must be the " << tile.name << " element type ("
-                           << formatType(expected) << "), got "
-                           << formatType(scalar.getType());
+                           << formatType(expected) << "), got " << formatType(scalar.getType());
 }
 
 /// TMULS, TADDS.
@@ -106,12 +103,8 @@ static LogicalResult verifyTileScalar(Operation *op, Value src, Value scalar, Va
   return verifyScalarType(op, scalar, dstTile);
 }
 
-LogicalResult TMulSOp::verify() {
-  return verifyTileScalar(*this, getSrc(), getScalar(), getDst());
-}
-LogicalResult TAddSOp::verify() {
-  return verifyTileScalar(*this, getSrc(), getScalar(), getDst());
-}
+LogicalResult TMulSOp::verify() { return verifyTileScalar(*this, getSrc(), getScalar(), getDst()); }
+LogicalResult TAddSOp::verify() { return verifyTileScalar(*this, getSrc(), getScalar(), getDst()); }
 
 LogicalResult TExpOp::verify() {
   return verifyVectorElementwise(*this, {named("dst", getDst()), named("src", getSrc())},
@@ -122,8 +115,7 @@ LogicalResult TCvtOp::verify() {
   NamedTile src = named("src", getSrc());
   NamedTile dst = named("dst", getDst());
   for (const NamedTile &t : {dst, src})
-    if (failed(verifyLocation(*this, t, {TileLocation::Vec})) ||
-        failed(verifyRowMajor(*this, t)))
+    if (failed(verifyLocation(*this, t, {TileLocation::Vec})) || failed(verifyRowMajor(*this, t)))
       return failure();
   std::string from = formatType(src.type.getElementType());
   std::string to = formatType(dst.type.getElementType());
@@ -163,8 +155,8 @@ static LogicalResult verifyRowReduce(Operation *op, Value srcValue, Value dstVal
   if (dst.type.isBoxed() || !(dst.type.isRowMajor() || isColumn))
     return op->emitOpError() << "dst must be an ND tile or a DN column (blayout = col_major, "
                                 "slayout = none_box, 1 col), got layout "
-                             << dst.type.getLayoutName() << " with "
-                             << dst.type.getCols() << " cols";
+                             << dst.type.getLayoutName() << " with " << dst.type.getCols()
+                             << " cols";
   if (failed(verifySameElementType(op, dst, src)))
     return failure();
   if (!mayEqual(dst.type.getValidRows(), src.type.getValidRows()))
@@ -176,12 +168,8 @@ static LogicalResult verifyRowReduce(Operation *op, Value srcValue, Value dstVal
   return success();
 }
 
-LogicalResult TRowMaxOp::verify() {
-  return verifyRowReduce(*this, getSrc(), getDst(), getTmp());
-}
-LogicalResult TRowSumOp::verify() {
-  return verifyRowReduce(*this, getSrc(), getDst(), getTmp());
-}
+LogicalResult TRowMaxOp::verify() { return verifyRowReduce(*this, getSrc(), getDst(), getTmp()); }
+LogicalResult TRowSumOp::verify() { return verifyRowReduce(*this, getSrc(), getDst(), getTmp()); }
 
 //===----------------------------------------------------------------------===//
 // Vector: row broadcasts
@@ -213,24 +201,19 @@ static LogicalResult verifyRowExpand(Operation *op, Value src0Value, Value src1V
   for (const NamedTile &t : {dst, src0, src1})
     if (failed(verifyLocation(op, t, {TileLocation::Vec})))
       return failure();
-  if (failed(verifyRowMajor(op, dst)) ||
-      failed(verifyElementType(op, dst, kVectorArithTypes)) ||
-      failed(verifySameElementType(op, src0, dst)) ||
-      failed(verifySameElementType(op, src1, dst)))
+  if (failed(verifyRowMajor(op, dst)) || failed(verifyElementType(op, dst, kVectorArithTypes)) ||
+      failed(verifySameElementType(op, src0, dst)) || failed(verifySameElementType(op, src1, dst)))
     return failure();
-  bool legal = (canBeFullOperand(src0.type, dst.type) &&
-                canBeScalarOperand(src1.type, dst.type)) ||
-               (canBeFullOperand(src1.type, dst.type) &&
-                canBeScalarOperand(src0.type, dst.type));
+  bool legal = (canBeFullOperand(src0.type, dst.type) && canBeScalarOperand(src1.type, dst.type)) ||
+               (canBeFullOperand(src1.type, dst.type) && canBeScalarOperand(src0.type, dst.type));
   if (!legal)
     return op->emitOpError()
-           << "one source must be row_major with dst's valid shape "
-           << formatValidShape(dst.type)
+           << "one source must be row_major with dst's valid shape " << formatValidShape(dst.type)
            << " and the other a per-row scalar tile with dst's valid rows (row_major with "
            << 32 / dst.type.getElementBytes()
-           << " valid cols, or col_major with 1 valid col); got src0 "
-           << src0.type.getLayoutName() << " " << formatValidShape(src0.type) << ", src1 "
-           << src1.type.getLayoutName() << " " << formatValidShape(src1.type);
+           << " valid cols, or col_major with 1 valid col); got src0 " << src0.type.getLayoutName()
+           << " " << formatValidShape(src0.type) << ", src1 " << src1.type.getLayoutName() << " "
+           << formatValidShape(src1.type);
   if (!tmpValue)
     return success();
   NamedTile tmp = named("tmp", tmpValue);

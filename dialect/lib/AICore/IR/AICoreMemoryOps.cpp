@@ -75,8 +75,7 @@ LogicalResult TensorDimOp::verify() {
     return emitOpError() << "arg must name a tensor descriptor slot in [0, " << kMaxTensorArgs
                          << "), got " << getArg();
   if (getDim() >= GmViewType::kRank)
-    return emitOpError() << "dim must be in [0, " << GmViewType::kRank << "), got "
-                         << getDim();
+    return emitOpError() << "dim must be in [0, " << GmViewType::kRank << "), got " << getDim();
   return success();
 }
 
@@ -231,8 +230,7 @@ static LogicalResult verifyAccStore(Operation *op, const NamedTile &src, GmViewT
     return op->emitOpError() << "dst layout must be nd or nz for a store from acc, got dn";
   if (src.type.getCols() > target::kCubeMaxDim)
     return op->emitOpError() << "src cols must be at most " << target::kCubeMaxDim
-                             << " for a store from acc, got "
-                             << src.type.getCols();
+                             << " for a store from acc, got " << src.type.getCols();
   if (dst.getLayout() == GmLayout::ND && src.type.getRows() > 8192)
     return op->emitOpError() << "src rows must be at most 8192 for an nd store from acc, got "
                              << src.type.getRows();
@@ -242,8 +240,7 @@ static LogicalResult verifyAccStore(Operation *op, const NamedTile &src, GmViewT
 LogicalResult TStoreOp::verify() {
   NamedTile src = named("src", getSrc());
   GmViewType dst = getDst().getType();
-  if (failed(verifyLocation(*this, src,
-                            {TileLocation::Mat, TileLocation::Acc, TileLocation::Vec})))
+  if (failed(verifyLocation(*this, src, {TileLocation::Mat, TileLocation::Acc, TileLocation::Vec})))
     return failure();
   if (src.type.getLocation() == TileLocation::Acc)
     return verifyAccStore(*this, src, dst);
@@ -284,10 +281,10 @@ LogicalResult TMovOp::verify() {
   NamedTile src = named("src", getSrc());
   NamedTile dst = named("dst", getDst());
   TileLocation from = src.type.getLocation(), to = dst.type.getLocation();
-  bool legal = (from == TileLocation::Mat &&
-                (to == TileLocation::Left || to == TileLocation::Right)) ||
-               (from == TileLocation::Vec && to == TileLocation::Vec) ||
-               (from == TileLocation::Acc && to == TileLocation::Mat);
+  bool legal =
+      (from == TileLocation::Mat && (to == TileLocation::Left || to == TileLocation::Right)) ||
+      (from == TileLocation::Vec && to == TileLocation::Vec) ||
+      (from == TileLocation::Acc && to == TileLocation::Mat);
   if (!legal)
     return emitOpError() << "cannot move a " << stringifyTileLocation(from) << " tile to a "
                          << stringifyTileLocation(to)
@@ -310,8 +307,7 @@ LogicalResult TMovOp::verify() {
   if (dst.type.getLayoutName() != "nz" || dst.type.getFractal() != 512)
     return emitOpError() << "dst must be an NZ tile with 512-byte boxes (blayout = col_major, "
                             "slayout = row_major, fractal = 512) for a move from acc, got "
-                         << dst.type.getLayoutName() << " with fractal = "
-                         << dst.type.getFractal();
+                         << dst.type.getLayoutName() << " with fractal = " << dst.type.getFractal();
   return success();
 }
 
@@ -327,9 +323,8 @@ LogicalResult TReshapeOp::verify() {
                          << stringifyTileLocation(src.type.getLocation()) << "), got "
                          << stringifyTileLocation(result.type.getLocation());
   if (result.type.getSizeInBytes() != src.type.getSizeInBytes())
-    return emitOpError() << "result must have the src's total bytes ("
-                         << src.type.getSizeInBytes() << "), got "
-                         << result.type.getSizeInBytes();
+    return emitOpError() << "result must have the src's total bytes (" << src.type.getSizeInBytes()
+                         << "), got " << result.type.getSizeInBytes();
   if (result.type.isBoxed() != src.type.isBoxed())
     return emitOpError() << "result and src must both be boxed or both unboxed, got "
                          << (result.type.isBoxed() ? "a boxed" : "an unboxed") << " result of "
@@ -346,9 +341,8 @@ LogicalResult TileAliasOp::verify() {
   // Only the valid shape and the pad value may differ: anything else would
   // reinterpret the bytes, which is treshape's job.
   if (result.getLocation() != src.getLocation() || result.getShape() != src.getShape() ||
-      result.getElementType() != src.getElementType() ||
-      result.getBlayout() != src.getBlayout() || result.getSlayout() != src.getSlayout() ||
-      result.getFractal() != src.getFractal())
+      result.getElementType() != src.getElementType() || result.getBlayout() != src.getBlayout() ||
+      result.getSlayout() != src.getSlayout() || result.getFractal() != src.getFractal())
     return emitOpError() << "result may differ from src only in valid shape and pad value, got "
                          << src << " -> " << result;
   unsigned numDynamic = result.getNumDynamicValidDims();
@@ -383,7 +377,8 @@ static LogicalResult verifyMatFillPad(Operation *op, const NamedTile &src, const
                                 "have the same type";
   if (dst.type.getLayoutName() != "nz")
     return op->emitOpError() << "a mat tfillpad needs an nz tile (blayout = col_major, "
-                                "slayout = row_major), got " << dst.type.getLayoutName();
+                                "slayout = row_major), got "
+                             << dst.type.getLayoutName();
   if (dst.type.getPad() != PadValue::Zero && dst.type.getPad() != PadValue::Null)
     return op->emitOpError() << "a mat tfillpad fills with zero: pad must be zero or null";
   return success();

@@ -36,8 +36,7 @@ bool mlir::ptoattn::aicore::isSupportedElementType(Type type) {
   if (type.isF32() || type.isF16() || type.isBF16())
     return true;
   auto intType = dyn_cast<IntegerType>(type);
-  return intType && !intType.isSigned() &&
-         llvm::is_contained({8u, 16u, 32u}, intType.getWidth());
+  return intType && !intType.isSigned() && llvm::is_contained({8u, 16u, 32u}, intType.getWidth());
 }
 
 int64_t mlir::ptoattn::aicore::getElementBytes(Type type) {
@@ -53,8 +52,7 @@ static std::string formatDim(int64_t dim) {
 }
 
 /// Parses `[a, b, ...]` where each entry is an integer or `?`.
-static ParseResult parseMaybeDynamicList(AsmParser &parser,
-                                         SmallVectorImpl<int64_t> &values) {
+static ParseResult parseMaybeDynamicList(AsmParser &parser, SmallVectorImpl<int64_t> &values) {
   return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() -> ParseResult {
     if (succeeded(parser.parseOptionalQuestion())) {
       values.push_back(ShapedType::kDynamic);
@@ -103,16 +101,15 @@ parseKeyedParams(AsmParser &parser, StringRef what, StringRef expected,
 /// Parses a keyword naming a case of an enum with the given symbolizer.
 template <typename EnumT>
 static ParseResult parseEnumKeyword(AsmParser &parser, StringRef what, StringRef allowed,
-                                    std::optional<EnumT> (*symbolize)(StringRef),
-                                    EnumT &result) {
+                                    std::optional<EnumT> (*symbolize)(StringRef), EnumT &result) {
   SMLoc loc = parser.getCurrentLocation();
   StringRef keyword;
   if (parser.parseKeyword(&keyword))
     return failure();
   std::optional<EnumT> value = symbolize(keyword);
   if (!value)
-    return parser.emitError(loc) << "unknown " << what << " '" << keyword
-                                 << "', expected one of " << allowed;
+    return parser.emitError(loc) << "unknown " << what << " '" << keyword << "', expected one of "
+                                 << allowed;
   result = *value;
   return success();
 }
@@ -151,13 +148,12 @@ static TileLayoutDefaults getLayoutDefaults(TileLocation location) {
 
 TileType TileType::get(TileLocation location, ArrayRef<int64_t> shape, Type elementType) {
   TileLayoutDefaults d = getLayoutDefaults(location);
-  return get(elementType.getContext(), location, shape, elementType, shape, d.blayout,
-             d.slayout, d.fractal, PadValue::Null);
+  return get(elementType.getContext(), location, shape, elementType, shape, d.blayout, d.slayout,
+             d.fractal, PadValue::Null);
 }
 
-TileType TileType::getChecked(function_ref<InFlightDiagnostic()> emitError,
-                              TileLocation location, ArrayRef<int64_t> shape,
-                              Type elementType) {
+TileType TileType::getChecked(function_ref<InFlightDiagnostic()> emitError, TileLocation location,
+                              ArrayRef<int64_t> shape, Type elementType) {
   TileLayoutDefaults d = getLayoutDefaults(location);
   return getChecked(emitError, elementType.getContext(), location, shape, elementType, shape,
                     d.blayout, d.slayout, d.fractal, PadValue::Null);
@@ -167,13 +163,9 @@ unsigned TileType::getNumDynamicValidDims() const {
   return llvm::count_if(getValidShape(), ShapedType::isDynamic);
 }
 
-int64_t TileType::getElementBytes() const {
-  return aicore::getElementBytes(getElementType());
-}
+int64_t TileType::getElementBytes() const { return aicore::getElementBytes(getElementType()); }
 
-int64_t TileType::getSizeInBytes() const {
-  return getRows() * getCols() * getElementBytes();
-}
+int64_t TileType::getSizeInBytes() const { return getRows() * getCols() * getElementBytes(); }
 
 StringRef TileType::getLayoutName() const {
   bool row = isRowMajor();
@@ -189,8 +181,8 @@ StringRef TileType::getLayoutName() const {
 }
 
 TileType TileType::withValidShape(ArrayRef<int64_t> validShape) const {
-  return get(getContext(), getLocation(), getShape(), getElementType(), validShape,
-             getBlayout(), getSlayout(), getFractal(), getPad());
+  return get(getContext(), getLocation(), getShape(), getElementType(), validShape, getBlayout(),
+             getSlayout(), getFractal(), getPad());
 }
 
 Type TileType::parse(AsmParser &parser) {
@@ -234,13 +226,12 @@ Type TileType::parse(AsmParser &parser) {
     if (key == "blayout")
       return parseEnumKeyword(parser, "blayout", "row_major, col_major", symbolizeBLayout, blayout);
     if (key == "slayout")
-      return parseEnumKeyword(parser, "slayout", "none_box, row_major, col_major",
-                              symbolizeSLayout, slayout);
+      return parseEnumKeyword(parser, "slayout", "none_box, row_major, col_major", symbolizeSLayout,
+                              slayout);
     if (key == "fractal")
       return parser.parseInteger(fractal);
     if (key == "pad")
-      return parseEnumKeyword(parser, "pad value", "null, zero, min, max", symbolizePadValue,
-                              pad);
+      return parseEnumKeyword(parser, "pad value", "null, zero, min, max", symbolizePadValue, pad);
     return std::nullopt;
   };
   if (parseKeyedParams(parser, "tile parameter", "valid, blayout, slayout, fractal or pad",
@@ -271,10 +262,10 @@ void TileType::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
-LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
-                               TileLocation location, ArrayRef<int64_t> shape,
-                               Type elementType, ArrayRef<int64_t> validShape, BLayout blayout,
-                               SLayout slayout, int64_t fractal, PadValue pad) {
+LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError, TileLocation location,
+                               ArrayRef<int64_t> shape, Type elementType,
+                               ArrayRef<int64_t> validShape, BLayout blayout, SLayout slayout,
+                               int64_t fractal, PadValue pad) {
   if (shape.size() != 2)
     return emitError() << "tile shape must have 2 dims (rows x cols), got " << shape.size();
   static constexpr StringLiteral dimNames[] = {"rows", "cols"};
@@ -312,16 +303,15 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
                           "fractal = 512), got slayout = "
                        << stringifySLayout(slayout) << ", fractal = " << fractal;
   if ((location == TileLocation::Right || location == TileLocation::Acc) &&
-      (blayout != defaults.blayout || slayout != defaults.slayout ||
-       fractal != defaults.fractal))
+      (blayout != defaults.blayout || slayout != defaults.slayout || fractal != defaults.fractal))
     return emitError() << (location == TileLocation::Acc ? "an " : "a ")
                        << stringifyTileLocation(location) << " tile must have the "
                        << (location == TileLocation::Right ? "TileRight" : "TileAcc")
                        << " layout (blayout = " << stringifyBLayout(defaults.blayout)
                        << ", slayout = " << stringifySLayout(defaults.slayout)
-                       << ", fractal = " << defaults.fractal << "), got blayout = "
-                       << stringifyBLayout(blayout) << ", slayout = " << stringifySLayout(slayout)
-                       << ", fractal = " << fractal;
+                       << ", fractal = " << defaults.fractal
+                       << "), got blayout = " << stringifyBLayout(blayout)
+                       << ", slayout = " << stringifySLayout(slayout) << ", fractal = " << fractal;
 
   int64_t bytes = aicore::getElementBytes(elementType);
   int64_t rows = shape[0], cols = shape[1];
@@ -336,8 +326,8 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
     if (contiguous * bytes % 32 != 0)
       return emitError() << "unboxed " << stringifyBLayout(blayout) << " tile needs "
                          << (rowMajor ? "cols" : "rows")
-                         << " * sizeof(element) to be a multiple of 32 bytes, got "
-                         << contiguous << " * " << bytes << " = " << contiguous * bytes;
+                         << " * sizeof(element) to be a multiple of 32 bytes, got " << contiguous
+                         << " * " << bytes << " = " << contiguous * bytes;
     return success();
   }
 
@@ -355,12 +345,12 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
   bool rowsExempt = location == TileLocation::Vec || rows == 1;
   if (!rowsExempt && rows % boxRows != 0)
     return emitError() << "boxed tile rows (" << rows << ") must be a multiple of the box rows ("
-                       << boxRows << ") of a " << fractal << "-byte "
-                       << stringifySLayout(slayout) << " box of " << elementType;
+                       << boxRows << ") of a " << fractal << "-byte " << stringifySLayout(slayout)
+                       << " box of " << elementType;
   if (cols % boxCols != 0)
     return emitError() << "boxed tile cols (" << cols << ") must be a multiple of the box cols ("
-                       << boxCols << ") of a " << fractal << "-byte "
-                       << stringifySLayout(slayout) << " box of " << elementType;
+                       << boxCols << ") of a " << fractal << "-byte " << stringifySLayout(slayout)
+                       << " box of " << elementType;
   return success();
 }
 
@@ -465,8 +455,8 @@ LogicalResult GmViewType::verify(function_ref<InFlightDiagnostic()> emitError,
     if (!ShapedType::isDynamic(stride) && stride <= 0)
       return emitError() << "gm view stride " << i << " must be ? or positive, got " << stride;
   if (!isSupportedElementType(elementType))
-    return emitError() << "gm view element type must be " << kSupportedElementTypes
-                       << ", got " << elementType;
+    return emitError() << "gm view element type must be " << kSupportedElementTypes << ", got "
+                       << elementType;
   return success();
 }
 
@@ -474,10 +464,9 @@ LogicalResult GmViewType::verify(function_ref<InFlightDiagnostic()> emitError,
 // GmPtrType
 //===----------------------------------------------------------------------===//
 
-LogicalResult GmPtrType::verify(function_ref<InFlightDiagnostic()> emitError,
-                                Type elementType) {
+LogicalResult GmPtrType::verify(function_ref<InFlightDiagnostic()> emitError, Type elementType) {
   if (!isSupportedElementType(elementType))
-    return emitError() << "gm pointer element type must be " << kSupportedElementTypes
-                       << ", got " << elementType;
+    return emitError() << "gm pointer element type must be " << kSupportedElementTypes << ", got "
+                       << elementType;
   return success();
 }

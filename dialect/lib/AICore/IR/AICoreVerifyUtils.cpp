@@ -78,9 +78,9 @@ LogicalResult checks::verifySameElementType(Operation *op, const NamedTile &t,
                                             const NamedTile &ref) {
   if (t.type.getElementType() == ref.type.getElementType())
     return success();
-  return op->emitOpError() << t.name << " element type must equal " << ref.name
-                           << " element type (" << formatType(ref.type.getElementType())
-                           << "), got " << formatType(t.type.getElementType());
+  return op->emitOpError() << t.name << " element type must equal " << ref.name << " element type ("
+                           << formatType(ref.type.getElementType()) << "), got "
+                           << formatType(t.type.getElementType());
 }
 
 LogicalResult checks::verifySameElementBytes(Operation *op, const NamedTile &t,
@@ -88,8 +88,8 @@ LogicalResult checks::verifySameElementBytes(Operation *op, const NamedTile &t,
   if (t.type.getElementBytes() == ref.type.getElementBytes())
     return success();
   return op->emitOpError() << t.name << " element type must have the size of " << ref.name
-                           << " element type (" << formatType(ref.type.getElementType())
-                           << ", " << ref.type.getElementBytes() << " bytes), got "
+                           << " element type (" << formatType(ref.type.getElementType()) << ", "
+                           << ref.type.getElementBytes() << " bytes), got "
                            << formatType(t.type.getElementType()) << " ("
                            << t.type.getElementBytes() << " bytes)";
 }
@@ -106,9 +106,8 @@ LogicalResult checks::verifySameValidShape(Operation *op, const NamedTile &t,
   if (mayEqual(t.type.getValidRows(), ref.type.getValidRows()) &&
       mayEqual(t.type.getValidCols(), ref.type.getValidCols()))
     return success();
-  return op->emitOpError() << t.name << " valid shape must equal " << ref.name
-                           << " valid shape " << formatValidShape(ref.type) << ", got "
-                           << formatValidShape(t.type);
+  return op->emitOpError() << t.name << " valid shape must equal " << ref.name << " valid shape "
+                           << formatValidShape(ref.type) << ", got " << formatValidShape(t.type);
 }
 
 LogicalResult checks::verifyVectorElementwise(Operation *op, ArrayRef<NamedTile> tiles,

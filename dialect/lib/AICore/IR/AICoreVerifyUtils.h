@@ -42,15 +42,13 @@ inline bool mayEqual(int64_t a, int64_t b) {
 }
 
 /// `t` lives in one of `allowed`.
-LogicalResult verifyLocation(Operation *op, const NamedTile &t,
-                             ArrayRef<TileLocation> allowed);
+LogicalResult verifyLocation(Operation *op, const NamedTile &t, ArrayRef<TileLocation> allowed);
 /// `t` has a row-major outer layout.
 LogicalResult verifyRowMajor(Operation *op, const NamedTile &t);
 /// `t` is ND: row-major and unboxed.
 LogicalResult verifyNd(Operation *op, const NamedTile &t);
 /// `t`'s element type is one of `allowed` (names as printed).
-LogicalResult verifyElementType(Operation *op, const NamedTile &t,
-                                ArrayRef<StringRef> allowed);
+LogicalResult verifyElementType(Operation *op, const NamedTile &t, ArrayRef<StringRef> allowed);
 /// `t` and `ref` have the same element type.
 LogicalResult verifySameElementType(Operation *op, const NamedTile &t, const NamedTile &ref);
 /// `t` and `ref` have element types of the same size.

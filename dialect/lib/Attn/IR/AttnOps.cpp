@@ -6,11 +6,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ptoattn/Dialect/Attn/IR/Attn.h"
 #include "ptoattn/Dialect/AICore/IR/AICore.h"
+#include "ptoattn/Dialect/Attn/IR/Attn.h"
 
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -50,8 +50,8 @@ static LogicalResult verifyRank(Operation *op, const NamedTensor &t) {
   os << "[";
   llvm::interleaveComma(t.dimNames, os);
   os << "]";
-  return op->emitOpError() << t.name << " must have rank " << t.dimNames.size()
-                           << " " << expected << ", got rank " << t.type.getRank();
+  return op->emitOpError() << t.name << " must have rank " << t.dimNames.size() << " " << expected
+                           << ", got rank " << t.type.getRank();
 }
 
 /// Checks that dimension `i` of `t` is static and positive.
@@ -105,15 +105,14 @@ LogicalResult PagedAttentionOp::verify() {
     return emitOpError() << "query element type must be bf16 or f16, got " << elem;
   for (const NamedTensor *t : {&key, &value})
     if (t->type.getElementType() != elem)
-      return emitOpError() << t->name << " element type must match query (" << elem
-                           << "), got " << t->type.getElementType();
+      return emitOpError() << t->name << " element type must match query (" << elem << "), got "
+                           << t->type.getElementType();
   for (const NamedTensor *t : {&table, &lens})
     if (!t->type.getElementType().isSignlessInteger(32))
       return emitOpError() << t->name << " element type must be i32, got "
                            << t->type.getElementType();
   if (!result.type.getElementType().isF32())
-    return emitOpError() << "result element type must be f32, got "
-                         << result.type.getElementType();
+    return emitOpError() << "result element type must be f32, got " << result.type.getElementType();
 
   // Dimensions that size on-chip tiles must be static.
   for (unsigned i : {1u, 2u})
@@ -136,8 +135,7 @@ LogicalResult PagedAttentionOp::verify() {
   for (unsigned i = 0; i < 4; ++i)
     if (failed(verifySameDim(op, value, i, key, i)))
       return failure();
-  if (failed(verifySameDim(op, table, 0, query, 0)) ||
-      failed(verifySameDim(op, lens, 0, query, 0)))
+  if (failed(verifySameDim(op, table, 0, query, 0)) || failed(verifySameDim(op, lens, 0, query, 0)))
     return failure();
   for (unsigned i = 0; i < 3; ++i)
     if (failed(verifySameDim(op, result, i, query, i)))
@@ -166,22 +164,19 @@ static LogicalResult verifyTileMatmul(Operation *op, StringRef lhsName, RankedTe
   if (!elem.isBF16() && !elem.isF16())
     return op->emitOpError() << lhsName << " element type must be bf16 or f16, got " << elem;
   if (rhs.getElementType() != elem)
-    return op->emitOpError() << rhsName << " element type must match " << lhsName << " ("
-                             << elem << "), got " << rhs.getElementType();
+    return op->emitOpError() << rhsName << " element type must match " << lhsName << " (" << elem
+                             << "), got " << rhs.getElementType();
   if (!result.getElementType().isF32())
-    return op->emitOpError() << "result element type must be f32, got "
-                             << result.getElementType();
+    return op->emitOpError() << "result element type must be f32, got " << result.getElementType();
   int64_t k = lhs.getDimSize(1);
   int64_t rhsK = transposeRhs ? rhs.getDimSize(1) : rhs.getDimSize(0);
   int64_t n = transposeRhs ? rhs.getDimSize(0) : rhs.getDimSize(1);
   if (rhsK != k)
-    return op->emitOpError() << rhsName << " dim " << (transposeRhs ? 1 : 0)
-                             << " must equal " << lhsName << " dim 1 = " << k << ", got "
-                             << rhsK;
+    return op->emitOpError() << rhsName << " dim " << (transposeRhs ? 1 : 0) << " must equal "
+                             << lhsName << " dim 1 = " << k << ", got " << rhsK;
   if (result.getDimSize(0) != lhs.getDimSize(0) || result.getDimSize(1) != n)
-    return op->emitOpError() << "result must be " << lhs.getDimSize(0) << "x" << n
-                             << ", got " << result.getDimSize(0) << "x"
-                             << result.getDimSize(1);
+    return op->emitOpError() << "result must be " << lhs.getDimSize(0) << "x" << n << ", got "
+                             << result.getDimSize(0) << "x" << result.getDimSize(1);
   return success();
 }
 
@@ -234,12 +229,12 @@ LogicalResult MergePartialsOp::verify() {
   RankedTensorType max = getPartMax().getType();
   RankedTensorType out = getPartOut().getType(), result = getResult().getType();
   for (auto [name, type] : {std::pair<StringRef, RankedTensorType>{"part_max", max},
-                            {"part_out", out}, {"result", result}})
+                            {"part_out", out},
+                            {"result", result}})
     if (!type.getElementType().isF32())
       return emitOpError() << name << " element type must be f32, got " << type.getElementType();
   if (out.getRank() != 3)
-    return emitOpError() << "part_out must be [parts, rows, head_dim], got rank "
-                         << out.getRank();
+    return emitOpError() << "part_out must be [parts, rows, head_dim], got rank " << out.getRank();
   if (max.getRank() != 2 || max.getShape() != out.getShape().take_front(2))
     return emitOpError() << "part_max must be [parts, rows] = [" << out.getDimSize(0) << ", "
                          << out.getDimSize(1) << "], got " << max;
@@ -251,8 +246,8 @@ LogicalResult MergePartialsOp::verify() {
 
 /// A stage's `kernel`, if set, must name a func.func whose `#aicore.kernel`
 /// runs on the stage's core.
-static LogicalResult verifyStageKernel(Operation *op, FlatSymbolRefAttr kernel,
-                                       StringRef coreType, SymbolTableCollection &symbols) {
+static LogicalResult verifyStageKernel(Operation *op, FlatSymbolRefAttr kernel, StringRef coreType,
+                                       SymbolTableCollection &symbols) {
   if (!kernel)
     return success();
   auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(op, kernel);

@@ -26,8 +26,8 @@ void OrchDialect::registerAttributes() {
       >();
 }
 
-LogicalResult EntryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                int64_t tensors, int64_t scalars) {
+LogicalResult EntryAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t tensors,
+                                int64_t scalars) {
   if (tensors < 0)
     return emitError() << "#orch.entry tensors must be >= 0, got " << tensors;
   if (scalars < 0)
@@ -35,9 +35,8 @@ LogicalResult EntryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult RingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                               int64_t taskSlots, int64_t heapBytes,
-                               int64_t depEntries) {
+LogicalResult RingAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t taskSlots,
+                               int64_t heapBytes, int64_t depEntries) {
   // Zero is meaningful (a scope that only opens nested scopes holds no task of
   // its own); negative counts are never.
   if (taskSlots < 0)

@@ -23,8 +23,7 @@ void OrchDialect::initialize() {
       >();
 }
 
-LogicalResult OrchDialect::verifyOperationAttribute(Operation *op,
-                                                    NamedAttribute attr) {
+LogicalResult OrchDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   // Both attributes describe the orchestration entry function, so they only
   // make sense on a function.
@@ -52,7 +51,6 @@ LogicalResult OrchDialect::verifyOperationAttribute(Operation *op,
                              << attr.getValue();
     return requireFunction();
   }
-  return op->emitError() << "unknown orch dialect attribute '" << name
-                         << "'; allowed: '" << kEntryAttrName << "', '"
-                         << kRingAttrName << "'";
+  return op->emitError() << "unknown orch dialect attribute '" << name << "'; allowed: '"
+                         << kEntryAttrName << "', '" << kRingAttrName << "'";
 }

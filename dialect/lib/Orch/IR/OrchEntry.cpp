@@ -24,8 +24,7 @@ llvm::MapVector<StringRef, int64_t> mlir::ptoattn::orch::getKernelIds(Operation 
   return ids;
 }
 
-SmallVector<RingAttr> mlir::ptoattn::orch::getRingRequirements(Operation *entry,
-                                                                int64_t numRings) {
+SmallVector<RingAttr> mlir::ptoattn::orch::getRingRequirements(Operation *entry, int64_t numRings) {
   SmallVector<std::array<int64_t, 3>> needs(numRings, {0, 0, 0});
   auto merge = [&](int64_t ring, RingAttr attr) {
     needs[ring][0] = std::max(needs[ring][0], attr.getTaskSlots());

@@ -28,8 +28,7 @@ using namespace mlir::ptoattn::orch;
 /// filled MixedKernels slots `aic`, `aiv0`, `aiv1`, each at most once, in any
 /// order.
 static ParseResult parseKindAndSlots(OpAsmParser &parser, TaskKindAttr &kind,
-                                     FlatSymbolRefAttr &aic,
-                                     FlatSymbolRefAttr &aiv0,
+                                     FlatSymbolRefAttr &aic, FlatSymbolRefAttr &aiv0,
                                      FlatSymbolRefAttr &aiv1) {
   SMLoc kindLoc = parser.getCurrentLocation();
   StringRef kindName;
@@ -37,33 +36,31 @@ static ParseResult parseKindAndSlots(OpAsmParser &parser, TaskKindAttr &kind,
     return failure();
   std::optional<TaskKind> parsedKind = symbolizeTaskKind(kindName);
   if (!parsedKind)
-    return parser.emitError(kindLoc) << "unknown task kind '" << kindName
-                                     << "'; expected 'aic', 'aiv' or 'mix'";
+    return parser.emitError(kindLoc)
+           << "unknown task kind '" << kindName << "'; expected 'aic', 'aiv' or 'mix'";
   kind = TaskKindAttr::get(parser.getContext(), *parsedKind);
-  return parser.parseCommaSeparatedList(
-      AsmParser::Delimiter::Paren, [&]() -> ParseResult {
-        SMLoc loc = parser.getCurrentLocation();
-        StringRef slot;
-        if (parser.parseKeyword(&slot) || parser.parseEqual())
-          return failure();
-        FlatSymbolRefAttr *target = llvm::StringSwitch<FlatSymbolRefAttr *>(slot)
-                                        .Case("aic", &aic)
-                                        .Case("aiv0", &aiv0)
-                                        .Case("aiv1", &aiv1)
-                                        .Default(nullptr);
-        if (!target)
-          return parser.emitError(loc)
-                 << "unknown kernel slot '" << slot
-                 << "'; expected 'aic', 'aiv0' or 'aiv1'";
-        if (*target)
-          return parser.emitError(loc) << "kernel slot '" << slot << "' given twice";
-        return parser.parseAttribute(*target);
-      });
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Paren, [&]() -> ParseResult {
+    SMLoc loc = parser.getCurrentLocation();
+    StringRef slot;
+    if (parser.parseKeyword(&slot) || parser.parseEqual())
+      return failure();
+    FlatSymbolRefAttr *target = llvm::StringSwitch<FlatSymbolRefAttr *>(slot)
+                                    .Case("aic", &aic)
+                                    .Case("aiv0", &aiv0)
+                                    .Case("aiv1", &aiv1)
+                                    .Default(nullptr);
+    if (!target)
+      return parser.emitError(loc)
+             << "unknown kernel slot '" << slot << "'; expected 'aic', 'aiv0' or 'aiv1'";
+    if (*target)
+      return parser.emitError(loc) << "kernel slot '" << slot << "' given twice";
+    return parser.parseAttribute(*target);
+  });
 }
 
-static void printKindAndSlots(OpAsmPrinter &printer, Operation *,
-                              TaskKindAttr kind, FlatSymbolRefAttr aic,
-                              FlatSymbolRefAttr aiv0, FlatSymbolRefAttr aiv1) {
+static void printKindAndSlots(OpAsmPrinter &printer, Operation *, TaskKindAttr kind,
+                              FlatSymbolRefAttr aic, FlatSymbolRefAttr aiv0,
+                              FlatSymbolRefAttr aiv1) {
   llvm::ListSeparator sep;
   auto printSlot = [&](StringRef slot, FlatSymbolRefAttr kernel) {
     if (kernel)
@@ -77,10 +74,9 @@ static void printKindAndSlots(OpAsmPrinter &printer, Operation *,
 }
 
 /// Parses an optional ` blocks(<int>)` or ` blocks(%value)`.
-static ParseResult
-parseBlockNum(OpAsmParser &parser,
-              std::optional<OpAsmParser::UnresolvedOperand> &dynamicNum,
-              IntegerAttr &staticNum) {
+static ParseResult parseBlockNum(OpAsmParser &parser,
+                                 std::optional<OpAsmParser::UnresolvedOperand> &dynamicNum,
+                                 IntegerAttr &staticNum) {
   if (failed(parser.parseOptionalKeyword("blocks")))
     return success();
   if (parser.parseLParen())
@@ -109,35 +105,31 @@ static void printBlockNum(OpAsmPrinter &printer, Operation *, Value dynamicNum,
 }
 
 /// Parses `(dir %tensor : type, ...)` where dir is `in`, `out` or `inout`.
-static ParseResult
-parseTensorArgs(OpAsmParser &parser,
-                SmallVectorImpl<OpAsmParser::UnresolvedOperand> &tensors,
-                SmallVectorImpl<Type> &types, ArrayAttr &directions) {
+static ParseResult parseTensorArgs(OpAsmParser &parser,
+                                   SmallVectorImpl<OpAsmParser::UnresolvedOperand> &tensors,
+                                   SmallVectorImpl<Type> &types, ArrayAttr &directions) {
   SmallVector<Attribute> dirs;
   MLIRContext *ctx = parser.getContext();
-  if (parser.parseCommaSeparatedList(
-          AsmParser::Delimiter::Paren, [&]() -> ParseResult {
-            SMLoc loc = parser.getCurrentLocation();
-            StringRef keyword;
-            if (parser.parseKeyword(&keyword))
-              return failure();
-            std::optional<ArgDirection> dir = symbolizeArgDirection(keyword);
-            if (!dir)
-              return parser.emitError(loc)
-                     << "unknown tensor argument direction '" << keyword
-                     << "'; expected 'in', 'out' or 'inout'";
-            dirs.push_back(ArgDirectionAttr::get(ctx, *dir));
-            return failure(parser.parseOperand(tensors.emplace_back()) ||
-                           parser.parseColonType(types.emplace_back()));
-          }))
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Paren, [&]() -> ParseResult {
+        SMLoc loc = parser.getCurrentLocation();
+        StringRef keyword;
+        if (parser.parseKeyword(&keyword))
+          return failure();
+        std::optional<ArgDirection> dir = symbolizeArgDirection(keyword);
+        if (!dir)
+          return parser.emitError(loc) << "unknown tensor argument direction '" << keyword
+                                       << "'; expected 'in', 'out' or 'inout'";
+        dirs.push_back(ArgDirectionAttr::get(ctx, *dir));
+        return failure(parser.parseOperand(tensors.emplace_back()) ||
+                       parser.parseColonType(types.emplace_back()));
+      }))
     return failure();
   directions = ArrayAttr::get(ctx, dirs);
   return success();
 }
 
-static void printTensorArgs(OpAsmPrinter &printer, Operation *,
-                            OperandRange tensors, TypeRange types,
-                            ArrayAttr directions) {
+static void printTensorArgs(OpAsmPrinter &printer, Operation *, OperandRange tensors,
+                            TypeRange types, ArrayAttr directions) {
   printer << "(";
   for (auto [i, tensor] : llvm::enumerate(tensors)) {
     if (i)
@@ -184,9 +176,9 @@ static LogicalResult verifyArgIndex(Operation *op, int64_t index, bool isTensor)
   if (index < count)
     return success();
   InFlightDiagnostic diag = op->emitOpError()
-                            << "arg_index " << index << " is out of range: "
-                            << OrchDialect::kEntryAttrName << " declares " << count
-                            << " " << what << " argument(s)";
+                            << "arg_index " << index
+                            << " is out of range: " << OrchDialect::kEntryAttrName << " declares "
+                            << count << " " << what << " argument(s)";
   if (count > 0)
     diag << ", allowed 0.." << count - 1;
   return diag;
@@ -194,8 +186,7 @@ static LogicalResult verifyArgIndex(Operation *op, int64_t index, bool isTensor)
 
 /// Checks that `numOperands` index operands supply the `?` dimensions of the
 /// given types.
-static LogicalResult verifyDynamicSizes(Operation *op, TypeRange types,
-                                        size_t numOperands) {
+static LogicalResult verifyDynamicSizes(Operation *op, TypeRange types, size_t numOperands) {
   unsigned expected = 0;
   for (Type type : types)
     expected += cast<ChipTensorType>(type).getNumDynamicDims();
@@ -209,16 +200,13 @@ static LogicalResult verifyDynamicSizes(Operation *op, TypeRange types,
 
 /// Checks that a mixed static/dynamic list has one entry per dimension and that
 /// its `kDynamic` markers match the operand count.
-static LogicalResult verifyMixedList(Operation *op, StringRef name,
-                                     ArrayRef<int64_t> staticValues,
-                                     ValueRange values, ChipTensorType type,
-                                     StringRef typeRole) {
+static LogicalResult verifyMixedList(Operation *op, StringRef name, ArrayRef<int64_t> staticValues,
+                                     ValueRange values, ChipTensorType type, StringRef typeRole) {
   if (static_cast<int64_t>(staticValues.size()) != type.getRank())
     return op->emitOpError() << "expects " << type.getRank() << " " << name
-                             << ", one per dimension of the " << typeRole << " "
-                             << type << ", got " << staticValues.size();
-  return verifyListOfOperandsOrIntegers(op, name, type.getRank(), staticValues,
-                                        values);
+                             << ", one per dimension of the " << typeRole << " " << type << ", got "
+                             << staticValues.size();
+  return verifyListOfOperandsOrIntegers(op, name, type.getRank(), staticValues, values);
 }
 
 //===----------------------------------------------------------------------===//
@@ -229,9 +217,7 @@ void ExternalOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
   setNameFn(getResult(), ("ext" + Twine(getArgIndex())).str());
 }
 
-void ArgDimOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
-  setNameFn(getResult(), "dim");
-}
+void ArgDimOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) { setNameFn(getResult(), "dim"); }
 
 void ArgScalarOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
   setNameFn(getResult(), ("scalar" + Twine(getArgIndex())).str());
@@ -243,13 +229,9 @@ void AllocOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
     setNameFn(result, "buf");
 }
 
-void ViewOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
-  setNameFn(getResult(), "view");
-}
+void ViewOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) { setNameFn(getResult(), "view"); }
 
-void ReadOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
-  setNameFn(getResult(), "elem");
-}
+void ReadOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) { setNameFn(getResult(), "elem"); }
 
 //===----------------------------------------------------------------------===//
 // ExternalOp
@@ -258,8 +240,7 @@ void ReadOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 LogicalResult ExternalOp::verify() {
   if (failed(verifyArgIndex(*this, getArgIndex(), /*isTensor=*/true)))
     return failure();
-  return verifyDynamicSizes(*this, getResult().getType(),
-                            getDynamicSizes().size());
+  return verifyDynamicSizes(*this, getResult().getType(), getDynamicSizes().size());
 }
 
 //===----------------------------------------------------------------------===//
@@ -312,8 +293,7 @@ LogicalResult ScopeOp::verify() {
   // implicit one the executor opens around the entry, and only asserts (a
   // no-op in release builds) on overflow.
   unsigned depth = 1;
-  for (Operation *parent = (*this)->getParentOp(); parent;
-       parent = parent->getParentOp())
+  for (Operation *parent = (*this)->getParentOp(); parent; parent = parent->getParentOp())
     if (isa<ScopeOp>(parent))
       ++depth;
   if (depth > kMaxNesting)
@@ -351,20 +331,17 @@ LogicalResult AllocOp::verify() {
 LogicalResult ViewOp::verify() {
   ChipTensorType source = getSource().getType();
   ChipTensorType result = getResult().getType();
-  if (failed(verifyMixedList(*this, "offsets", getStaticOffsets(), getOffsets(),
-                             source, "source")) ||
-      failed(verifyMixedList(*this, "sizes", getStaticSizes(), getSizes(), source,
-                             "source")))
+  if (failed(
+          verifyMixedList(*this, "offsets", getStaticOffsets(), getOffsets(), source, "source")) ||
+      failed(verifyMixedList(*this, "sizes", getStaticSizes(), getSizes(), source, "source")))
     return failure();
   // ChipTensor::view keeps the parent's dimensions and strides.
   if (result.getRank() != source.getRank())
-    return emitOpError() << "result rank must equal the source rank "
-                         << source.getRank() << " (a view keeps the dimensions), got "
-                         << result.getRank();
+    return emitOpError() << "result rank must equal the source rank " << source.getRank()
+                         << " (a view keeps the dimensions), got " << result.getRank();
   if (result.getElementType() != source.getElementType())
     return emitOpError() << "result element type must equal the source element type "
-                         << source.getElementType() << ", got "
-                         << result.getElementType();
+                         << source.getElementType() << ", got " << result.getElementType();
   for (int64_t d = 0; d < source.getRank(); ++d) {
     int64_t offset = getStaticOffsets()[d];
     int64_t size = getStaticSizes()[d];
@@ -376,22 +353,21 @@ LogicalResult ViewOp::verify() {
     if (staticSize && size < 0)
       return emitOpError() << "size of dim " << d << " must be >= 0, got " << size;
     if (staticSize && result.getDimSize(d) != size)
-      return emitOpError() << "result dim " << d << " must equal the static size "
-                           << size << ", got " << formatDim(result.getDimSize(d));
+      return emitOpError() << "result dim " << d << " must equal the static size " << size
+                           << ", got " << formatDim(result.getDimSize(d));
     if (!staticSize && !result.isDynamicDim(d))
-      return emitOpError() << "result dim " << d
-                           << " must be '?' because its size is a value, got "
+      return emitOpError() << "result dim " << d << " must be '?' because its size is a value, got "
                            << result.getDimSize(d);
     if (ShapedType::isDynamic(extent) || !staticSize)
       continue;
     if (size > extent)
-      return emitOpError() << "size " << size << " of dim " << d
-                           << " exceeds the source dim of " << extent;
+      return emitOpError() << "size " << size << " of dim " << d << " exceeds the source dim of "
+                           << extent;
     // Offsets of zero-size views are ignored by the runtime.
     if (staticOffset && size > 0 && offset + size > extent)
-      return emitOpError() << "dim " << d << " is out of bounds: offset " << offset
-                           << " + size " << size << " = " << offset + size
-                           << " exceeds the source dim of " << extent;
+      return emitOpError() << "dim " << d << " is out of bounds: offset " << offset << " + size "
+                           << size << " = " << offset + size << " exceeds the source dim of "
+                           << extent;
   }
   return success();
 }
@@ -402,8 +378,7 @@ LogicalResult ViewOp::verify() {
 
 LogicalResult ReadOp::verify() {
   ChipTensorType type = getTensor().getType();
-  if (failed(verifyMixedList(*this, "indices", getStaticIndices(), getIndices(),
-                             type, "tensor")))
+  if (failed(verifyMixedList(*this, "indices", getStaticIndices(), getIndices(), type, "tensor")))
     return failure();
   for (auto [d, index] : llvm::enumerate(getStaticIndices())) {
     if (ShapedType::isDynamic(index))
@@ -412,8 +387,7 @@ LogicalResult ReadOp::verify() {
       return emitOpError() << "index of dim " << d << " must be >= 0, got " << index;
     if (!type.isDynamicDim(d) && index >= type.getDimSize(d))
       return emitOpError() << "index " << index << " of dim " << d
-                           << " is out of bounds: the dim has size "
-                           << type.getDimSize(d);
+                           << " is out of bounds: the dim has size " << type.getDimSize(d);
   }
   return success();
 }

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ptoattn/Dialect/Orch/IR/Orch.h"
 #include "ptoattn/Dialect/AICore/IR/AICore.h"
+#include "ptoattn/Dialect/Orch/IR/Orch.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
@@ -51,8 +51,7 @@ static SmallVector<KernelSlot, 3> getKernelSlots(SubmitOp op) {
 }
 
 /// The `directions` attribute for a list of directions.
-static ArrayAttr buildDirectionsAttr(MLIRContext *ctx,
-                                     ArrayRef<ArgDirection> directions) {
+static ArrayAttr buildDirectionsAttr(MLIRContext *ctx, ArrayRef<ArgDirection> directions) {
   return ArrayAttr::get(ctx, llvm::map_to_vector(directions, [&](ArgDirection dir) {
                           return Attribute(ArgDirectionAttr::get(ctx, dir));
                         }));
@@ -60,22 +59,19 @@ static ArrayAttr buildDirectionsAttr(MLIRContext *ctx,
 
 void SubmitOp::build(OpBuilder &builder, OperationState &state, TaskKind kind,
                      FlatSymbolRefAttr aicKernel, FlatSymbolRefAttr aiv0Kernel,
-                     FlatSymbolRefAttr aiv1Kernel, Value blockNum,
-                     ValueRange tensors, ArrayRef<ArgDirection> directions,
-                     ValueRange scalars) {
-  build(builder, state, TaskKindAttr::get(builder.getContext(), kind), aicKernel,
-        aiv0Kernel, aiv1Kernel, blockNum, /*static_block_num=*/IntegerAttr(),
-        tensors, buildDirectionsAttr(builder.getContext(), directions), scalars);
+                     FlatSymbolRefAttr aiv1Kernel, Value blockNum, ValueRange tensors,
+                     ArrayRef<ArgDirection> directions, ValueRange scalars) {
+  build(builder, state, TaskKindAttr::get(builder.getContext(), kind), aicKernel, aiv0Kernel,
+        aiv1Kernel, blockNum, /*static_block_num=*/IntegerAttr(), tensors,
+        buildDirectionsAttr(builder.getContext(), directions), scalars);
 }
 
 void SubmitOp::build(OpBuilder &builder, OperationState &state, TaskKind kind,
                      FlatSymbolRefAttr aicKernel, FlatSymbolRefAttr aiv0Kernel,
-                     FlatSymbolRefAttr aiv1Kernel, int64_t blockNum,
-                     ValueRange tensors, ArrayRef<ArgDirection> directions,
-                     ValueRange scalars) {
-  build(builder, state, TaskKindAttr::get(builder.getContext(), kind), aicKernel,
-        aiv0Kernel, aiv1Kernel, /*block_num=*/Value(),
-        builder.getI64IntegerAttr(blockNum), tensors,
+                     FlatSymbolRefAttr aiv1Kernel, int64_t blockNum, ValueRange tensors,
+                     ArrayRef<ArgDirection> directions, ValueRange scalars) {
+  build(builder, state, TaskKindAttr::get(builder.getContext(), kind), aicKernel, aiv0Kernel,
+        aiv1Kernel, /*block_num=*/Value(), builder.getI64IntegerAttr(blockNum), tensors,
         buildDirectionsAttr(builder.getContext(), directions), scalars);
 }
 
@@ -130,8 +126,7 @@ static bool mayOverlap(const Footprint &a, const Footprint &b) {
   for (size_t d = 0; d < a.sizes.size(); ++d) {
     int64_t aEnd = a.offsets[d] + a.sizes[d];
     int64_t bEnd = b.offsets[d] + b.sizes[d];
-    if (a.sizes[d] == 0 || b.sizes[d] == 0 || aEnd <= b.offsets[d] ||
-        bEnd <= a.offsets[d])
+    if (a.sizes[d] == 0 || b.sizes[d] == 0 || aEnd <= b.offsets[d] || bEnd <= a.offsets[d])
       return false;
   }
   return true;
@@ -145,12 +140,11 @@ static LogicalResult verifyKindAndSlots(SubmitOp op) {
   switch (op.getKind()) {
   case TaskKind::aic:
     if (!hasAic)
-      return op.emitOpError()
-             << "kind 'aic' requires the 'aic' kernel slot (rt_submit_aic_task)";
+      return op.emitOpError() << "kind 'aic' requires the 'aic' kernel slot (rt_submit_aic_task)";
     for (const KernelSlot &slot : slots)
       if (slot.kernel && slot.name != "aic")
-        return op.emitOpError() << "kind 'aic' takes only the 'aic' kernel slot, but '"
-                                << slot.name << "' is set; use kind 'mix' for "
+        return op.emitOpError() << "kind 'aic' takes only the 'aic' kernel slot, but '" << slot.name
+                                << "' is set; use kind 'mix' for "
                                    "several kernels";
     return success();
   case TaskKind::aiv:
@@ -183,13 +177,11 @@ static LogicalResult verifyBlockNum(SubmitOp op) {
   if (!blocks)
     return success();
   int64_t filled = std::max<int64_t>(
-      1, llvm::count_if(getKernelSlots(op),
-                        [](const KernelSlot &s) { return s.kernel; }));
+      1, llvm::count_if(getKernelSlots(op), [](const KernelSlot &s) { return s.kernel; }));
   int64_t maxBlocks = SubmitOp::kMaxBlockNum / filled;
   if (*blocks >= 1 && *blocks <= maxBlocks)
     return success();
-  InFlightDiagnostic diag = op.emitOpError()
-                            << "block count must be in [1, " << maxBlocks << "]";
+  InFlightDiagnostic diag = op.emitOpError() << "block count must be in [1, " << maxBlocks << "]";
   if (filled > 1)
     diag << " for a task with " << filled << " kernel slots (the runtime counts "
          << "block count x slots subtasks in an int16)";
@@ -202,16 +194,15 @@ static LogicalResult verifyBlockNum(SubmitOp op) {
 static LogicalResult verifyArgLists(SubmitOp op) {
   if (op.getDirections().size() != op.getTensors().size())
     return op.emitOpError() << "expects one direction per tensor argument: "
-                            << op.getTensors().size() << " tensor(s), "
-                            << op.getDirections().size() << " direction(s)";
+                            << op.getTensors().size() << " tensor(s), " << op.getDirections().size()
+                            << " direction(s)";
   if (op.getTensors().size() > SubmitOp::kMaxTensorArgs)
     return op.emitOpError() << "takes at most " << SubmitOp::kMaxTensorArgs
                             << " tensor arguments (CORE_MAX_TENSOR_ARGS), got "
                             << op.getTensors().size();
   if (op.getScalars().size() > SubmitOp::kMaxScalarArgs)
     return op.emitOpError() << "takes at most " << SubmitOp::kMaxScalarArgs
-                            << " scalars (CORE_MAX_SCALAR_ARGS), got "
-                            << op.getScalars().size();
+                            << " scalars (CORE_MAX_SCALAR_ARGS), got " << op.getScalars().size();
   for (auto [i, type] : llvm::enumerate(op.getScalars().getTypes()))
     if (!type.isSignlessInteger(64) && !type.isSignlessInteger(32) && !type.isF32())
       return op.emitOpError() << "scalar #" << i << " has type " << type
@@ -234,12 +225,11 @@ static LogicalResult verifyNoWriteOfInput(SubmitOp op) {
       ArgDirection dir = op.getDirection(j);
       if (dir == ArgDirection::in || !mayOverlap(readFp, writeFp))
         continue;
-      return op.emitOpError()
-             << "tensor argument #" << j << " ('" << stringifyArgDirection(dir)
-             << "') may overlap tensor argument #" << i
-             << " ('in'): a task must not write a tensor it reads, because the "
-                "runtime does not track write-after-read; pass it once as "
-                "'inout' or write a separate buffer";
+      return op.emitOpError() << "tensor argument #" << j << " ('" << stringifyArgDirection(dir)
+                              << "') may overlap tensor argument #" << i
+                              << " ('in'): a task must not write a tensor it reads, because the "
+                                 "runtime does not track write-after-read; pass it once as "
+                                 "'inout' or write a separate buffer";
     }
   }
   return success();
@@ -263,16 +253,15 @@ LogicalResult SubmitOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                               "module";
     if (!isa<func::FuncOp>(callee))
       return emitOpError() << "'" << slot.name << "' kernel " << slot.kernel
-                           << " must be a func.func, got '" << callee->getName()
-                           << "'";
+                           << " must be a func.func, got '" << callee->getName() << "'";
     ptoattn::aicore::KernelAttr contract = ptoattn::aicore::getKernelAttr(callee);
     if (!contract)
       continue;
     StringRef core = ptoattn::aicore::stringifyCoreType(contract.getCore());
     if (core != slot.coreType)
       return emitOpError() << "'" << slot.name << "' kernel " << slot.kernel
-                           << " must be an #aicore.kernel on core " << slot.coreType
-                           << ", got " << core;
+                           << " must be an #aicore.kernel on core " << slot.coreType << ", got "
+                           << core;
   }
   return success();
 }

@@ -52,8 +52,7 @@ Type ChipTensorType::parse(AsmParser &parser) {
                                 /*withTrailingX=*/true) ||
       parser.parseType(elementType) || parser.parseGreater())
     return {};
-  return parser.getChecked<ChipTensorType>(loc, parser.getContext(), shape,
-                                           elementType);
+  return parser.getChecked<ChipTensorType>(loc, parser.getContext(), shape, elementType);
 }
 
 void ChipTensorType::print(AsmPrinter &printer) const {
@@ -69,8 +68,7 @@ LogicalResult ChipTensorType::verify(function_ref<InFlightDiagnostic()> emitErro
                        << " (runtime MAX_TENSOR_DIMS), got " << shape.size();
   for (auto [i, size] : llvm::enumerate(shape))
     if (!ShapedType::isDynamic(size) && size < 0)
-      return emitError() << "!orch.tensor dim " << i
-                         << " must be >= 0 or '?', got " << size;
+      return emitError() << "!orch.tensor dim " << i << " must be >= 0 or '?', got " << size;
   if (!isValidElementType(elementType))
     return emitError() << "!orch.tensor element type must be a runtime DataType "
                           "(f32, f16, bf16, i1, i8, i16, i32, i64, ui8, ui16, "

@@ -19,8 +19,8 @@
 // update task at step 0). Under split-KV a chain covers one part of the
 // sequence's blocks; its update keeps the state un-normalised in the
 // accumulators (an empty part writes the initial state at step 0) and the
-// merge kernel combines the parts and writes the output rows. The other stages never run for a step past the end,
-// so no kernel ever reads a block-table entry the sequence does not use.
+// merge kernel combines the parts and writes the output rows. The other stages never run for a step
+// past the end, so no kernel ever reads a block-table entry the sequence does not use.
 //
 //===----------------------------------------------------------------------===//
 

@@ -25,8 +25,7 @@ namespace mlir::ptoattn {
 /// "Cannot find option named '48'!"; this one names the option and lists its
 /// allowed values. It keeps llvm::cl::parser's members, which MLIR's pass
 /// options read (`Values`) to print an option back.
-template <typename T>
-class EnumOptionParser : public llvm::cl::generic_parser_base {
+template <typename T> class EnumOptionParser : public llvm::cl::generic_parser_base {
 protected:
   struct OptionInfo : public GenericOptionInfo {
     OptionInfo(llvm::StringRef name, T value, llvm::StringRef help)
@@ -42,16 +41,13 @@ public:
 
   unsigned getNumOptions() const override { return Values.size(); }
   llvm::StringRef getOption(unsigned n) const override { return Values[n].Name; }
-  llvm::StringRef getDescription(unsigned n) const override {
-    return Values[n].HelpStr;
-  }
+  llvm::StringRef getDescription(unsigned n) const override { return Values[n].HelpStr; }
   const llvm::cl::GenericOptionValue &getOptionValue(unsigned n) const override {
     return Values[n].V;
   }
 
   /// Returns true on error, as llvm::cl parsers do.
-  bool parse(llvm::cl::Option &option, llvm::StringRef, llvm::StringRef arg,
-             T &value) {
+  bool parse(llvm::cl::Option &option, llvm::StringRef, llvm::StringRef arg, T &value) {
     for (const OptionInfo &info : Values) {
       if (info.Name == arg) {
         value = info.V.getValue();
@@ -61,13 +57,11 @@ public:
     std::string allowed;
     for (size_t i = 0, e = Values.size(); i != e; ++i)
       allowed += (i == 0 ? "" : i + 1 == e ? " or " : ", ") + Values[i].Name.str();
-    return option.error(option.ArgStr + " " + arg +
-                        " is not supported: must be " + allowed);
+    return option.error(option.ArgStr + " " + arg + " is not supported: must be " + allowed);
   }
 
   template <typename V>
-  void addLiteralOption(llvm::StringRef name, const V &value,
-                        llvm::StringRef help) {
+  void addLiteralOption(llvm::StringRef name, const V &value, llvm::StringRef help) {
     Values.emplace_back(name, static_cast<T>(value), help);
     llvm::cl::AddLiteralOption(Owner, name);
   }
@@ -89,26 +83,24 @@ public:
 };
 template <>
 class parser<::mlir::ptoattn::target::QueryTileOption>
-    : public ::mlir::ptoattn::EnumOptionParser<
-          ::mlir::ptoattn::target::QueryTileOption> {
+    : public ::mlir::ptoattn::EnumOptionParser<::mlir::ptoattn::target::QueryTileOption> {
 public:
   using EnumOptionParser::EnumOptionParser;
 };
 } // namespace llvm::cl
 
-#define PTOATTN_STRATEGY_VALUES                                                          \
-  ::llvm::cl::values(                                                                    \
-      clEnumValN(::mlir::ptoattn::aicore::Strategy::Spmd, "spmd",                        \
-                 "one task per stage and KV step covers every tile"),                    \
-      clEnumValN(::mlir::ptoattn::aicore::Strategy::PerTile, "per-tile",                 \
-                 "one task per tile, KV step and stage; paging by views"))
+#define PTOATTN_STRATEGY_VALUES                                                                    \
+  ::llvm::cl::values(clEnumValN(::mlir::ptoattn::aicore::Strategy::Spmd, "spmd",                   \
+                                "one task per stage and KV step covers every tile"),               \
+                     clEnumValN(::mlir::ptoattn::aicore::Strategy::PerTile, "per-tile",            \
+                                "one task per tile, KV step and stage; paging by views"))
 
-#define PTOATTN_QUERY_TILE_VALUES                                                        \
-  ::llvm::cl::values(                                                                    \
-      clEnumValN(::mlir::ptoattn::target::QueryTileOption::Auto, "0",                    \
-                 "the smallest tile holding one KV-head group"),                         \
-      clEnumValN(::mlir::ptoattn::target::QueryTileOption::Rows16, "16", "16 rows"),     \
-      clEnumValN(::mlir::ptoattn::target::QueryTileOption::Rows32, "32", "32 rows"),     \
+#define PTOATTN_QUERY_TILE_VALUES                                                                  \
+  ::llvm::cl::values(                                                                              \
+      clEnumValN(::mlir::ptoattn::target::QueryTileOption::Auto, "0",                              \
+                 "the smallest tile holding one KV-head group"),                                   \
+      clEnumValN(::mlir::ptoattn::target::QueryTileOption::Rows16, "16", "16 rows"),               \
+      clEnumValN(::mlir::ptoattn::target::QueryTileOption::Rows32, "32", "32 rows"),               \
       clEnumValN(::mlir::ptoattn::target::QueryTileOption::Rows64, "64", "64 rows"))
 
 #endif // PTOATTN_TRANSFORMS_PASSOPTIONS_H

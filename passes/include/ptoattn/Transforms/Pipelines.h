@@ -34,10 +34,9 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       *this, "kv-blocks-per-task",
       llvm::cl::desc("Consecutive cache blocks one KV step (one task per stage) covers"),
       llvm::cl::init(1)};
-  Option<aicore::Strategy> strategy{*this, "strategy",
-                                    llvm::cl::desc("Orchestration strategy: spmd or per-tile"),
-                                    llvm::cl::init(aicore::Strategy::Spmd),
-                                    PTOATTN_STRATEGY_VALUES};
+  Option<aicore::Strategy> strategy{
+      *this, "strategy", llvm::cl::desc("Orchestration strategy: spmd or per-tile"),
+      llvm::cl::init(aicore::Strategy::Spmd), PTOATTN_STRATEGY_VALUES};
   Option<int64_t> ringTaskWindow{*this, "ring-task-window",
                                  llvm::cl::desc("Task-window slots per ring"),
                                  llvm::cl::init(target::kDefaultRingTaskWindow)};

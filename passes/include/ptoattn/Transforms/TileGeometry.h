@@ -32,11 +32,16 @@ struct TileGeometry {
   /// (`kv-blocks-per-task`); a step's scores are q_tile x (blocks * block_size).
   int64_t blocksPerStep = 1;
 
-  static TileGeometry get(int64_t numHeads, int64_t numKvHeads, int64_t headDim,
-                          int64_t blockSize, int64_t queryTile) {
+  static TileGeometry get(int64_t numHeads, int64_t numKvHeads, int64_t headDim, int64_t blockSize,
+                          int64_t queryTile) {
     int64_t group = numHeads / numKvHeads;
-    return {numHeads,  numKvHeads, headDim, blockSize, group,
-            queryTile, target::getQueryTilesPerGroup(group, queryTile)};
+    return {numHeads,
+            numKvHeads,
+            headDim,
+            blockSize,
+            group,
+            queryTile,
+            target::getQueryTilesPerGroup(group, queryTile)};
   }
 
   /// Whether a KV step covers several cache blocks.

@@ -65,8 +65,7 @@ struct TiledAttention {
 /// function without tile stages). Emits an error naming `passName` for stage
 /// ops outside such a nest, a nest without exactly one of each stage, stages
 /// that do not feed each other, or tensors whose origin cannot be traced.
-FailureOr<SmallVector<TiledAttention>> findTiledAttentions(func::FuncOp func,
-                                                           StringRef passName);
+FailureOr<SmallVector<TiledAttention>> findTiledAttentions(func::FuncOp func, StringRef passName);
 
 } // namespace mlir::ptoattn
 

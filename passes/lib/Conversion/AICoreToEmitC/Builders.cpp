@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Common.h"
 #include "../EmitCCommon.h"
+#include "Common.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -32,15 +32,15 @@ const KernelEntry *getKernelEntry(Operation *op, const KernelEntries &entries) {
 
 /// Reads an lvalue (`emitc.load` typed by what the lvalue holds).
 Value loadValue(OpBuilder &b, Location loc, Value lvalue) {
-  return emitc::LoadOp::create(b, loc, cast<emitc::LValueType>(lvalue.getType()).getValueType(), lvalue);
+  return emitc::LoadOp::create(b, loc, cast<emitc::LValueType>(lvalue.getType()).getValueType(),
+                               lvalue);
 }
 
 /// `emitc.expression` over `operands` whose body `build` fills in and whose
 /// result is the value `build` returns. `noInline` keeps it a named variable
 /// (a GlobalTensor bound to a reference parameter must not be a temporary).
 Value buildExpression(OpBuilder &b, Location loc, Type resultType, ValueRange operands,
-                             bool noInline,
-                             function_ref<Value(OpBuilder &, ValueRange)> build) {
+                      bool noInline, function_ref<Value(OpBuilder &, ValueRange)> build) {
   auto expr = emitc::ExpressionOp::create(b, loc, resultType, operands, noInline);
   Block *body = &expr.getBodyRegion().emplaceBlock();
   SmallVector<Location> locs(operands.size(), loc);
@@ -54,16 +54,17 @@ Value buildExpression(OpBuilder &b, Location loc, Type resultType, ValueRange op
 
 /// Loads `lvalue` and casts it to `type` in one expression.
 Value loadAs(OpBuilder &b, Location loc, Value lvalue, Type type) {
-  return buildExpression(b, loc, type, lvalue, /*noInline=*/false, [&](OpBuilder &eb, ValueRange in) {
-    Value loaded = loadValue(eb, loc, in[0]);
-    return emitc::CastOp::create(eb, loc, type, loaded).getResult();
-  });
+  return buildExpression(b, loc, type, lvalue, /*noInline=*/false,
+                         [&](OpBuilder &eb, ValueRange in) {
+                           Value loaded = loadValue(eb, loc, in[0]);
+                           return emitc::CastOp::create(eb, loc, type, loaded).getResult();
+                         });
 }
 
 /// `verbatim` with its operands as `{}` placeholders: a call that takes tiles by
 /// reference, e.g. `TLOAD({}, {});`.
 void emitVerbatimCall(OpBuilder &b, Location loc, StringRef callee, ValueRange operands,
-                             StringRef trailing) {
+                      StringRef trailing) {
   SmallVector<std::string> holes(operands.size(), "{}");
   std::string text = (callee + "(" + llvm::join(holes, ", ") + trailing + ");").str();
   emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), operands);
@@ -97,7 +98,8 @@ Value declareTile(OpBuilder &b, Location loc, const TypeConverter &converter, ac
 
 /// `TASSIGN(tile, offset)`: binds the object to its on-chip address.
 void assignTile(OpBuilder &b, Location loc, Value tile, int64_t offset) {
-  emitc::VerbatimOp::create(b, loc, b.getStringAttr(llvm::formatv("TASSIGN({{}, {0:x});", offset).str()),
+  emitc::VerbatimOp::create(b, loc,
+                            b.getStringAttr(llvm::formatv("TASSIGN({{}, {0:x});", offset).str()),
                             ValueRange{tile});
 }
 

@@ -92,8 +92,8 @@ const KernelEntry *getKernelEntry(Operation *op, const KernelEntries &entries);
 Value loadValue(OpBuilder &b, Location loc, Value lvalue);
 /// `emitc.expression` over `operands` whose body `build` fills in and whose
 /// result is the value `build` returns. `noInline` keeps it a named variable.
-Value buildExpression(OpBuilder &b, Location loc, Type resultType, ValueRange operands, bool noInline,
-                      function_ref<Value(OpBuilder &, ValueRange)> build);
+Value buildExpression(OpBuilder &b, Location loc, Type resultType, ValueRange operands,
+                      bool noInline, function_ref<Value(OpBuilder &, ValueRange)> build);
 /// Loads `lvalue` and casts it to `type` in one expression.
 Value loadAs(OpBuilder &b, Location loc, Value lvalue, Type type);
 /// `callee({}, {}...trailing);` as `emitc.verbatim` with operands: a call that

@@ -18,18 +18,18 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 /// One PTO-ISA instruction: `callee(operands..., trailing)`, destination first.
-template <typename OpTy>
-struct InstrLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct InstrLowering : OpConversionPattern<OpTy> {
   using Adaptor = typename OpTy::Adaptor;
   using OperandFn = std::function<SmallVector<Value>(Adaptor)>;
   using TrailingFn = std::function<std::string(OpTy)>;
-  InstrLowering(const TypeConverter &converter, MLIRContext *ctx, StringRef callee, OperandFn operands,
-                TrailingFn trailing = nullptr)
+  InstrLowering(const TypeConverter &converter, MLIRContext *ctx, StringRef callee,
+                OperandFn operands, TrailingFn trailing = nullptr)
       : OpConversionPattern<OpTy>(converter, ctx), callee(callee), operands(std::move(operands)),
         trailing(std::move(trailing)) {}
   LogicalResult matchAndRewrite(OpTy op, Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    emitVerbatimCall(rewriter, op.getLoc(), callee, operands(adaptor), trailing ? trailing(op) : "");
+    emitVerbatimCall(rewriter, op.getLoc(), callee, operands(adaptor),
+                     trailing ? trailing(op) : "");
     rewriter.eraseOp(op);
     return success();
   }
@@ -48,28 +48,32 @@ static void addInstr(RewritePatternSet &patterns, const TypeConverter &converter
 }
 
 template <typename OpTy>
-static void addBinary(RewritePatternSet &patterns, const TypeConverter &converter, StringRef callee) {
+static void addBinary(RewritePatternSet &patterns, const TypeConverter &converter,
+                      StringRef callee) {
   addInstr<OpTy>(patterns, converter, callee, [](typename OpTy::Adaptor a) {
     return SmallVector<Value>{a.getDst(), a.getSrc0(), a.getSrc1()};
   });
 }
 
 template <typename OpTy>
-static void addUnary(RewritePatternSet &patterns, const TypeConverter &converter, StringRef callee) {
+static void addUnary(RewritePatternSet &patterns, const TypeConverter &converter,
+                     StringRef callee) {
   addInstr<OpTy>(patterns, converter, callee, [](typename OpTy::Adaptor a) {
     return SmallVector<Value>{a.getDst(), a.getSrc()};
   });
 }
 
 template <typename OpTy>
-static void addRowReduce(RewritePatternSet &patterns, const TypeConverter &converter, StringRef callee) {
+static void addRowReduce(RewritePatternSet &patterns, const TypeConverter &converter,
+                         StringRef callee) {
   addInstr<OpTy>(patterns, converter, callee, [](typename OpTy::Adaptor a) {
     return SmallVector<Value>{a.getDst(), a.getSrc(), a.getTmp()};
   });
 }
 
 template <typename OpTy>
-static void addRowExpand(RewritePatternSet &patterns, const TypeConverter &converter, StringRef callee) {
+static void addRowExpand(RewritePatternSet &patterns, const TypeConverter &converter,
+                         StringRef callee) {
   addInstr<OpTy>(patterns, converter, callee, [](typename OpTy::Adaptor a) {
     SmallVector<Value> operands = {a.getDst(), a.getSrc0(), a.getSrc1()};
     if (a.getTmp())
@@ -79,14 +83,16 @@ static void addRowExpand(RewritePatternSet &patterns, const TypeConverter &conve
 }
 
 template <typename OpTy>
-static void addMatmul(RewritePatternSet &patterns, const TypeConverter &converter, StringRef callee) {
+static void addMatmul(RewritePatternSet &patterns, const TypeConverter &converter,
+                      StringRef callee) {
   addInstr<OpTy>(patterns, converter, callee, [](typename OpTy::Adaptor a) {
     return SmallVector<Value>{a.getAcc(), a.getLeft(), a.getRight()};
   });
 }
 
 template <typename OpTy>
-static void addTileScalar(RewritePatternSet &patterns, const TypeConverter &converter, StringRef callee) {
+static void addTileScalar(RewritePatternSet &patterns, const TypeConverter &converter,
+                          StringRef callee) {
   addInstr<OpTy>(patterns, converter, callee, [](typename OpTy::Adaptor a) {
     return SmallVector<Value>{a.getDst(), a.getSrc(), a.getScalar()};
   });

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Common.h"
 #include "../EmitCCommon.h"
+#include "Common.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -21,8 +21,7 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 /// Base for patterns that need the kernel entry (argument roles, names).
-template <typename OpTy>
-struct KernelPattern : OpConversionPattern<OpTy> {
+template <typename OpTy> struct KernelPattern : OpConversionPattern<OpTy> {
   KernelPattern(const TypeConverter &converter, MLIRContext *ctx, const KernelEntries &entries)
       : OpConversionPattern<OpTy>(converter, ctx), entries(entries) {}
   const KernelEntries &entries;
@@ -36,8 +35,7 @@ struct KernelPattern : OpConversionPattern<OpTy> {
 
 /// A tile object at its planned address. For `tile_alias` that is a second
 /// object over the source's bytes: the same TASSIGN address.
-template <typename OpTy>
-struct PlacedTileLowering : KernelPattern<OpTy> {
+template <typename OpTy> struct PlacedTileLowering : KernelPattern<OpTy> {
   using KernelPattern<OpTy>::KernelPattern;
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -86,7 +84,9 @@ struct TensorPtrLowering : KernelPattern<ac::TensorPtrOp> {
     std::string desc = entry->roles[slot] + "_tensor";
     Value ptr = emitc_common::declareNamed(
         rewriter, op.getLoc(), ptrType, cppType, nameOf(*entry, op.getResult(), entry->roles[slot]),
-        llvm::formatv(" = reinterpret_cast<{0}>({1}->buffer.addr) + {1}->start_offset", cppType, desc).str());
+        llvm::formatv(" = reinterpret_cast<{0}>({1}->buffer.addr) + {1}->start_offset", cppType,
+                      desc)
+            .str());
     rewriter.replaceOp(op, ptr);
     return success();
   }
@@ -103,7 +103,9 @@ struct TensorDimLowering : KernelPattern<ac::TensorDimOp> {
       return rewriter.notifyMatchFailure(op, "args[] slot is not a tensor argument");
     rewriter.replaceOpWithNewOp<emitc::LiteralOp>(
         op, rewriter.getI64Type(),
-        llvm::formatv("static_cast<int64_t>({0}_tensor->shapes[{1}])", entry->roles[slot], op.getDim()).str());
+        llvm::formatv("static_cast<int64_t>({0}_tensor->shapes[{1}])", entry->roles[slot],
+                      op.getDim())
+            .str());
     return success();
   }
 };
@@ -123,8 +125,8 @@ struct ScalarArgLowering : KernelPattern<ac::ScalarArgOp> {
       return rewriter.notifyMatchFailure(op, "scalar type has no C++ spelling");
     std::string init = type.isInteger(64)
                            ? llvm::formatv(" = args[{0}]", op.getArg()).str()
-                           : llvm::formatv(" = from_u64<{0}>(static_cast<uint64_t>(args[{1}]))", *cppType,
-                                           op.getArg())
+                           : llvm::formatv(" = from_u64<{0}>(static_cast<uint64_t>(args[{1}]))",
+                                           *cppType, op.getArg())
                                  .str();
     std::string fallback = llvm::formatv("arg{0}", op.getArg()).str();
     Value v = emitc_common::declareNamed(rewriter, op.getLoc(), type, "const " + *cppType,
@@ -136,8 +138,7 @@ struct ScalarArgLowering : KernelPattern<ac::ScalarArgOp> {
 
 /// `const int64_t block_idx = get_block_idx(args);` and friends: the
 /// runtime's SPMD context, never the hardware registers of the same name.
-template <typename OpTy>
-struct ContextLowering : KernelPattern<OpTy> {
+template <typename OpTy> struct ContextLowering : KernelPattern<OpTy> {
   ContextLowering(const TypeConverter &converter, MLIRContext *ctx, const KernelEntries &entries,
                   StringRef accessor)
       : KernelPattern<OpTy>(converter, ctx, entries), accessor(accessor) {}
@@ -147,9 +148,9 @@ struct ContextLowering : KernelPattern<OpTy> {
     if (!entry)
       return rewriter.notifyMatchFailure(op, "not inside a kernel entry");
     StringRef fallback = StringRef(accessor).drop_front(strlen("get_"));
-    Value v = emitc_common::declareNamed(rewriter, op.getLoc(), rewriter.getI64Type(), "const int64_t",
-                                         this->nameOf(*entry, op.getResult(), fallback),
-                                         " = " + accessor + "(args)");
+    Value v = emitc_common::declareNamed(
+        rewriter, op.getLoc(), rewriter.getI64Type(), "const int64_t",
+        this->nameOf(*entry, op.getResult(), fallback), " = " + accessor + "(args)");
     rewriter.replaceOp(op, v);
     return success();
   }
@@ -206,7 +207,8 @@ struct LoadScalarLowering : OpConversionPattern<ac::LoadScalarOp> {
       return rewriter.notifyMatchFailure(op, "unsupported scalar type");
     // The element is `__gm__ T`; the cast drops the address-space qualifier.
     auto ptrType = cast<emitc::PointerType>(adaptor.getBase().getType());
-    Value elem = emitc::SubscriptOp::create(rewriter, op.getLoc(), emitc::LValueType::get(ptrType.getPointee()),
+    Value elem = emitc::SubscriptOp::create(rewriter, op.getLoc(),
+                                            emitc::LValueType::get(ptrType.getPointee()),
                                             adaptor.getBase(), ValueRange{adaptor.getIndex()});
     rewriter.replaceOp(op, loadAs(rewriter, op.getLoc(), elem, type));
     return success();
@@ -219,9 +221,10 @@ void populateMemoryPatterns(RewritePatternSet &patterns, const TypeConverter &co
                             const KernelEntries &entries) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<LoadScalarLowering>(converter, ctx);
-  patterns.add<PlacedTileLowering<ac::TileOp>, PlacedTileLowering<ac::TileAliasOp>, TReshapeLowering,
-               GmViewLowering, TensorPtrLowering, TensorDimLowering, ScalarArgLowering>(converter, ctx,
-                                                                                         entries);
+  patterns
+      .add<PlacedTileLowering<ac::TileOp>, PlacedTileLowering<ac::TileAliasOp>, TReshapeLowering,
+           GmViewLowering, TensorPtrLowering, TensorDimLowering, ScalarArgLowering>(converter, ctx,
+                                                                                    entries);
   patterns.add<ContextLowering<ac::GetBlockIdxOp>>(converter, ctx, entries, "get_block_idx");
   patterns.add<ContextLowering<ac::GetBlockNumOp>>(converter, ctx, entries, "get_block_num");
   patterns.add<ContextLowering<ac::GetSubBlockIdOp>>(converter, ctx, entries, "get_sub_block_id");

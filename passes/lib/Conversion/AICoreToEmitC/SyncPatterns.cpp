@@ -19,16 +19,17 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 /// `set_flag(PIPE_a, PIPE_b, EVENT_IDn)` / `wait_flag(...)`.
-template <typename OpTy>
-struct FlagLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct FlagLowering : OpConversionPattern<OpTy> {
   FlagLowering(const TypeConverter &converter, MLIRContext *ctx, StringRef callee)
       : OpConversionPattern<OpTy>(converter, ctx), callee(callee) {}
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     MLIRContext *ctx = op.getContext();
     ArrayAttr args = rewriter.getArrayAttr(
-        {emitc::OpaqueAttr::get(ctx, cppPipe(op.getSrc())), emitc::OpaqueAttr::get(ctx, cppPipe(op.getDst())),
-         emitc::OpaqueAttr::get(ctx, "EVENT_ID" + std::to_string(static_cast<int>(op.getEvent())))});
+        {emitc::OpaqueAttr::get(ctx, cppPipe(op.getSrc())),
+         emitc::OpaqueAttr::get(ctx, cppPipe(op.getDst())),
+         emitc::OpaqueAttr::get(ctx,
+                                "EVENT_ID" + std::to_string(static_cast<int>(op.getEvent())))});
     emitc::CallOpaqueOp::create(rewriter, op.getLoc(), TypeRange{}, callee, ValueRange{}, args);
     rewriter.eraseOp(op);
     return success();
@@ -40,8 +41,10 @@ struct PipeBarrierLowering : OpConversionPattern<ac::PipeBarrierOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ac::PipeBarrierOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    ArrayAttr args = rewriter.getArrayAttr({emitc::OpaqueAttr::get(getContext(), cppPipe(op.getPipe()))});
-    emitc::CallOpaqueOp::create(rewriter, op.getLoc(), TypeRange{}, "pipe_barrier", ValueRange{}, args);
+    ArrayAttr args =
+        rewriter.getArrayAttr({emitc::OpaqueAttr::get(getContext(), cppPipe(op.getPipe()))});
+    emitc::CallOpaqueOp::create(rewriter, op.getLoc(), TypeRange{}, "pipe_barrier", ValueRange{},
+                                args);
     rewriter.eraseOp(op);
     return success();
   }

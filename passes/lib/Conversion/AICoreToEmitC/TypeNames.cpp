@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Common.h"
 #include "../EmitCCommon.h"
+#include "Common.h"
 
 #include "mlir/Dialect/EmitC/Transforms/TypeConversions.h"
 #include "llvm/ADT/StringExtras.h"
@@ -125,7 +125,7 @@ std::string cppTileTypeName(ac::TileType type) {
   if (hasAliasLayout(type)) {
     StringRef alias = type.getLocation() == ac::TileLocation::Left    ? "TileLeft"
                       : type.getLocation() == ac::TileLocation::Right ? "TileRight"
-                                                                       : "TileAcc";
+                                                                      : "TileAcc";
     return llvm::formatv("{0}<{1}, {2}, {3}, {4}, {5}>", alias, elem, type.getRows(),
                          type.getCols(), vr, vc)
         .str();
@@ -152,8 +152,8 @@ SmallVector<int64_t> getViewStrides(ac::GmViewType type) {
 }
 
 static std::string cppExtentList(ArrayRef<int64_t> extents) {
-  return llvm::join(llvm::map_range(extents, [](int64_t e) { return std::to_string(cppExtent(e)); }),
-                    ", ");
+  return llvm::join(
+      llvm::map_range(extents, [](int64_t e) { return std::to_string(cppExtent(e)); }), ", ");
 }
 
 std::string cppShapeName(ac::GmViewType type) {
@@ -166,9 +166,10 @@ std::string cppStrideName(ac::GmViewType type) {
 
 /// `GlobalTensor<T, Shape<...>, Stride<...>[, Layout::DN|NZ]>` (ND is the default).
 std::string cppGlobalTensorName(ac::GmViewType type) {
-  std::string name = llvm::formatv("GlobalTensor<{0}, {1}, {2}", cppElementType(type.getElementType()),
-                                   cppShapeName(type), cppStrideName(type))
-                         .str();
+  std::string name =
+      llvm::formatv("GlobalTensor<{0}, {1}, {2}", cppElementType(type.getElementType()),
+                    cppShapeName(type), cppStrideName(type))
+          .str();
   if (type.getLayout() == ac::GmLayout::DN)
     name += ", Layout::DN";
   else if (type.getLayout() == ac::GmLayout::NZ)
@@ -225,9 +226,12 @@ StringRef cppRoundMode(ac::RoundMode mode) {
 /// `F32`, `Bf16`, `I32`, ... for alias names.
 static std::string aliasElement(Type type) {
   std::string cpp = cppElementType(type);
-  if (type.isF32()) return "F32";
-  if (type.isF16()) return "F16";
-  if (type.isBF16()) return "Bf16";
+  if (type.isF32())
+    return "F32";
+  if (type.isF16())
+    return "F16";
+  if (type.isBF16())
+    return "Bf16";
   if (auto it = dyn_cast<IntegerType>(type))
     return llvm::formatv("{0}{1}", it.isUnsigned() ? "U" : "I", it.getWidth()).str();
   return "T";
@@ -242,9 +246,10 @@ static std::string aliasExtent(int64_t e) {
 static std::string aliasBase(Type type) {
   if (auto tile = dyn_cast<ac::TileType>(type)) {
     static constexpr StringLiteral locs[] = {"Mat", "Left", "Right", "Acc", "Vec"};
-    std::string name = llvm::formatv("{0}{1}_{2}x{3}", locs[static_cast<int>(tile.getLocation())],
-                                     aliasElement(tile.getElementType()), tile.getRows(), tile.getCols())
-                           .str();
+    std::string name =
+        llvm::formatv("{0}{1}_{2}x{3}", locs[static_cast<int>(tile.getLocation())],
+                      aliasElement(tile.getElementType()), tile.getRows(), tile.getCols())
+            .str();
     if (tile.getValidRows() != tile.getRows() || tile.getValidCols() != tile.getCols())
       name += "_Valid" + aliasExtent(tile.getValidRows()) + "x" + aliasExtent(tile.getValidCols());
     if (tile.getPad() != ac::PadValue::Null)
@@ -255,18 +260,22 @@ static std::string aliasBase(Type type) {
   ArrayRef<int64_t> shape = view.getShape();
   // Leading unit dims say nothing: GM views are 5-D for the DMA.
   size_t first = 0;
-  while (first + 2 < shape.size() && shape[first] == 1) ++first;
+  while (first + 2 < shape.size() && shape[first] == 1)
+    ++first;
   std::string name = "Gm" + aliasElement(view.getElementType()) + "_" +
                      llvm::join(llvm::map_range(shape.drop_front(first), aliasExtent), "x");
-  if (view.getLayout() == ac::GmLayout::DN) name += "_DN";
-  if (view.getLayout() == ac::GmLayout::NZ) name += "_NZ";
+  if (view.getLayout() == ac::GmLayout::DN)
+    name += "_DN";
+  if (view.getLayout() == ac::GmLayout::NZ)
+    name += "_NZ";
   return name;
 }
 
 /// The alias of a tile or GM-view type (assigned on first request).
 StringRef TypeAliases::get(Type type) {
   auto it = aliases.find(type);
-  if (it != aliases.end()) return it->second;
+  if (it != aliases.end())
+    return it->second;
   std::string base = aliasBase(type);
   unsigned n = ++taken[base];
   std::string name = n == 1 ? base : llvm::formatv("{0}_{1}", base, n).str();

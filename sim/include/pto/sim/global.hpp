@@ -15,58 +15,57 @@ namespace pto {
 template <int64_t N1 = DYNAMIC, int64_t N2 = DYNAMIC, int64_t N3 = DYNAMIC, int64_t N4 = DYNAMIC,
           int64_t N5 = DYNAMIC>
 struct Shape {
-    static constexpr int64_t staticShape[5] = {N1, N2, N3, N4, N5};
-    int64_t shape[5] = {N1 == DYNAMIC ? 1 : N1, N2 == DYNAMIC ? 1 : N2, N3 == DYNAMIC ? 1 : N3,
-                        N4 == DYNAMIC ? 1 : N4, N5 == DYNAMIC ? 1 : N5};
-    Shape() = default;
-    Shape(int64_t n1, int64_t n2, int64_t n3, int64_t n4, int64_t n5) {
-        const int64_t v[5] = {n1, n2, n3, n4, n5};
-        for (int i = 0; i < 5; i++)
-            if (staticShape[i] == DYNAMIC) shape[i] = v[i];
-    }
+  static constexpr int64_t staticShape[5] = {N1, N2, N3, N4, N5};
+  int64_t shape[5] = {N1 == DYNAMIC ? 1 : N1, N2 == DYNAMIC ? 1 : N2, N3 == DYNAMIC ? 1 : N3,
+                      N4 == DYNAMIC ? 1 : N4, N5 == DYNAMIC ? 1 : N5};
+  Shape() = default;
+  Shape(int64_t n1, int64_t n2, int64_t n3, int64_t n4, int64_t n5) {
+    const int64_t v[5] = {n1, n2, n3, n4, n5};
+    for (int i = 0; i < 5; i++)
+      if (staticShape[i] == DYNAMIC)
+        shape[i] = v[i];
+  }
 };
 
 template <int64_t S1 = DYNAMIC, int64_t S2 = DYNAMIC, int64_t S3 = DYNAMIC, int64_t S4 = DYNAMIC,
           int64_t S5 = DYNAMIC>
 struct Stride {
-    static constexpr int64_t staticStride[5] = {S1, S2, S3, S4, S5};
-    int64_t stride[5] = {S1 == DYNAMIC ? 1 : S1, S2 == DYNAMIC ? 1 : S2, S3 == DYNAMIC ? 1 : S3,
-                         S4 == DYNAMIC ? 1 : S4, S5 == DYNAMIC ? 1 : S5};
-    Stride() = default;
-    Stride(int64_t s1, int64_t s2, int64_t s3, int64_t s4, int64_t s5) {
-        const int64_t v[5] = {s1, s2, s3, s4, s5};
-        for (int i = 0; i < 5; i++)
-            if (staticStride[i] == DYNAMIC) stride[i] = v[i];
-    }
+  static constexpr int64_t staticStride[5] = {S1, S2, S3, S4, S5};
+  int64_t stride[5] = {S1 == DYNAMIC ? 1 : S1, S2 == DYNAMIC ? 1 : S2, S3 == DYNAMIC ? 1 : S3,
+                       S4 == DYNAMIC ? 1 : S4, S5 == DYNAMIC ? 1 : S5};
+  Stride() = default;
+  Stride(int64_t s1, int64_t s2, int64_t s3, int64_t s4, int64_t s5) {
+    const int64_t v[5] = {s1, s2, s3, s4, s5};
+    for (int i = 0; i < 5; i++)
+      if (staticStride[i] == DYNAMIC)
+        stride[i] = v[i];
+  }
 };
 
 template <typename Element_, typename Shape_, typename Stride_, Layout Layout_ = Layout::ND>
 struct GlobalTensor {
-    using Shape = Shape_;
-    using Stride = Stride_;
-    using RawDType = Element_;
-    using DType = Element_;
-    static constexpr Layout layout = Layout_;
+  using Shape = Shape_;
+  using Stride = Stride_;
+  using RawDType = Element_;
+  using DType = Element_;
+  static constexpr Layout layout = Layout_;
 
-    GlobalTensor(DType *data, const Shape &shape = Shape(), const Stride &stride = Stride())
-        : data_(data), shape_(shape), stride_(stride) {}
+  GlobalTensor(DType *data, const Shape &shape = Shape(), const Stride &stride = Stride())
+      : data_(data), shape_(shape), stride_(stride) {}
 
-    DType *data() const { return data_; }
-    int64_t GetShape(int dim) const { return shape_.shape[dim]; }
-    int64_t GetStride(int dim) const { return stride_.stride[dim]; }
-    template <int dim>
-    int64_t GetShape() const { return shape_.shape[dim]; }
-    template <int dim>
-    int64_t GetStride() const { return stride_.stride[dim]; }
+  DType *data() const { return data_; }
+  int64_t GetShape(int dim) const { return shape_.shape[dim]; }
+  int64_t GetStride(int dim) const { return stride_.stride[dim]; }
+  template <int dim> int64_t GetShape() const { return shape_.shape[dim]; }
+  template <int dim> int64_t GetStride() const { return stride_.stride[dim]; }
 
-    DType *data_;
-    Shape shape_;
-    Stride stride_;
+  DType *data_;
+  Shape shape_;
+  Stride stride_;
 };
 
-template <typename T>
-struct is_global : std::false_type {};
+template <typename T> struct is_global : std::false_type {};
 template <typename E, typename S, typename St, Layout L>
 struct is_global<GlobalTensor<E, S, St, L>> : std::true_type {};
 
-}  // namespace pto
+} // namespace pto
