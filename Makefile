@@ -51,11 +51,11 @@ test: install
 test-sanitize:
 	$(MAKE) test PTOATTN_SIM_SANITIZE=1
 
-# The checkers (the `lint` extra of pyproject.toml) and the package's dependencies, which mypy
-# reads (numpy, ...). mypy checks ptoattn from python/, so lint builds nothing and stays fast
-# after a C++ edit.
+# The checkers (the `lint` extra of pyproject.toml), the package's dependencies and the test
+# extra, which mypy reads (numpy, hypothesis for bench/fuzz.py, ...). mypy checks ptoattn from
+# python/, so lint builds nothing and stays fast after a C++ edit.
 $(LINT_STAMP): $(PY) pyproject.toml
-	$(PIP) install -q $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['lint']))")
+	$(PIP) install -q $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; d = p['optional-dependencies']; print(' '.join(p['dependencies'] + d['test'] + d['lint']))")
 	@touch $@
 
 lint: $(LINT_STAMP)
