@@ -64,10 +64,19 @@ inline void matmul_impl(C &c, A &a, B &b, bool accumulate, const char *op) {
   CoreCtx *ctx = g_core;
   tile_to_dense(a, M, K, ctx->scratch_a);
   tile_to_dense(b, K, N, ctx->scratch_b);
-  if (accumulate)
-    tile_to_dense(c, M, N, ctx->scratch_c);
+  // The product is summed from zero and only then added to the accumulator, as pto-isa's
+  // CPU TMATMUL_ACC does (out = in + sum_k a b): the same rounding, bit for bit.
   ctx->math->matmul_f32(ctx->scratch_a, ctx->scratch_b, ctx->scratch_c, int(M), int(K), int(N),
-                        accumulate);
+                        false);
+  if (accumulate) {
+    using T = typename C::DType;
+    const T *d = c.data();
+    float *out = ctx->scratch_c;
+    for_each_elem<C>(M, N, [&](unsigned r, unsigned col, size_t o) {
+      out[static_cast<size_t>(r) * N + col] =
+          static_cast<float>(d[o]) + out[static_cast<size_t>(r) * N + col];
+    });
+  }
   dense_to_tile(c, M, N, ctx->scratch_c);
 }
 
