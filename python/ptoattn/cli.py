@@ -51,6 +51,8 @@ def _batch(text: str) -> int | str:
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from ptoattn.options import RING_OPTIONS
+
     parser = argparse.ArgumentParser(prog="ptoattn", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log pipeline steps")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +126,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="split-KV: parts per sequence, 1 to 16 (1: no split; default 0: "
         "chosen by --schedule auto, 1 with --schedule default)",
     )
+    for ring in RING_OPTIONS:
+        comp.add_argument(
+            "--" + ring.replace("_", "-"),
+            type=int,
+            help=f"the runtime's PTO2_{ring.upper()} every scope must fit (default: the "
+            f"runtime's default); --schedule auto chooses among the schedules that fit",
+        )
     comp.add_argument(
         "--target",
         help="chip: 910B1 or 910B2 (24 clusters), 910B3 or 910B4 "
@@ -256,7 +265,7 @@ def _resolve_batch(batch: Any, max_batch: Any) -> tuple[bool, int | None]:
 
 def _cmd_compile(args: argparse.Namespace) -> int:
     from ptoattn import compiler
-    from ptoattn.options import CompileOptions
+    from ptoattn.options import RING_OPTIONS, CompileOptions
 
     options = CompileOptions(
         q_tile=args.q_tile,
@@ -266,6 +275,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         target=args.target,
         schedule=args.schedule,
         expected_context_lens=args.expected_context_lens,
+        **{ring: getattr(args, ring) for ring in RING_OPTIONS if getattr(args, ring) is not None},
     )
     start = time.perf_counter()
     _progress("compiling")

@@ -14,6 +14,7 @@ __all__ = [
     "QUERY_TILES",
     "MAX_KV_SPLITS",
     "RUNTIME_RING_DEFAULTS",
+    "RING_OPTIONS",
     "SCHEDULES",
 ]
 
@@ -24,6 +25,8 @@ QUERY_TILES: tuple[int, ...] = (0, *target.describe()["query_tiles"])
 MAX_KV_SPLITS: int = target.describe()["max_kv_splits"]
 # simpler's tensormap_and_ringbuffer defaults per ring (docs/target-contracts.md section 4.1).
 RUNTIME_RING_DEFAULTS: dict[str, int] = dict(target.describe()["ring_defaults"])
+# The CompileOptions fields of the rings' limits (attn-orchestrate's ring-* options).
+RING_OPTIONS: tuple[str, ...] = ("ring_task_window", "ring_heap", "ring_dep_pool")
 # auto: the cost model picks every schedule option left open (docs/schedules.md);
 # default: open options take the pipeline's defaults (spmd, the pass's query tile).
 SCHEDULES: tuple[str, ...] = ("auto", "default")
@@ -104,7 +107,7 @@ class CompileOptions:
                 f"kv_splits {self.kv_splits} with kv_blocks_per_task "
                 f"{self.kv_blocks_per_task} is not supported: set one of them to 1"
             )
-        for name in ("ring_task_window", "ring_heap", "ring_dep_pool"):
+        for name in RING_OPTIONS:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 4:
                 raise ConfigError(f"{name} must be an integer >= 4, got {value!r}")

@@ -7,6 +7,9 @@ every kernel invocation with the simulator's own per-instruction costs
 (``ptoattn._extension.model_task_graph``), and the simulator's task-level model schedules the
 graph (``ptoattn.sim.timing.model_arrays``). The fastest candidate wins; ties go to the first
 in the fixed candidate order. Lowering errors rule a candidate out, with the reason recorded.
+Every candidate is lowered with the user's ring options (ring-task-window, ring-heap,
+ring-dep-pool): one whose scopes need more is ruled out with what it needs, and the ring
+heap's bounded run-ahead is part of what is modeled.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import json
 import logging
 import math
 import time
+from typing import Any
 
 from mlir import ir
 
 from ptoattn.config import PagedAttentionConfig
 from ptoattn.errors import ConfigError
-from ptoattn.options import QUERY_TILES, STRATEGIES, CompileOptions
+from ptoattn.options import QUERY_TILES, RING_OPTIONS, STRATEGIES, CompileOptions
 
 __all__ = [
     "Candidate",
@@ -50,13 +54,17 @@ def schedule_axes() -> list[tuple[str, tuple, object]]:
 
 @dataclasses.dataclass(frozen=True)
 class Candidate:
-    """One schedule considered: its option values and modeled time (or why it was ruled out)."""
+    """One schedule considered: its option values and modeled time (or why it was ruled out).
+
+    ``ring_needs``: for a candidate whose scopes do not fit the user's rings, the smallest
+    value of each ring option it exceeds."""
 
     values: dict
     modeled_us: float = math.inf  # ruled out: no modeled time
     bound: str | None = None
     tasks: int | None = None
     error: str | None = None
+    ring_needs: dict[str, int] | None = None
 
     def label(self) -> str:
         return " ".join(f"{k}={v}" for k, v in self.values.items())
@@ -65,6 +73,8 @@ class Candidate:
         out = dict(self.values)
         if self.error is not None:
             out["error"] = self.error
+            if self.ring_needs is not None:
+                out["ring_needs"] = dict(self.ring_needs)
         else:
             out.update(modeled_us=round(self.modeled_us, 3), bound=self.bound, tasks=self.tasks)
         return out
@@ -146,6 +156,81 @@ def dispatch_bound_us(tasks: int, blocks: int) -> float:
     return k("kPreambleUs") + max(tasks * k("kOrchSubmitUs"), sched)
 
 
+def ring_needs(requirements: tuple[dict, ...] | list[dict]) -> dict[str, int]:
+    """The smallest value of each ring option under which every scope of these per-ring
+    requirements fits: attn-orchestrate's ring check, where a task window of W holds W - 1
+    tasks of a scope."""
+    return {
+        "ring_task_window": max((r["task_slots"] + 1 for r in requirements), default=0),
+        "ring_heap": max((r["heap_bytes"] for r in requirements), default=0),
+        "ring_dep_pool": max((r["dep_entries"] for r in requirements), default=0),
+    }
+
+
+def _option_name(field: str) -> str:
+    """A CompileOptions field as the pipeline (and the command line) spells it."""
+    return field.replace("_", "-")
+
+
+# Ring limits no scope reaches: a candidate lowered with them shows what it needs.
+_UNBOUNDED_RING = 1 << 62
+
+
+def _lower(module_text: str, context: ir.Context, options: CompileOptions) -> ir.Module:
+    """The module lowered by ``options``' pipeline up to (not including) the conversions to
+    EmitC: what the schedule model reads. Raises CompileError with the pipeline's error."""
+    from ptoattn.compiler import run_pipeline
+    from ptoattn.pipeline import Pipeline
+
+    full = Pipeline.default(options)
+    first = next(i for i, e in enumerate(full.entries) if e.name.startswith("convert-"))
+    module = ir.Module.parse(module_text, context)
+    run_pipeline(module, str(Pipeline(full.entries[:first])))
+    return module
+
+
+def _exceeded_rings(
+    module_text: str, context: ir.Context, options: CompileOptions
+) -> dict[str, int] | None:
+    """For a candidate the pipeline rejected: the ring options whose values it exceeds and
+    the smallest values that fit, when its rings are all that stops it (None otherwise)."""
+    from ptoattn.compiler import CompileError, _orchestration_facts
+
+    rings: dict[str, Any] = {f: _UNBOUNDED_RING for f in RING_OPTIONS}
+    unbounded = dataclasses.replace(options, **rings)
+    try:
+        _, requirements = _orchestration_facts(_lower(module_text, context, unbounded))
+    except CompileError:
+        return None
+    needs = ring_needs(requirements)
+    exceeded = {f: needs[f] for f in RING_OPTIONS if needs[f] > getattr(options, f)}
+    return exceeded or None
+
+
+def _no_fit_error(candidates: list[Candidate], options: CompileOptions, fixed: dict) -> ConfigError:
+    """The error when every candidate that lowers at all misses the user's rings: the
+    smallest raise that lets one fit (fewest options, then the smallest factor, then the
+    candidate order), and the schedule options the user gave, which bound the search."""
+    misfits = [c for c in candidates if c.ring_needs]
+
+    def raise_cost(c: Candidate) -> tuple[int, float]:
+        assert c.ring_needs is not None
+        return len(c.ring_needs), max(v / getattr(options, f) for f, v in c.ring_needs.items())
+
+    easiest = min(misfits, key=raise_cost)
+    assert easiest.ring_needs is not None
+    raises = " and ".join(
+        f"{_option_name(f)} from {getattr(options, f)} to at least {v}"
+        for f, v in easiest.ring_needs.items()
+    )
+    given = " with " + " ".join(f"{k}={v}" for k, v in fixed.items()) if fixed else ""
+    return ConfigError(
+        f"no schedule candidate{given} fits the rings: raise {raises} "
+        f"({easiest.label()} then fits; {len(misfits)} of {len(candidates)} candidates "
+        f"need larger rings)"
+    )
+
+
 def expected_lens(
     config: PagedAttentionConfig, options: CompileOptions, context_lens: list[int] | None
 ) -> tuple[list[int], str]:
@@ -178,8 +263,7 @@ def choose(
 
     Returns ``options`` unchanged (and no choice) when every schedule option is given.
     """
-    from ptoattn.compiler import CompileError, run_pipeline
-    from ptoattn.pipeline import Pipeline
+    from ptoattn.compiler import CompileError
 
     start = time.perf_counter()
     axes = schedule_axes()
@@ -200,13 +284,18 @@ def choose(
         except ConfigError as err:
             results[-1] = Candidate(values, error=str(err))
             continue
-        full = Pipeline.default(trial)
-        first = next(i for i, e in enumerate(full.entries) if e.name.startswith("convert-"))
-        module = ir.Module.parse(module_text, context)
-        try:
-            run_pipeline(module, str(Pipeline(full.entries[:first])))
+        try:  # with the user's rings: their heap bounds the run-ahead that is modeled
+            module = _lower(module_text, context, trial)
             counted = model_lowered(module, lens, config.max_blocks_per_seq, clusters, -1)
         except CompileError as err:
+            exceeded = _exceeded_rings(module_text, context, trial)
+            if exceeded is not None:
+                needs = ", ".join(
+                    f"{_option_name(f)} >= {v} (given {getattr(trial, f)})"
+                    for f, v in exceeded.items()
+                )
+                results[-1] = Candidate(values, error=f"rings: needs {needs}", ring_needs=exceeded)
+                continue
             reason = (
                 err.diagnostics.strip().splitlines()[0] if err.diagnostics.strip() else "rejected"
             )
@@ -250,6 +339,10 @@ def choose(
     modeled = [(round(c.modeled_us, 6), i, c) for i, c in enumerate(candidates) if c.error is None]
     # The fastest; a tie keeps the earlier candidate in the fixed order.
     best = min(modeled, key=lambda m: m[:2])[2] if modeled else None
+    if not lowered and any(c.ring_needs for c in candidates):
+        # Larger rings would let a candidate lower: say which, rather than failing on the
+        # pipeline defaults' own ring error.
+        raise _no_fit_error(candidates, options, fixed)
     if best is None:
         # Nothing modeled (every candidate rejected or too large): the open options take
         # the pipeline's defaults, and a rejection surfaces as that compile's own error.

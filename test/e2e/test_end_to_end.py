@@ -236,9 +236,10 @@ def test_long_context(tmp_path: Path, strategy: str) -> None:
     (dict(head_dim=256, block_size=256), {},
      "qk_matmul needs 131072 bytes of L0B (its kernel's largest tiles there: 256x256xbf16: 131072) "
      "but L0B holds 65536"),
-    ({}, dict(ring_heap=4096),
+    # the pipeline's own check (auto's error when no schedule fits: test_schedule.py)
+    ({}, dict(ring_heap=4096, schedule="default"),
      "scope 0 needs 34816 heap bytes but a ring holds 4096; raise ring-heap (PTO2_RING_HEAP)"),
-    ({}, dict(ring_task_window=4),
+    ({}, dict(ring_task_window=4, schedule="default"),
      "scope 1 needs 6 task-window slots but a ring holds 4; raise ring-task-window"),
 ])
 def test_rejected_configurations_name_the_parameter(tmp_path: Path, config_kwargs: dict,

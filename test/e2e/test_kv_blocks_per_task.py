@@ -78,6 +78,6 @@ def test_multi_block_output_is_byte_identical_across_runs(tmp_path: Path) -> Non
 
 def test_step_that_does_not_fit_the_ring_names_the_option(tmp_path: Path) -> None:
     config = _config(16, 1, 128, 128, 64, [8192], "bf16")
-    options = CompileOptions(kv_blocks_per_task=64, ring_heap=1 << 19)
+    options = CompileOptions(kv_blocks_per_task=64, ring_heap=1 << 19, schedule="default")
     with pytest.raises(CompileError, match=re.escape("lower kv-blocks-per-task (now 64)")):
         compile(config, tmp_path, options)
