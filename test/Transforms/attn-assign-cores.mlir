@@ -721,3 +721,186 @@ func.func @split(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, 
   }
   return %1 : tensor<4x16x128xf32>
 }
+
+// -----
+
+// Three blocks per KV step (attn-tile kv-blocks-per-task=3, block 16): the
+// lane's 8 x 48 scaled scores fit UB, so softmax_prepare keeps them resident,
+// one 8 x 16 tile per block: block 0, then block i + 1 nested in block i's
+// scf.if, is loaded once (scaled, masked, row max); P is then computed from
+// those tiles without another load, alternating between two P tiles so that a
+// block's store overlaps the next block's conversion.
+// CHECK-LABEL: func.func @resident_softmax_prepare()
+//       CHECK:   %[[X0:.*]] = aicore.tile : !aicore.tile<vec, 8x16xf32, pad = min>
+//       CHECK:   %[[X1:.*]] = aicore.tile : !aicore.tile<vec, 8x16xf32, pad = min>
+//       CHECK:   %[[X2:.*]] = aicore.tile : !aicore.tile<vec, 8x16xf32, pad = min>
+//       CHECK:   %[[P0:.*]] = aicore.tile : !aicore.tile<vec, 8x16xbf16>
+//       CHECK:   %[[P1:.*]] = aicore.tile : !aicore.tile<vec, 8x16xbf16>
+//   CHECK-NOT:   scf.for
+//       CHECK:   aicore.tile_alias %[[X0]] valid(
+//       CHECK:   aicore.tload
+//       CHECK:   aicore.trowmax ins(%[[X0]] :
+//       CHECK:   scf.if
+//       CHECK:     aicore.tile_alias %[[X1]] valid(
+//       CHECK:     aicore.tload
+//       CHECK:     aicore.trowmax ins(%[[X1]] :
+//       CHECK:     scf.if
+//       CHECK:       aicore.tile_alias %[[X2]] valid(
+//       CHECK:       aicore.tload
+//       CHECK:       aicore.trowmax ins(%[[X2]] :
+//   CHECK-NOT:   aicore.tload
+//       CHECK:   aicore.trowexpandsub ins(%[[X0]], {{.*}} outs(%[[X0]] :
+//       CHECK:   aicore.tcvt rint ins(%[[X0]] : {{.*}} outs(%[[P0]] :
+//       CHECK:   aicore.tstore ins(%[[P0]] :
+//       CHECK:   scf.if
+//       CHECK:     aicore.trowexpandsub ins(%[[X1]],
+//       CHECK:     aicore.tcvt rint ins(%[[X1]] : {{.*}} outs(%[[P1]] :
+//       CHECK:     aicore.tstore ins(%[[P1]] :
+//       CHECK:     scf.if
+//       CHECK:       aicore.trowexpandsub ins(%[[X2]],
+//       CHECK:       aicore.tcvt rint ins(%[[X2]] : {{.*}} outs(%[[P0]] :
+//       CHECK:       aicore.tstore ins(%[[P0]] :
+//   CHECK-NOT:   aicore.tload
+//       CHECK:   return
+func.func @resident(%arg0: tensor<4x16x64xbf16>, %arg1: tensor<?x16x1x64xbf16>, %arg2: tensor<?x16x1x64xbf16>, %arg3: tensor<4x?xi32>, %arg4: tensor<4xi32>, %arg5: f32) -> tensor<4x16x64xf32> {
+  %0 = tensor.empty() : tensor<4x16x64xf32>
+  %1 = scf.forall (%arg6, %arg7, %arg8) in (4, 1, 1) shared_outs(%arg9 = %0) -> (tensor<4x16x64xf32>) {
+    %c16 = arith.constant 16 : index
+    %2 = arith.muli %arg8, %c16 : index
+    %c16_0 = arith.constant 16 : index
+    %3 = arith.muli %arg7, %c16_0 : index
+    %4 = arith.addi %3, %2 : index
+    %extracted_slice = tensor.extract_slice %arg0[%arg6, %4, 0] [1, 16, 64] [1, 1, 1] : tensor<4x16x64xbf16> to tensor<16x64xbf16>
+    %extracted = tensor.extract %arg4[%arg6] : tensor<4xi32>
+    %5 = arith.index_cast %extracted : i32 to index
+    %c48 = arith.constant 48 : index
+    %6 = arith.ceildivui %5, %c48 : index
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %cst = arith.constant dense<-1.000000e+30> : tensor<16xf32>
+    %cst_1 = arith.constant dense<0.000000e+00> : tensor<16xf32>
+    %cst_2 = arith.constant dense<0.000000e+00> : tensor<16x64xf32>
+    %7:3 = scf.for %arg10 = %c0 to %6 step %c1 iter_args(%arg11 = %cst, %arg12 = %cst_1, %arg13 = %cst_2) -> (tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>) {
+      %c16_3 = arith.constant 16 : index
+      %8 = arith.ceildivui %5, %c16_3 : index
+      %c3 = arith.constant 3 : index
+      %9 = arith.muli %arg10, %c3 : index
+      %c3_4 = arith.constant 3 : index
+      %10 = arith.subi %8, %9 : index
+      %11 = arith.minsi %10, %c3_4 : index
+      %12 = tensor.empty() : tensor<48x64xbf16>
+      %13 = tensor.empty() : tensor<48x64xbf16>
+      %c1_5 = arith.constant 1 : index
+      %c0_6 = arith.constant 0 : index
+      %14:2 = scf.for %arg14 = %c0_6 to %11 step %c1_5 iter_args(%arg15 = %12, %arg16 = %13) -> (tensor<48x64xbf16>, tensor<48x64xbf16>) {
+        %23 = arith.addi %9, %arg14 : index
+        %extracted_9 = tensor.extract %arg3[%arg6, %23] : tensor<4x?xi32>
+        %24 = arith.index_cast %extracted_9 : i32 to index
+        %c16_10 = arith.constant 16 : index
+        %25 = arith.muli %arg14, %c16_10 : index
+        %extracted_slice_11 = tensor.extract_slice %arg1[%24, 0, %arg7, 0] [1, 16, 1, 64] [1, 1, 1, 1] : tensor<?x16x1x64xbf16> to tensor<16x64xbf16>
+        %inserted_slice = tensor.insert_slice %extracted_slice_11 into %arg15[%25, 0] [16, 64] [1, 1] : tensor<16x64xbf16> into tensor<48x64xbf16>
+        %extracted_slice_12 = tensor.extract_slice %arg2[%24, 0, %arg7, 0] [1, 16, 1, 64] [1, 1, 1, 1] : tensor<?x16x1x64xbf16> to tensor<16x64xbf16>
+        %inserted_slice_13 = tensor.insert_slice %extracted_slice_12 into %arg16[%25, 0] [16, 64] [1, 1] : tensor<16x64xbf16> into tensor<48x64xbf16>
+        scf.yield %inserted_slice, %inserted_slice_13 : tensor<48x64xbf16>, tensor<48x64xbf16>
+      }
+      %15 = arith.muli %arg10, %c48 : index
+      %16 = arith.subi %5, %15 : index
+      %17 = arith.minsi %16, %c48 : index
+      %c0_7 = arith.constant 0 : index
+      %18 = arith.cmpi eq, %arg10, %c0_7 : index
+      %c1_8 = arith.constant 1 : index
+      %19 = arith.addi %arg10, %c1_8 : index
+      %20 = arith.cmpi eq, %19, %6 : index
+      %21 = attn.qk_matmul %extracted_slice, %14#0 : tensor<16x64xbf16>, tensor<48x64xbf16> -> tensor<16x48xf32>
+      %probs, %row_max, %row_sum = attn.softmax_prepare %21 valid_cols(%17) scale(%arg5) : tensor<16x48xf32> -> tensor<16x48xbf16>, tensor<16xf32>, tensor<16xf32>
+      %22 = attn.pv_matmul %probs, %14#1 : tensor<16x48xbf16>, tensor<48x64xbf16> -> tensor<16x64xf32>
+      %new_row_max, %new_row_sum, %new_out = attn.online_update block(%row_max, %row_sum, %22) acc(%arg11, %arg12, %arg13) first(%18) last(%20) : tensor<16xf32>, tensor<16x64xf32>
+      scf.yield %new_row_max, %new_row_sum, %new_out : tensor<16xf32>, tensor<16xf32>, tensor<16x64xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %7#2 into %arg9[%arg6, %4, 0] [1, 16, 64] [1, 1, 1] : tensor<16x64xf32> into tensor<4x16x64xf32>
+    }
+  }
+  return %1 : tensor<4x16x64xf32>
+}
+
+// -----
+
+// Four blocks of 256 per step for a 64-row tile: 32 x 1024 resident scores
+// (128 KiB) and the other tiles would not fit the 184 KiB of UB, so
+// softmax_prepare streams the scores one block at a time through one tile:
+// a first loop takes the row max, a second reloads each block for P.
+// CHECK-LABEL: func.func @streamed_softmax_prepare()
+//       CHECK:   aicore.tile : !aicore.tile<vec, 32x256xf32, pad = min>
+//   CHECK-NOT:   aicore.tile : !aicore.tile<vec, 32x256xf32, pad = min>
+//       CHECK:   scf.for
+//       CHECK:     aicore.tload
+//       CHECK:     aicore.trowmax
+//       CHECK:   scf.for
+//       CHECK:     aicore.tload
+//       CHECK:     aicore.texp
+//       CHECK:     aicore.tstore
+//       CHECK:   return
+func.func @streamed(%arg0: tensor<2x64x128xbf16>, %arg1: tensor<?x256x1x128xbf16>, %arg2: tensor<?x256x1x128xbf16>, %arg3: tensor<2x?xi32>, %arg4: tensor<2xi32>, %arg5: f32) -> tensor<2x64x128xf32> {
+  %0 = tensor.empty() : tensor<2x64x128xf32>
+  %1 = scf.forall (%arg6, %arg7, %arg8) in (2, 1, 1) shared_outs(%arg9 = %0) -> (tensor<2x64x128xf32>) {
+    %c64 = arith.constant 64 : index
+    %2 = arith.muli %arg8, %c64 : index
+    %c64_0 = arith.constant 64 : index
+    %3 = arith.muli %arg7, %c64_0 : index
+    %4 = arith.addi %3, %2 : index
+    %extracted_slice = tensor.extract_slice %arg0[%arg6, %4, 0] [1, 64, 128] [1, 1, 1] : tensor<2x64x128xbf16> to tensor<64x128xbf16>
+    %extracted = tensor.extract %arg4[%arg6] : tensor<2xi32>
+    %5 = arith.index_cast %extracted : i32 to index
+    %c1024 = arith.constant 1024 : index
+    %6 = arith.ceildivui %5, %c1024 : index
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %cst = arith.constant dense<-1.000000e+30> : tensor<64xf32>
+    %cst_1 = arith.constant dense<0.000000e+00> : tensor<64xf32>
+    %cst_2 = arith.constant dense<0.000000e+00> : tensor<64x128xf32>
+    %7:3 = scf.for %arg10 = %c0 to %6 step %c1 iter_args(%arg11 = %cst, %arg12 = %cst_1, %arg13 = %cst_2) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x128xf32>) {
+      %c256 = arith.constant 256 : index
+      %8 = arith.ceildivui %5, %c256 : index
+      %c4 = arith.constant 4 : index
+      %9 = arith.muli %arg10, %c4 : index
+      %c4_3 = arith.constant 4 : index
+      %10 = arith.subi %8, %9 : index
+      %11 = arith.minsi %10, %c4_3 : index
+      %12 = tensor.empty() : tensor<1024x128xbf16>
+      %13 = tensor.empty() : tensor<1024x128xbf16>
+      %c1_4 = arith.constant 1 : index
+      %c0_5 = arith.constant 0 : index
+      %14:2 = scf.for %arg14 = %c0_5 to %11 step %c1_4 iter_args(%arg15 = %12, %arg16 = %13) -> (tensor<1024x128xbf16>, tensor<1024x128xbf16>) {
+        %23 = arith.addi %9, %arg14 : index
+        %extracted_8 = tensor.extract %arg3[%arg6, %23] : tensor<2x?xi32>
+        %24 = arith.index_cast %extracted_8 : i32 to index
+        %c256_9 = arith.constant 256 : index
+        %25 = arith.muli %arg14, %c256_9 : index
+        %extracted_slice_10 = tensor.extract_slice %arg1[%24, 0, %arg7, 0] [1, 256, 1, 128] [1, 1, 1, 1] : tensor<?x256x1x128xbf16> to tensor<256x128xbf16>
+        %inserted_slice = tensor.insert_slice %extracted_slice_10 into %arg15[%25, 0] [256, 128] [1, 1] : tensor<256x128xbf16> into tensor<1024x128xbf16>
+        %extracted_slice_11 = tensor.extract_slice %arg2[%24, 0, %arg7, 0] [1, 256, 1, 128] [1, 1, 1, 1] : tensor<?x256x1x128xbf16> to tensor<256x128xbf16>
+        %inserted_slice_12 = tensor.insert_slice %extracted_slice_11 into %arg16[%25, 0] [256, 128] [1, 1] : tensor<256x128xbf16> into tensor<1024x128xbf16>
+        scf.yield %inserted_slice, %inserted_slice_12 : tensor<1024x128xbf16>, tensor<1024x128xbf16>
+      }
+      %15 = arith.muli %arg10, %c1024 : index
+      %16 = arith.subi %5, %15 : index
+      %17 = arith.minsi %16, %c1024 : index
+      %c0_6 = arith.constant 0 : index
+      %18 = arith.cmpi eq, %arg10, %c0_6 : index
+      %c1_7 = arith.constant 1 : index
+      %19 = arith.addi %arg10, %c1_7 : index
+      %20 = arith.cmpi eq, %19, %6 : index
+      %21 = attn.qk_matmul %extracted_slice, %14#0 : tensor<64x128xbf16>, tensor<1024x128xbf16> -> tensor<64x1024xf32>
+      %probs, %row_max, %row_sum = attn.softmax_prepare %21 valid_cols(%17) scale(%arg5) : tensor<64x1024xf32> -> tensor<64x1024xbf16>, tensor<64xf32>, tensor<64xf32>
+      %22 = attn.pv_matmul %probs, %14#1 : tensor<64x1024xbf16>, tensor<1024x128xbf16> -> tensor<64x128xf32>
+      %new_row_max, %new_row_sum, %new_out = attn.online_update block(%row_max, %row_sum, %22) acc(%arg11, %arg12, %arg13) first(%18) last(%20) : tensor<64xf32>, tensor<64x128xf32>
+      scf.yield %new_row_max, %new_row_sum, %new_out : tensor<64xf32>, tensor<64xf32>, tensor<64x128xf32>
+    }
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %7#2 into %arg9[%arg6, %4, 0] [1, 64, 128] [1, 1, 1] : tensor<64x128xf32> into tensor<2x64x128xf32>
+    }
+  }
+  return %1 : tensor<2x64x128xf32>
+}

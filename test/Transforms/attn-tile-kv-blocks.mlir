@@ -64,15 +64,15 @@
 //       SPMD:         aicore.tmov ins(%[[KB]] :
 //       SPMD:         aicore.tmatmul
 //       SPMD:         aicore.tstore
+// The step's 8 x 64 scores per lane fit UB: softmax_prepare loads each block once into a
+// tile of its own (block i + 1 nested in block i's scf.if) and computes P from UB.
 // SPMD-LABEL: func.func @gqa_32_over_8_four_blocks_softmax_prepare()
-//       SPMD:     scf.for
-//       SPMD:       aicore.trowmax
-//       SPMD:       aicore.tmax
-//       SPMD:     scf.for
-//       SPMD:       aicore.texp
-//       SPMD:       aicore.trowsum
-//       SPMD:       aicore.tadd
-//       SPMD:       aicore.tstore
+//  SPMD-COUNT-4:     aicore.tile : !aicore.tile<vec, 8x16xf32, pad = min>
+//   SPMD-NOT:     scf.for
+//  SPMD-COUNT-4:     aicore.trowmax
+//   SPMD-NOT:     aicore.tload
+//  SPMD-COUNT-4:     aicore.texp
+//   SPMD-NOT:     aicore.tload
 // SPMD-LABEL: func.func @gqa_32_over_8_four_blocks_pv_matmul()
 //       SPMD:     scf.for {{.*}} step
 //       SPMD:       scf.if

@@ -29,10 +29,16 @@ SHAPES = {
     "gqa": (32, 8, 64, 16, 9, [130, 1, 0, 16], 0, "bf16"),
     # 64 heads in four 16-row tiles, f16.
     "f16": (64, 1, 64, 16, 5, [80, 17, 0], 16, "f16"),
+    # One 64-row tile, block 128: 16 blocks of a lane's 32 x 2048 scores (256 KiB) do not fit
+    # UB, so softmax_prepare streams them (two passes); 4 blocks (64 KiB) stay resident.
+    "wide": (64, 1, 64, 128, 6, [700, 0, 130], 64, "bf16"),
 }
 # N = 1 is the whole matrix of test_end_to_end.py (its emitted C++ is unchanged by the option).
+# softmax_prepare keeps the step's scores in UB for N = 2 and 8 (any shape here) and 4 of
+# "wide", and streams them for N = 64 (more blocks than it unrolls) and 16 of "wide" (too
+# large for UB): test_softmax_scores_stay_in_ub_when_they_fit checks which.
 CASES = [(*SHAPES["mqa"], n) for n in (2, 8, 64)] + [(*SHAPES["gqa"], n) for n in (2, 64)] + [
-    (*SHAPES["f16"], 8)]
+    (*SHAPES["f16"], 8), (*SHAPES["wide"], 16)]
 
 
 def _config(heads: int, kv: int, dim: int, block: int, max_blocks: int, lens: list[int],
@@ -63,6 +69,21 @@ def test_multi_block_steps_match_reference(tmp_path: Path, strategy: str, heads:
     steps = [max(-(-n // (blocks * block)), 1) for n in lens]
     expected = (len(lens) * max(steps) if strategy == "spmd" else sum(steps)) * tiles_per_seq
     assert outcome.report.kernels["paged_attention_online_update"].invocations == 2 * expected
+
+
+@pytest.mark.parametrize(("shape", "blocks", "resident"),
+                         [("mqa", 8, True), ("mqa", 64, False), ("gqa", 2, True),
+                          ("wide", 4, True), ("wide", 16, False)])
+def test_softmax_scores_stay_in_ub_when_they_fit(tmp_path: Path, shape: str, blocks: int,
+                                                 resident: bool) -> None:
+    """Resident: one TLOAD per block of the step into a tile of its own, nothing reloaded;
+    streamed: one TLOAD in each of the two passes over the blocks."""
+    heads, kv, dim, block, max_blocks, lens, q_tile, dtype = SHAPES[shape]
+    config = _config(heads, kv, dim, block, max_blocks, lens, dtype)
+    options = CompileOptions(q_tile=q_tile, strategy="spmd", kv_blocks_per_task=blocks)
+    result = compile(config, tmp_path, options, context_lens=lens)
+    (softmax,) = [k.path.read_text() for k in result.kernels if "softmax" in k.path.name]
+    assert softmax.count("TLOAD(") == (blocks if resident else 2)
 
 
 def test_multi_block_output_is_byte_identical_across_runs(tmp_path: Path) -> None:

@@ -13,6 +13,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::ptoattn;
@@ -55,19 +58,68 @@ static void forEachVectorStep(KernelBuilder &kb, function_ref<void(Value, Value)
             [&] { body(pos.block, geo.buildStepPositions(ib, kv.length, kv.seqStep)); });
 }
 
-/// softmax_prepare over a step of several blocks, one cache block of columns
-/// at a time so that UB holds the same tiles as for one block whatever the
-/// step's width: a first pass takes the row max over the step's blocks, a
-/// second computes P = exp(S - m) block by block, rounds it, stores it and
-/// sums its rows. Only the step's blocks are read; columns past the context
-/// are masked as for one block.
+/// Most blocks a UB-resident softmax_prepare keeps. Its blocks are unrolled
+/// (each has a tile of its own) into two chains of nested scf.ifs, so a
+/// kernel has about N^2 control-flow paths, which aicore-verify-sync
+/// enumerates up to 4096.
+static constexpr int64_t kMaxResidentBlocks = 32;
+
+/// The UB tiles of one lane of a multi-block softmax_prepare.
+struct MultiBlockSoftmaxTiles {
+  /// Scores of a block, scaled and masked (-inf pad): the step's blocks
+  /// each have one when resident, else one is reused block after block.
+  aicore::TileType scores;
+  /// Row-reduction scratch and P rounded back to f32, block-sized f32.
+  aicore::TileType scratch;
+  /// P of one block in the element type; two when resident, so that the
+  /// store of block i overlaps the conversion of block i + 1.
+  aicore::TileType probs;
+  /// Per-row max and sum columns, of the block and of the step.
+  aicore::TileType column;
+  static constexpr int64_t kColumns = 4;
+
+  /// Bytes these tiles take with `scoreTiles` score tiles and `probTiles`
+  /// P tiles, each at the target's tile alignment (the planner can only
+  /// need less: it reuses the bytes of tiles that are not live together).
+  int64_t getBytes(int64_t scoreTiles, int64_t probTiles) const {
+    auto bytes = [](aicore::TileType type) {
+      return static_cast<int64_t>(llvm::alignTo(type.getSizeInBytes(), target::kTileAlignBytes));
+    };
+    return scoreTiles * bytes(scores) + 2 * bytes(scratch) + probTiles * bytes(probs) +
+           kColumns * bytes(column);
+  }
+};
+
+/// softmax_prepare over a step of several blocks. When the lane's scaled
+/// scores for the whole step fit UB next to the other tiles (and the step
+/// has at most kMaxResidentBlocks blocks), they stay resident: each block is
+/// loaded once into a tile of its own (scale, mask, row max), then P =
+/// exp(S - m) is computed block by block from UB, rounded, stored and summed.
+/// Otherwise, one cache block of columns at a time so that UB holds the same
+/// tiles as for one block whatever the step's width: a first pass takes the
+/// row max over the step's blocks, a second reloads the scores to compute P.
+/// Both apply the same operations in the same order to every element, so
+/// their results are bit-identical; the resident one reads the scores from
+/// GM once instead of twice. Only the step's blocks are read; columns past
+/// the context are masked as for one block.
 static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
   OpBuilder &b = kb.b;
   IndexBuilder &ib = kb.ib;
   Location loc = kb.loc;
   const TileGeometry &geo = kb.shape.geo;
   const int64_t rows = kb.shape.laneRows(), bs = geo.blockSize, cols = geo.getStepColumns();
+  const int64_t stepBlocks = geo.blocksPerStep;
   Type element = kb.shape.element, f32 = b.getF32Type();
+
+  TileType full = kb.tileType(TileLocation::Vec, rows, bs, f32);
+  MultiBlockSoftmaxTiles tiles{kb.withPad(full, PadValue::Min), full,
+                               kb.tileType(TileLocation::Vec, rows, bs, element),
+                               kb.columnTile(rows)};
+  const target::TargetInfo &targetInfo =
+      aicore::getTargetInfo(b.getInsertionBlock()->getParentOp());
+  const bool resident =
+      stepBlocks <= kMaxResidentBlocks &&
+      tiles.getBytes(stepBlocks, 2) <= targetInfo.getUsableBytes(target::Buffer::UB);
 
   forEachVectorStep(kb, [&](Value tileIndex, Value positions) {
     Value lane = aicore::GetSubBlockIdOp::create(b, loc, b.getIndexType());
@@ -78,24 +130,27 @@ static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
     Value scoresPtr = kb.tensorPtr(Role::Scores, f32);
     Value probsPtr = kb.tensorPtr(Role::Probs, element);
 
-    TileType full = kb.tileType(TileLocation::Vec, rows, bs, f32);
-    TileType validType = kb.withValid(full, rows, ShapedType::kDynamic);
-    Value x = kb.declare(kb.withPad(full, PadValue::Min));
-    Value tmp = kb.declare(full);
-    Value blockMax = kb.declare(kb.columnTile(rows));
-    Value rowMax = kb.declare(kb.columnTile(rows));
-    Value blockSum = kb.declare(kb.columnTile(rows));
-    Value rowSum = kb.declare(kb.columnTile(rows));
+    TileType validType = kb.withValid(tiles.scores, rows, ShapedType::kDynamic);
+    SmallVector<Value> xs;
+    for (int64_t i = 0, e = resident ? stepBlocks : 1; i < e; ++i)
+      xs.push_back(kb.declare(tiles.scores));
+    Value tmp = kb.declare(tiles.scratch);
+    Value blockMax = kb.declare(tiles.column);
+    Value rowMax = kb.declare(tiles.column);
+    Value blockSum = kb.declare(tiles.column);
+    Value rowSum = kb.declare(tiles.column);
     Value blockMaxRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), blockMax);
     Value rowMaxRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), rowMax);
     Value blockSumRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), blockSum);
     Value rowSumRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), rowSum);
-    Value p = kb.declare(kb.tileType(TileLocation::Vec, rows, bs, element));
-    Value pRounded = kb.declare(full);
+    SmallVector<Value> ps;
+    for (int64_t i = 0, e = resident ? 2 : 1; i < e; ++i)
+      ps.push_back(kb.declare(tiles.probs));
+    Value pRounded = kb.declare(tiles.scratch);
 
-    // Block i's valid scores, scaled, then masked to -inf past the context
-    // (scaling after the mask would turn -inf into NaN or +inf).
-    auto loadScaled = [&](Value i) {
+    // Block i's valid scores into `x`, scaled, then masked to -inf past the
+    // context (scaling after the mask would turn -inf into NaN or +inf).
+    auto loadScaled = [&](Value i, Value x) {
       Value start = ib.mul(i, ib.constant(bs));
       Value valid = ib.min(ib.sub(positions, start), ib.constant(bs));
       Value scores = kb.view(scoresPtr, ib.add(rowOffset, start),
@@ -104,22 +159,13 @@ static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
       aicore::TLoadOp::create(b, loc, scores, s);
       aicore::TMulSOp::create(b, loc, s, scale, s);
       aicore::TFillPadInplaceOp::create(b, loc, s, x);
-      return start;
     };
-    auto fill = [&](Value tile, float value) {
-      aicore::TExpandSOp::create(b, loc,
-                                 arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value)), tile);
-    };
-
-    fill(rowMaxRow, kRowMaxSentinel);
-    kb.forLoop(numBlocks, [&](Value i) {
-      loadScaled(i);
+    auto accumulateMax = [&](Value x) {
       aicore::TRowMaxOp::create(b, loc, x, blockMax, tmp);
       aicore::TMaxOp::create(b, loc, rowMaxRow, blockMaxRow, rowMaxRow);
-    });
-    fill(rowSumRow, 0.0f);
-    kb.forLoop(numBlocks, [&](Value i) {
-      Value start = loadScaled(i);
+    };
+    // P of block i from its masked scores `x` (overwritten), into `p`.
+    auto storeProbs = [&](Value i, Value x, Value p) {
       aicore::TRowExpandSubOp::create(b, loc, x, rowMax, x, /*tmp=*/Value());
       aicore::TExpOp::create(b, loc, x, x);
       aicore::TCvtOp::create(
@@ -128,10 +174,42 @@ static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
           b, loc, aicore::RoundModeAttr::get(b.getContext(), aicore::RoundMode::None), p, pRounded);
       aicore::TRowSumOp::create(b, loc, pRounded, blockSum, tmp);
       aicore::TAddOp::create(b, loc, rowSumRow, blockSumRow, rowSumRow);
-      aicore::TStoreOp::create(
-          b, loc, p,
-          kb.view(probsPtr, ib.add(rowOffset, start), kb.regionType(rows, bs, cols, element)));
-    });
+      aicore::TStoreOp::create(b, loc, p,
+                               kb.view(probsPtr, ib.add(rowOffset, ib.mul(i, ib.constant(bs))),
+                                       kb.regionType(rows, bs, cols, element)));
+    };
+
+    fillTile(kb, rowMaxRow, kRowMaxSentinel);
+    if (resident) {
+      // Unrolled, block i in tile xs[i]: block 0 (a step holds at least one),
+      // then block i + 1 nested in an scf.if inside block i's, so that a
+      // kernel has N paths per pass rather than 2^N and each chain is one
+      // instruction for aicore-insert-sync at the top level.
+      std::function<void(int64_t, function_ref<void(int64_t, Value)>)> forEachBlock =
+          [&](int64_t i, function_ref<void(int64_t, Value)> body) {
+            Value index = ib.constant(i);
+            body(i, index);
+            if (i + 1 == stepBlocks)
+              return;
+            kb.ifThen(ib.less(ib.constant(i + 1), numBlocks), [&] { forEachBlock(i + 1, body); });
+          };
+      forEachBlock(0, [&](int64_t i, Value index) {
+        loadScaled(index, xs[i]);
+        accumulateMax(xs[i]);
+      });
+      fillTile(kb, rowSumRow, 0.0f);
+      forEachBlock(0, [&](int64_t i, Value index) { storeProbs(index, xs[i], ps[i % 2]); });
+    } else {
+      kb.forLoop(numBlocks, [&](Value i) {
+        loadScaled(i, xs[0]);
+        accumulateMax(xs[0]);
+      });
+      fillTile(kb, rowSumRow, 0.0f);
+      kb.forLoop(numBlocks, [&](Value i) {
+        loadScaled(i, xs[0]);
+        storeProbs(i, xs[0], ps[0]);
+      });
+    }
     aicore::TStoreOp::create(b, loc, rowMax, columnView(kb, Role::BlockMax, region.slot));
     aicore::TStoreOp::create(b, loc, rowSum, columnView(kb, Role::BlockSum, region.slot));
   });
