@@ -19,6 +19,7 @@ import itertools
 import json
 import logging
 import math
+import re
 import time
 from typing import Any
 
@@ -100,15 +101,52 @@ class ScheduleChoice:
         }
 
     def summary(self) -> str:
-        others = ", ".join(
-            f"{c.label()}: " + (f"{c.modeled_us:.1f} us" if c.error is None else c.error)
-            for c in self.candidates
+        """The ``-v`` line: the choice, the modeled candidates fastest first (named by the
+        options auto chose), then the reasons the others were ruled out, each with how many
+        it ruled out (the manifest lists every candidate)."""
+        open_fields = [
+            f for f in self.chosen.values if len({c.values[f] for c in self.candidates}) > 1
+        ]
+
+        def short(c: Candidate) -> str:
+            return " ".join(f"{f}={c.values[f]}" for f in open_fields) or c.label()
+
+        # sorted() is stable: equal times keep the candidate order, as the choice does.
+        modeled = sorted(
+            (c for c in self.candidates if c.error is None), key=lambda c: round(c.modeled_us, 6)
         )
+        ranked = ", ".join(f"{c.modeled_us:.1f} us {short(c)}" for c in modeled)
+        reasons = _merge_reasons([c.error for c in self.candidates if c.error is not None])
+        ruled_out = "; ".join(f"{count} x {reason}" for count, reason in reasons)
         return (
             f"schedule auto: {self.chosen.label()} (modeled {self.chosen.modeled_us:.1f} us, "
-            f"{self.context_lens_source}); candidates: {others}; chosen in "
-            f"{self.seconds:.2f} s"
+            f"{self.context_lens_source}); {len(modeled)} modeled, fastest first: {ranked}"
+            + (f"; {len(self.candidates) - len(modeled)} ruled out: {ruled_out}" if reasons else "")
+            + f"; chosen in {self.seconds:.2f} s"
         )
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _merge_reasons(reasons: list[str]) -> list[tuple[int, str]]:
+    """Reasons that differ only in their numbers merged into one, with how many there were,
+    in the order of their first appearance: a number that differs shows its values (a|b|c,
+    or lowest..highest when more than four)."""
+    groups: dict[str, list[list[str]]] = {}
+    for reason in reasons:
+        groups.setdefault(_NUMBER.sub("\0", reason), []).append(_NUMBER.findall(reason))
+    merged = []
+    for template, numbers in groups.items():
+        slots = []
+        for values in zip(*numbers):
+            distinct = sorted(set(values), key=float)
+            slots.append(
+                "|".join(distinct) if len(distinct) <= 4 else f"{distinct[0]}..{distinct[-1]}"
+            )
+        first, *rest = template.split("\0")
+        merged.append((len(numbers), first + "".join(v + p for v, p in zip(slots, rest))))
+    return merged
 
 
 # Larger graphs are not modeled (about 240 bytes of modeled work per block): a candidate

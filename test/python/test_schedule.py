@@ -181,3 +181,27 @@ def test_cli_ring_options_reach_auto(tmp_path):
     (error,) = res.stderr.strip().splitlines()
     assert error.startswith("ptoattn compile: error: no schedule candidate fits the rings: "
                             "raise ring-task-window from 4 to at least 6 (")
+
+
+def test_verbose_line_ranks_the_modeled_and_merges_the_reasons():
+    from ptoattn.schedule import Candidate, ScheduleChoice
+
+    def cand(n, **kw):
+        return Candidate({"strategy": "spmd", "kv_blocks_per_task": n}, **kw)
+
+    fast, slow = cand(4, modeled_us=20.0), cand(16, modeled_us=30.0)
+    candidates = (
+        cand(1, error="pruned: dispatch alone takes at least 45.9 us"),
+        slow,
+        fast,
+        cand(64, error="rings: needs ring-heap >= 3180544 (given 200000)"),
+        cand(128, error="pruned: dispatch alone takes at least 31.0 us"),
+        cand(256, error="rings: needs ring-heap >= 6359040 (given 200000)"),
+    )
+    line = ScheduleChoice(fast, candidates, "expected_context_lens", 0.5).summary()
+    assert line == (
+        "schedule auto: strategy=spmd kv_blocks_per_task=4 (modeled 20.0 us, "
+        "expected_context_lens); 2 modeled, fastest first: 20.0 us kv_blocks_per_task=4, "
+        "30.0 us kv_blocks_per_task=16; 4 ruled out: 2 x pruned: dispatch alone takes at least "
+        "31.0|45.9 us; 2 x rings: needs ring-heap >= 3180544|6359040 (given 200000); "
+        "chosen in 0.50 s")
