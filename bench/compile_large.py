@@ -16,20 +16,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-FLAGS = [
-    "--batch",
-    "256",
-    "--num-heads",
-    "16",
-    "--kv-heads",
-    "1",
-    "--head-dim",
-    "128",
-    "--block-size",
-    "128",
-    "--max-blocks",
-    "256",
-]
+import ptoattn
+from sim_common import cli_flags
+
+FLAGS = cli_flags(
+    ptoattn.PagedAttentionConfig(
+        batch=256,
+        num_heads=16,
+        num_kv_heads=1,
+        head_dim=128,
+        block_size=128,
+        max_blocks_per_seq=256,
+    )
+)
 
 
 def child_peak(command: list[str]) -> tuple[float, float]:

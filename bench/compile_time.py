@@ -20,24 +20,12 @@ from pathlib import Path
 import ptoattn
 from ptoattn.compiler import pipeline_string, run_pipeline
 from ptoattn.options import CompileOptions
+from sim_common import cli_flags
 
 REFERENCE = ptoattn.PagedAttentionConfig(
     batch=4, num_heads=16, num_kv_heads=1, head_dim=128, block_size=128, max_blocks_per_seq=8
 )
-FLAGS = [
-    "--batch",
-    "4",
-    "--num-heads",
-    "16",
-    "--kv-heads",
-    "1",
-    "--head-dim",
-    "128",
-    "--block-size",
-    "128",
-    "--max-blocks",
-    "8",
-]
+FLAGS = cli_flags(REFERENCE)
 
 
 def whole_process(tmp: Path) -> float:

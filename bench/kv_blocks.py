@@ -5,64 +5,44 @@ of bench/modeled.py, N in {1, 8, 16, 64} under both strategies, the rest of the 
 Columns: modeled time, the roofline at the calibrated effective HBM rate, the ratio, the bound
 the model reports, tasks executed, GM bytes moved. A schedule whose step no longer fits the
 rings is reported as the compile error. Prints figures; asserts nothing.
-``python bench/kv_blocks.py [CASE ...] [--strategy spmd|per-tile]``.
+``python bench/kv_blocks.py [CASE ...] [--strategy=spmd|--strategy=per-tile]``.
 """
 
 import sys
-import tempfile
 
-import ptoattn
-from ptoattn import runner
+from modeled import CASES
 from ptoattn.compiler import CompileError
+from ptoattn.options import CompileOptions
 from ptoattn.sim.timing import HBM_EFFECTIVE_TBS
-
-sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from modeled import CASES  # noqa: E402
+from sim_common import STRATEGIES, modeled_run, selected_cases
 
 BLOCKS = (1, 8, 16, 64)
 
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    strategies = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--strategy=")] or [
-        "spmd",
-        "per-tile",
-    ]
+    strategies = [s for s in STRATEGIES if f"--strategy={s}" in sys.argv[1:]] or STRATEGIES
     print(
         f"| case | strategy | N | modeled (us) | roofline @{HBM_EFFECTIVE_TBS:g} TB/s (us) | ratio | bound "
         f"| tasks | GM bytes |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for name, b, h, kvh, d, bs, lens, _ in CASES:
-        if args and name not in args:
-            continue
-        cfg = ptoattn.PagedAttentionConfig(
-            batch=b,
-            num_heads=h,
-            num_kv_heads=kvh,
-            head_dim=d,
-            block_size=bs,
-            max_blocks_per_seq=-(-max(lens) // bs),
-        )
+    for (name, *_, lens, _target), cfg in selected_cases(CASES, args):
         for strategy in strategies:
             for n in BLOCKS:
-                out = tempfile.mkdtemp(prefix=f"ptoattn-kvb-{name}-{n}-")
+                options = CompileOptions(
+                    schedule="default", strategy=strategy, kv_blocks_per_task=n
+                )
                 try:
-                    ptoattn.compile(
-                        cfg,
-                        out,
-                        context_lens=lens,
-                        schedule="default",
-                        strategy=strategy,
-                        kv_blocks_per_task=n,
+                    run = modeled_run(
+                        cfg, lens, options, f"ptoattn-kvb-{name}-{n}-", context_lens=lens
                     )
                 except CompileError as err:
                     print(
                         f"| {name} | {strategy} | {n} | does not fit: {str(err).splitlines()[0]} |||||"
                     )
                     continue
-                o = runner.run(out, context_lens=lens, model_only=True)
-                m = o.model
+                o, m = run.outcome, run.model
                 eff = o.roofline_us(HBM_EFFECTIVE_TBS)
                 gm = o.report.gm_bytes_read + o.report.gm_bytes_written
                 print(

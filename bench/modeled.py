@@ -12,15 +12,11 @@ calibrated effective HBM rate, modeled/roofline, what bounds the run, tasks, the
 whether it is met. Prints figures; asserts nothing. ``python bench/modeled.py [CASE ...]``.
 """
 
-import json
 import sys
-import tempfile
-import time
 
-import ptoattn
-from ptoattn import runner
 from ptoattn.options import CompileOptions
 from ptoattn.sim.timing import HBM_EFFECTIVE_TBS
+from sim_common import modeled_run, selected_cases
 
 CASES = [
     # name, batch, heads, kv heads, head_dim, block, context lengths, (max roofline ratio, max us)
@@ -60,28 +56,15 @@ def main() -> None:
         f"| ratio | bound | tasks | target | met | compile (s) |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for name, b, h, kvh, d, bs, lens, target in CASES:
-        if len(sys.argv) > 1 and name not in sys.argv[1:]:
-            continue
-        cfg = ptoattn.PagedAttentionConfig(
-            batch=b,
-            num_heads=h,
-            num_kv_heads=kvh,
-            head_dim=d,
-            block_size=bs,
-            max_blocks_per_seq=-(-max(lens) // bs),
-        )
+    for (name, *_, lens, target), cfg in selected_cases(CASES, sys.argv[1:]):
         for label, options in (
             ("today", CompileOptions(schedule="default")),
             ("auto", CompileOptions()),
         ):
-            out = tempfile.mkdtemp(prefix=f"ptoattn-modeled-{name}-{label}-")
-            t0 = time.perf_counter()
-            ptoattn.compile(cfg, out, options, context_lens=lens)
-            compile_s = time.perf_counter() - t0
-            manifest = json.loads(open(f"{out}/manifest.json").read())
-            o = runner.run(out, context_lens=lens, model_only=True)
-            m = o.model
+            run = modeled_run(
+                cfg, lens, options, f"ptoattn-modeled-{name}-{label}-", context_lens=lens
+            )
+            o, m, manifest, compile_s = run.outcome, run.model, run.manifest, run.compile_seconds
             eff = o.roofline_us(HBM_EFFECTIVE_TBS)
             estimate = ""
             if manifest["schedule"].get("modeled_us") is not None:

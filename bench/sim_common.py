@@ -1,21 +1,105 @@
-"""Shared helpers of the simulator benchmarks (prints numbers; never asserts timings)."""
+"""Shared helpers of the benchmarks (they print numbers; never assert timings): the case
+loop and the compile-then-model run of the modeled-time benchmarks, the command-line flags
+of a configuration, and the simulator runs."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import resource
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import ml_dtypes
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
-import ptoattn.sim as sim  # noqa: E402  (the installed package: `make` installs it)
+import ptoattn  # noqa: E402  (the installed package: `make` installs it)
+import ptoattn.sim as sim  # noqa: E402
+from ptoattn import runner  # noqa: E402
+from ptoattn.options import CompileOptions, Strategy  # noqa: E402
 
 SAMPLE = ROOT / "test" / "sim" / "samples" / "paged_attention"
+
+
+# Both strategies, typed for CompileOptions.
+STRATEGIES: tuple[Strategy, ...] = ("spmd", "per-tile")
+
+
+def case_config(
+    batch: int, heads: int, kv_heads: int, head_dim: int, block: int, lens: Sequence[int], **extra
+) -> ptoattn.PagedAttentionConfig:
+    """A case's configuration, its block table as wide as the longest length needs."""
+    return ptoattn.PagedAttentionConfig(
+        batch=batch,
+        num_heads=heads,
+        num_kv_heads=kv_heads,
+        head_dim=head_dim,
+        block_size=block,
+        max_blocks_per_seq=max(1, -(-max(lens) // block)),
+        **extra,
+    )
+
+
+def selected_cases(
+    rows: Sequence[tuple[Any, ...]], names: Sequence[str]
+) -> Iterator[tuple[tuple[Any, ...], ptoattn.PagedAttentionConfig]]:
+    """Each row named in ``names`` (every row when none) with its configuration; a row
+    starts with name, batch, heads, KV heads, head_dim, block, context lengths."""
+    for row in rows:
+        if names and row[0] not in names:
+            continue
+        yield row, case_config(*row[1:7])
+
+
+@dataclasses.dataclass(frozen=True)
+class ModeledRun:
+    """One compiled directory and its modeled-only run."""
+
+    outcome: runner.RunOutcome
+    manifest: dict
+    compile_seconds: float
+
+    @property
+    def model(self):
+        return self.outcome.model
+
+
+def modeled_run(
+    config: ptoattn.PagedAttentionConfig,
+    lens: Sequence[int],
+    options: CompileOptions,
+    prefix: str,
+    **compile_args: Any,
+) -> ModeledRun:
+    """Compiles ``config`` with ``options`` (and ``compile_args`` of ``ptoattn.compile``,
+    such as ``context_lens``) into a fresh temporary directory and runs it on ``lens`` on the
+    simulator in modeled-only mode (no arithmetic)."""
+    out = tempfile.mkdtemp(prefix=prefix)
+    start = time.perf_counter()
+    ptoattn.compile(config, out, options, **compile_args)
+    seconds = time.perf_counter() - start
+    manifest = json.loads((Path(out) / "manifest.json").read_text())
+    outcome = runner.run(out, context_lens=list(lens), model_only=True)
+    return ModeledRun(outcome, manifest, seconds)
+
+
+def cli_flags(config: ptoattn.PagedAttentionConfig) -> list[str]:
+    """The ``ptoattn compile`` flags of ``config``'s shape."""
+    flags = {
+        "--batch": config.batch,
+        "--num-heads": config.num_heads,
+        "--kv-heads": config.num_kv_heads,
+        "--head-dim": config.head_dim,
+        "--block-size": config.block_size,
+        "--max-blocks": config.max_blocks_per_seq,
+    }
+    return [item for flag, value in flags.items() for item in (flag, str(value))]
 
 
 def peak_rss_mib() -> float:

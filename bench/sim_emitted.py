@@ -19,20 +19,12 @@ import time
 from pathlib import Path
 
 import ptoattn
-from sim_common import run_bench, sim
+from sim_common import case_config, run_bench, sim
 
 
 def emitted(batch, heads, kv_heads, head_dim, block, lens, out: Path) -> Path:
-    max_blocks = max(1, -(-max(lens) // block))
-    config = ptoattn.PagedAttentionConfig(
-        batch=batch,
-        num_heads=heads,
-        num_kv_heads=kv_heads,
-        head_dim=head_dim,
-        block_size=block,
-        max_blocks_per_seq=max_blocks,
-        num_blocks=sum(-(-n // block) for n in lens) + 1,
-    )
+    num_blocks = sum(-(-n // block) for n in lens) + 1  # every block the lengths need, + 1
+    config = case_config(batch, heads, kv_heads, head_dim, block, lens, num_blocks=num_blocks)
     start = time.perf_counter()
     strategy = next((s for s in ("spmd", "per-tile") if f"--{s}" in sys.argv), None)
     ptoattn.compile(config, out, strategy=strategy, context_lens=list(lens))

@@ -10,11 +10,9 @@ clusters, so splitting it only adds merge work. docs/benchmarks.md records a run
 from __future__ import annotations
 
 import sys
-import tempfile
 
-import ptoattn
-from ptoattn import runner
-from ptoattn.options import CompileOptions, Strategy
+from ptoattn.options import CompileOptions
+from sim_common import STRATEGIES, modeled_run, selected_cases
 
 CASES = [
     # name, batch, heads, kv heads, head_dim, block, context lengths
@@ -22,29 +20,17 @@ CASES = [
     ("L2", 8, 32, 8, 128, 128, [8192] * 8),
 ]
 SPLITS = (1, 2, 4, 8)
-STRATEGIES: tuple[Strategy, ...] = ("spmd", "per-tile")
 
 
 def main() -> None:
     print("| case | strategy | S | modeled (us) | vs S=1 | bound | tasks |")
     print("|---|---|---|---|---|---|---|")
-    for name, b, h, kvh, d, bs, lens in CASES:
-        if len(sys.argv) > 1 and name not in sys.argv[1:]:
-            continue
-        cfg = ptoattn.PagedAttentionConfig(
-            batch=b,
-            num_heads=h,
-            num_kv_heads=kvh,
-            head_dim=d,
-            block_size=bs,
-            max_blocks_per_seq=-(-max(lens) // bs),
-        )
+    for (name, *_, lens), cfg in selected_cases(CASES, sys.argv[1:]):
         for strategy in STRATEGIES:
             base = None
             for splits in SPLITS:
-                out = tempfile.mkdtemp(prefix=f"ptoattn-split-{name}-")
-                ptoattn.compile(cfg, out, CompileOptions(strategy=strategy, kv_splits=splits))
-                o = runner.run(out, context_lens=lens, model_only=True)
+                options = CompileOptions(strategy=strategy, kv_splits=splits)
+                o = modeled_run(cfg, lens, options, f"ptoattn-split-{name}-").outcome
                 m = o.model
                 base = base or m.makespan_us
                 print(
