@@ -361,6 +361,7 @@ private:
   void stepOther(Operation *op) {
     llvm::TypeSwitch<Operation *>(op)
         .Case<ac::GetBlockIdxOp>([&](auto o) { ints[o.getResult()] = in.blockIdx; })
+        .Case<ac::GetBlockNumOp>([&](auto o) { ints[o.getResult()] = in.blockNum; })
         .Case<ac::GetSubBlockIdOp>([&](auto o) { ints[o.getResult()] = in.subBlockId; })
         .Case<ac::ScalarArgOp>([&](ac::ScalarArgOp o) {
           int64_t i = int64_t(o.getArg()) - int64_t(in.tensors.size());

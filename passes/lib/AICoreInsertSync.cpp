@@ -11,7 +11,9 @@
 // signalled after it (a set_flag covers all work issued to its pipe so far,
 // including the region's). Coverage is tracked with per-pipe vector clocks so
 // that one pair orders every later consumer it already covers. Event ids are
-// assigned last, in program order, per pipe pair.
+// assigned last, in program order, per pipe pair. An SPMD kernel's grid-stride
+// tile loop ends each iteration with pipe_barrier(PIPE_ALL): a tile starts on
+// drained pipes, as the block the runtime would otherwise have started for it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -130,8 +132,13 @@ LogicalResult SyncInserter::collectItems(Block &block, SmallVectorImpl<Item> &it
       for (Block &nested : region)
         if (failed(syncBlock(nested)))
           return failure();
-    if (auto loop = dyn_cast<scf::ForOp>(op))
+    if (isGridStrideLoop(&op)) {
+      // Each tile as a block of its own: on drained pipes, nothing carried.
+      builder.setInsertionPoint(op.getRegion(0).front().getTerminator());
+      PipeBarrierOp::create(builder, op.getLoc(), Pipe::All);
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
       syncLoopCarried(loop);
+    }
     items.push_back(std::move(item));
   }
   return success();

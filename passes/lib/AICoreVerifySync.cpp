@@ -3,7 +3,9 @@
 // An independent checker for what aicore-insert-sync (or a kernel author)
 // produced. It does not reuse the insertion algorithm: it enumerates every
 // control-flow path of a kernel as a straight-line trace (both branches of
-// each scf.if, 0/1/2 iterations of each scf.for) and simulates the flags and
+// each scf.if, 0/1/2 iterations of each scf.for; a loop whose body ends with
+// pipe_barrier(PIPE_ALL) runs each body path twice instead of every pair of
+// paths, as no state but balanced flags crosses that barrier) and simulates the flags and
 // pipes along it with vector clocks. Each violation is reported once, as an
 // error on the later op with a note on the other one. The CPU simulator runs
 // pipes in program order, so it cannot see missing syncs; this pass can.
@@ -102,8 +104,19 @@ LogicalResult SyncChecker::enumerate(Block &block, SmallVectorImpl<Trace> &trace
         return failure();
       alternatives.push_back({});
       alternatives.append(body.begin(), body.end());
-      SmallVector<Trace> once(body.begin(), body.end());
-      appendAll(once, body, alternatives);
+      if (endsWithFullBarrier(loop)) {
+        // Nothing crosses the back edge (every path waits for its own flags,
+        // else a one-iteration path reports it), so the second iteration does
+        // not depend on the first one's path: each path twice covers it.
+        for (const Trace &path : body) {
+          Trace twice = path;
+          twice.append(path.begin(), path.end());
+          alternatives.push_back(std::move(twice));
+        }
+      } else {
+        SmallVector<Trace> once(body.begin(), body.end());
+        appendAll(once, body, alternatives);
+      }
     } else if (op.getNumRegions() != 0) {
       bool hasAICore = false;
       op.walk([&](Operation *nested) { hasAICore |= isa<AICoreDialect>(nested->getDialect()); });

@@ -87,6 +87,8 @@ template <typename StageOp> struct OutlineStagePattern : public OpRewritePattern
     rewriter.setInsertionPointToStart(kernel.addEntryBlock());
     KernelBuilder kb(rewriter, loc, nest.shape, stage);
     buildBody(kb);
+    // The body may end inside its tile loop (KernelBuilder::enterTileLoop).
+    rewriter.setInsertionPointToEnd(&kernel.getBody().front());
     func::ReturnOp::create(rewriter, loc);
 
     rewriter.modifyOpInPlace(op, [&] { op.setKernelAttr(FlatSymbolRefAttr::get(kernel)); });
@@ -132,7 +134,8 @@ struct AttnAssignCoresPass : public ptoattn::impl::AttnAssignCoresBase<AttnAssig
                                "tiled function";
         return signalPassFailure();
       }
-      byLoop[ta.kvLoop] = {&ta, KernelShape{ta.geo, ta.element, strategy, ta.kvSplits}};
+      byLoop[ta.kvLoop] = {
+          &ta, KernelShape{ta.geo, ta.element, strategy, ta.kvSplits, ta.queryType.getDimSize(0)}};
       if (ta.merge)
         byLoop[ta.forall] = byLoop[ta.kvLoop];
     }

@@ -5,8 +5,8 @@
 // tensormap_and_ringbuffer runtime. The nest is converted, not rebuilt:
 //  * the tensors it reads become `orch.external`s at the target's argument
 //    positions;
-//  * the parallel loop becomes the SPMD block count (its trip count) or, per
-//    tile, host loops over its dimensions;
+//  * the parallel loop becomes the SPMD launches' tiles (its trip count) or,
+//    per tile, host loops over its dimensions;
 //  * the KV loop becomes the host loop of KV steps, one scope per step;
 //  * stage results another stage consumes become buffers allocated in that
 //    scope, the KV loop's iter_args the running state of an enclosing scope,
@@ -16,6 +16,8 @@
 //  * index arithmetic, reads of the paging tensors and the slices per tile
 //    are cloned onto the host (through an IRMapping), each hoisted out of the
 //    host loops and scopes it does not depend on.
+// An SPMD launch runs min(tiles, clusters) blocks (spmd-blocks=clusters; the
+// kernels loop over their tiles) or one block per tile (spmd-blocks=tiles).
 // Split-KV (attn-tile kv-splits): the part loop is one more parallel
 // dimension of the chains (SPMD blocks tiles x parts, or a host loop over the
 // parts of a tile on views of their states), and attn.merge_partials one more
@@ -230,9 +232,9 @@ namespace {
 class OrchestrationBuilder {
 public:
   OrchestrationBuilder(OpBuilder &b, Location loc, const TiledAttention &ta, abi::Strategy strategy,
-                       int64_t accountedBatch, int64_t ringHeapBytes)
+                       int64_t accountedBatch, int64_t ringHeapBytes, int64_t maxLaunchBlocks)
       : b(b), ib{b, loc}, loc(loc), ta(ta), strategy(strategy), accountedBatch(accountedBatch),
-        ringHeapBytes(ringHeapBytes) {}
+        ringHeapBytes(ringHeapBytes), maxLaunchBlocks(maxLaunchBlocks) {}
 
   /// Emits the body into the current insertion block; an error (reported) if
   /// something of the nest has no host equivalent.
@@ -298,8 +300,12 @@ private:
   /// A counted loop whose body `body` gets the induction variable.
   void forLoop(Value upper, function_ref<void(Value)> body);
 
-  /// SPMD blocks of the dimensions `trips`: their product.
+  /// SPMD tiles of the dimensions `trips`: their product.
   FailureOr<OpFoldResult> blockCount(ArrayRef<OpFoldResult> trips);
+  /// Blocks of the SPMD launches of `stages` over `tiles` tiles: at most
+  /// maxLaunchBlocks (the kernels loop over their tiles); an error if a
+  /// stage's task cannot take that many.
+  FailureOr<OpFoldResult> launchBlocks(OpFoldResult tiles, ArrayRef<Operation *> stages);
   /// Split-KV, per tile: points the running state at part `part` of the
   /// tile's parts (`parts`: the whole buffers, in accumulatorSpecs order).
   void selectPart(ArrayRef<Value> parts, Value part);
@@ -322,6 +328,8 @@ private:
   int64_t accountedBatch;
   /// Heap of one ring, for bounding how far the orchestration runs ahead.
   int64_t ringHeapBytes;
+  /// Most blocks of one SPMD launch (the target's clusters; 0: one per tile).
+  int64_t maxLaunchBlocks;
 
   /// Nest values to host values, and index host values as i64 scalars.
   IRMapping mapping;
@@ -997,14 +1005,40 @@ FailureOr<OpFoldResult> OrchestrationBuilder::blockCount(ArrayRef<OpFoldResult> 
   return blocks;
 }
 
+FailureOr<OpFoldResult> OrchestrationBuilder::launchBlocks(OpFoldResult tiles,
+                                                           ArrayRef<Operation *> stages) {
+  std::optional<int64_t> n = getConstantIntValue(tiles);
+  if (maxLaunchBlocks > 0) {
+    if (n)
+      return OpFoldResult(b.getIndexAttr(std::min(*n, maxLaunchBlocks)));
+    return OpFoldResult(ib.min(cast<Value>(tiles), ib.constant(maxLaunchBlocks)));
+  }
+  // One block per tile: the runtime counts blocks x kernel slots in an int16.
+  for (Operation *op : stages) {
+    aicore::KernelAttr contract = getContract(op);
+    int64_t slots = contract.getCore() == abi::CoreType::AIV ? contract.getLanes() : 1;
+    int64_t most = orch::SubmitOp::kMaxBlockNum / slots;
+    if (n && *n > most)
+      return op->emitOpError() << "needs " << *n << " SPMD blocks with spmd-blocks=tiles, more "
+                               << "than its task of " << slots << " kernel slot(s) takes (" << most
+                               << "); use spmd-blocks=clusters";
+  }
+  return tiles;
+}
+
 LogicalResult OrchestrationBuilder::buildSpmd() {
   using R = abi::TensorRole;
-  // One block per iteration of the parallel loop: the product of its trip
-  // counts (split-KV: of the tiles' and the parts', part innermost).
-  FailureOr<OpFoldResult> chainBlocks = blockCount(tripCounts);
-  if (failed(chainBlocks))
+  // One tile per iteration of the parallel loop: the product of its trip
+  // counts (split-KV: of the tiles' and the parts', part innermost). Buffers
+  // are per tile; a launch runs launchBlocks of them.
+  FailureOr<OpFoldResult> chainTiles = blockCount(tripCounts);
+  if (failed(chainTiles))
     return failure();
-  OpFoldResult blocks = *chainBlocks;
+  OpFoldResult tiles = *chainTiles;
+  FailureOr<OpFoldResult> launch = launchBlocks(tiles, stepStages);
+  if (failed(launch))
+    return failure();
+  OpFoldResult blocks = *launch;
 
   // KV steps: the largest KV loop bound over the parallel loop, at least one so
   // that empty sequences still get their zero rows from the update kernel.
@@ -1021,15 +1055,15 @@ LogicalResult OrchestrationBuilder::buildSpmd() {
   // own: about two steps stay live, and this step's QK, softmax and PV still
   // overlap the previous update. Each spmd task spans every sequence, so little
   // cross-step parallelism is lost.
-  Value boundRunAhead = exceedsRingHeap(numSteps, blocks);
+  Value boundRunAhead = exceedsRingHeap(numSteps, tiles);
   orch::ScopeOp accScope = openScope();
-  allocate(accumulatorSpecs, blocks);
+  allocate(accumulatorSpecs, tiles);
   LogicalResult result = success();
   forLoop(numSteps, [&](Value step) {
     mapping.map(ta.kvLoop.getInductionVar(), step);
     orch::ScopeOp stepScope = openScope();
     stepScopes.insert(stepScope);
-    allocate(stepSpecs, blocks);
+    allocate(stepSpecs, tiles);
     prepare(stepStages);
     for (Operation *stage : stepStages) {
       if (carriedStages.contains(stage)) {
@@ -1045,12 +1079,15 @@ LogicalResult OrchestrationBuilder::buildSpmd() {
     closeScope(stepScope);
   });
   if (ta.merge && succeeded(result)) {
-    // Split-KV: one block per tile merges its parts, after every step.
-    FailureOr<OpFoldResult> tileBlocks = blockCount(ArrayRef(tripCounts).take_front(tileDims));
-    if (failed(tileBlocks))
+    // Split-KV: the merge of each query tile's parts, after every step.
+    FailureOr<OpFoldResult> mergeTiles = blockCount(ArrayRef(tripCounts).take_front(tileDims));
+    if (failed(mergeTiles))
+      return failure();
+    FailureOr<OpFoldResult> mergeBlocks = launchBlocks(*mergeTiles, {ta.merge.getOperation()});
+    if (failed(mergeBlocks))
       return failure();
     prepare(ta.merge.getOperation());
-    result = submit(ta.merge, *tileBlocks);
+    result = submit(ta.merge, *mergeBlocks);
   }
   closeScope(accScope);
   return result;
@@ -1317,7 +1354,10 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
     orchFunc->setAttr("orch.entry",
                       orch::EntryAttr::get(&getContext(), kNumTensorArgs, kNumScalarArgs));
     b.setInsertionPointToStart(orchFunc.addEntryBlock());
-    OrchestrationBuilder builder(b, loc, ta, *parsed, accountedBatch, ringHeap);
+    // spmd-blocks=clusters: a launch never has more blocks than the chip has clusters.
+    int64_t maxLaunchBlocks =
+        spmdBlocks == SpmdBlocks::Clusters ? aicore::getTargetInfo(func).clusters : 0;
+    OrchestrationBuilder builder(b, loc, ta, *parsed, accountedBatch, ringHeap, maxLaunchBlocks);
     if (failed(builder.build()))
       return failure();
     func::ReturnOp::create(b, loc);

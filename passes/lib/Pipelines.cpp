@@ -50,6 +50,7 @@ void mlir::ptoattn::buildLowerPipeline(OpPassManager &pm, const PipelineOptions 
   orchestrate.ringDepPool = options.ringDepPool;
   orchestrate.maxBatch = options.maxBatch;
   orchestrate.maxKvBlocks = options.maxKvBlocks;
+  orchestrate.spmdBlocks = options.spmdBlocks;
   pm.addPass(createAttnOrchestrate(orchestrate));
 
   // The lowering emits index arithmetic one constant at a time and loops of

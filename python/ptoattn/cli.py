@@ -134,6 +134,13 @@ def _build_parser() -> argparse.ArgumentParser:
             f"runtime's default); --schedule auto chooses among the schedules that fit",
         )
     comp.add_argument(
+        "--spmd-blocks",
+        choices=["clusters", "tiles"],
+        help="blocks of an spmd launch: clusters (min(tiles, the chip's clusters), each "
+        "block looping over its tiles) or tiles (one per tile); default: chosen by "
+        "--schedule auto, clusters with --schedule default",
+    )
+    comp.add_argument(
         "--target",
         help="chip: 910B1 or 910B2 (24 clusters), 910B3 or 910B4 "
         "(20); default: the .mlir module's or 910B1",
@@ -272,6 +279,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         kv_blocks_per_task=args.kv_blocks_per_task,
         strategy=args.strategy,
         kv_splits=args.kv_splits,
+        spmd_blocks=args.spmd_blocks,
         target=args.target,
         schedule=args.schedule,
         expected_context_lens=args.expected_context_lens,

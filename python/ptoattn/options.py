@@ -16,6 +16,7 @@ __all__ = [
     "RUNTIME_RING_DEFAULTS",
     "RING_OPTIONS",
     "SCHEDULES",
+    "SPMD_BLOCKS",
 ]
 
 Strategy = Literal["spmd", "per-tile"]
@@ -30,6 +31,9 @@ RING_OPTIONS: tuple[str, ...] = ("ring_task_window", "ring_heap", "ring_dep_pool
 # auto: the cost model picks every schedule option left open (docs/schedules.md);
 # default: open options take the pipeline's defaults (spmd, the pass's query tile).
 SCHEDULES: tuple[str, ...] = ("auto", "default")
+# attn-orchestrate spmd-blocks: min(tiles, clusters) blocks looping over their tiles, or
+# one block per tile (docs/passes/attn-orchestrate.md).
+SPMD_BLOCKS: tuple[str, ...] = ("clusters", "tiles")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +52,9 @@ class CompileOptions:
     0 leaves it to the schedule (auto: the cost model; default: 1, no split).
     ``kv_blocks_per_task`` is how many consecutive cache blocks of a sequence one task of
     each stage covers (0: chosen by ``--schedule auto``, 1 with ``schedule="default"``).
+    ``spmd_blocks`` is how many blocks an spmd launch runs: "clusters" (min(tiles, the
+    chip's clusters), each block looping over its tiles) or "tiles" (one block per tile);
+    None leaves it to the schedule (default: clusters).
     """
 
     q_tile: int = 0
@@ -59,6 +66,7 @@ class CompileOptions:
     ring_dep_pool: int = RUNTIME_RING_DEFAULTS["ring_dep_pool"]
     max_batch: int = 0
     max_kv_blocks: int = 0
+    spmd_blocks: str | None = None
     target: str | None = None
     schedule: str = "auto"
     expected_context_lens: tuple[int, ...] | None = None
@@ -111,6 +119,15 @@ class CompileOptions:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 4:
                 raise ConfigError(f"{name} must be an integer >= 4, got {value!r}")
+        if self.spmd_blocks is not None and self.spmd_blocks not in SPMD_BLOCKS:
+            raise ConfigError(
+                f"spmd_blocks must be one of {', '.join(SPMD_BLOCKS)}, got {self.spmd_blocks!r}"
+            )
+        if self.spmd_blocks == "tiles" and self.strategy == "per-tile":
+            raise ConfigError(
+                "spmd_blocks 'tiles' applies to strategy spmd only (per-tile launches one "
+                "block per task)"
+            )
         if self.max_batch < 0:
             raise ConfigError(f"max_batch must be >= 0, got {self.max_batch!r}")
         if self.max_kv_blocks < 0:
@@ -121,8 +138,9 @@ class CompileOptions:
     def pipeline_options(self) -> str:
         """The option string of ``ptoattn-pipeline`` (the target is in the IR, not here).
 
-        ``kv-splits`` and ``kv-blocks-per-task`` appear only when not 1: the string heads
-        every emitted file, and output without them stays what it was before they existed.
+        ``kv-splits`` and ``kv-blocks-per-task`` appear only when not 1, ``spmd-blocks``
+        only when not the default: the string heads every emitted file, and output without
+        them stays what it was before they existed.
         """
         splits = f" kv-splits={self.kv_splits}" if self.kv_splits > 1 else ""
         blocks = (
@@ -133,4 +151,5 @@ class CompileOptions:
             f"ring-task-window={self.ring_task_window} ring-heap={self.ring_heap} "
             f"ring-dep-pool={self.ring_dep_pool} max-batch={self.max_batch} "
             f"max-kv-blocks={self.max_kv_blocks}"
+            + (f" spmd-blocks={self.spmd_blocks}" if self.spmd_blocks == "tiles" else "")
         )

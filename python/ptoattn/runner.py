@@ -366,8 +366,10 @@ def run(
     if dynamic_batch and context_lens is not None:
         sized = dataclasses.replace(config, batch=max(1, len(context_lens)))
     if sim_config is None and "target" in manifest:
-        # As many clusters as the chip the directory was compiled for.
-        sim_config = sim.SimConfig(clusters=manifest["target"]["clusters"])
+        # As many clusters as the chip the directory was compiled for, in the runtime and
+        # in the timing model (whose own default is 24).
+        clusters = manifest["target"]["clusters"]
+        sim_config = sim.SimConfig(clusters=clusters, model={"clusters": clusters})
     if model_only:
         sim_config = dataclasses.replace(sim_config or sim.SimConfig(), model_only=True)
     if model_only and inputs is None:

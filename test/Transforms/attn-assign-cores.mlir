@@ -10,11 +10,17 @@
 
 // MQA, 16 heads on one KV head, head_dim 128, block 128 (the reference configuration).
 // CHECK-LABEL: func.func @mqa_qk_matmul() attributes {aicore.kernel = #aicore.kernel<core = aic, args = [#aicore.arg<in "query" : bf16>, #aicore.arg<in "key_cache" : bf16>, #aicore.arg<in "block_table" : i32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<out "scores" : f32>, #aicore.arg<scalar "kv_step" : i64>]>}
-// spmd: the tile comes from the block index; a step past the sequence's end does nothing.
+// spmd: the block loops over the 4 tiles from its block index, stepping by the block
+// count (grid-stride: any block count covers every tile once); a step past the
+// sequence's end does nothing.
 //       CHECK:   %[[BLK:.*]] = aicore.get_block_idx
+//       CHECK:   %[[NUM:.*]] = aicore.get_block_num
+//       CHECK:   %[[C4:.*]] = arith.constant 4 : index
+//       CHECK:   scf.for %[[T:.*]] = %[[BLK]] to %[[C4]] step %[[NUM]] {
+//       CHECK:   %[[SEQ:.*]] = arith.divui %[[T]]
 //       CHECK:   %[[J64:.*]] = aicore.scalar_arg 5 : i64
 //       CHECK:   %[[LENS:.*]] = aicore.tensor_ptr 3 : !aicore.gm_ptr<i32>
-//       CHECK:   aicore.load_scalar %[[LENS]]
+//       CHECK:   aicore.load_scalar %[[LENS]][%[[SEQ]]]
 //       CHECK:   %[[ACTIVE:.*]] = arith.cmpi slt
 //       CHECK:   scf.if %[[ACTIVE]] {
 //       CHECK:     %[[TABLE:.*]] = aicore.tensor_ptr 2 : !aicore.gm_ptr<i32>
@@ -79,6 +85,8 @@
 // CHECK-LABEL: func.func @mqa_online_update() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "block_max" : f32>, #aicore.arg<in "block_sum" : f32>, #aicore.arg<in "block_out" : f32>, #aicore.arg<in "context_lens" : i32>, #aicore.arg<inout "acc_max" : f32>, #aicore.arg<inout "acc_sum" : f32>, #aicore.arg<inout "acc_out" : f32>, #aicore.arg<out "out" : f32>, #aicore.arg<scalar "kv_step" : i64>]>
 //       CHECK:   %[[STEP64:.*]] = aicore.scalar_arg 8 : i64
 //       CHECK:   %[[STEP:.*]] = arith.index_cast %[[STEP64]]
+// Each tile of the block: its update, both lanes on their rows.
+//       CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
 //       CHECK:   %[[N:.*]] = arith.ceildivui
 // The lane's real rows: clamp(tile rows - 8 lane, 0, 8).
 //       CHECK:   %[[LANE:.*]] = aicore.get_sub_block_id
@@ -624,7 +632,10 @@ func.func @broken_chain(%q: tensor<4x16x128xbf16>, %kc: tensor<?x128x1x128xbf16>
 // the part's state (no output argument); the merge kernel runs on both AIV lanes
 // and writes the output.
 // CHECK-LABEL: func.func @split_qk_matmul()
-//       CHECK:   %[[BLK:.*]] = aicore.get_block_idx
+// The chains' tiles are 4 tiles x 2 parts.
+//       CHECK:   %[[BLKIDX:.*]] = aicore.get_block_idx
+//       CHECK:   %[[C8:.*]] = arith.constant 8 : index
+//       CHECK:   scf.for %[[BLK:.*]] = %[[BLKIDX]] to %[[C8]] step
 //       CHECK:   %[[TILE:.*]] = arith.divui %[[BLK]], %[[C2:.*]] : index
 //       CHECK:   %[[PART:.*]] = arith.remui %[[BLK]], %[[C2]] : index
 //       CHECK:   %[[NB:.*]] = arith.ceildivui
@@ -639,7 +650,10 @@ func.func @broken_chain(%q: tensor<4x16x128xbf16>, %kc: tensor<?x128x1x128xbf16>
 //   CHECK-NOT:   aicore.trowexpanddiv
 //       CHECK:   return
 // CHECK-LABEL: func.func @split_merge_partials() attributes {aicore.kernel = #aicore.kernel<core = aiv, lanes = 2, args = [#aicore.arg<in "acc_max" : f32>, #aicore.arg<in "acc_sum" : f32>, #aicore.arg<in "acc_out" : f32>, #aicore.arg<out "out" : f32>]>}
+// The merge's tiles are the 4 tiles.
 //       CHECK:   aicore.get_block_idx
+//       CHECK:   %[[C4:.*]] = arith.constant 4 : index
+//       CHECK:   scf.for %{{.*}} = %{{.*}} to %[[C4]] step
 //   CHECK-NOT:   arith.remui %{{.*}}, %c2
 //       CHECK:   aicore.get_sub_block_id
 //       CHECK:   aicore.tload

@@ -153,12 +153,15 @@ func.func @mqa(%arg0: tensor<4x16x128xbf16>, %arg1: tensor<?x128x1x128xbf16>, %a
 // -----
 
 // GQA 40/8 with a dynamic batch: groups of 5 heads in 16-row tiles, 64-row blocks.
-// spmd: blocks = batch x 8 tiles; rings are sized for max-batch = 8 (64 blocks).
+// spmd: tiles = batch x 8, each launch min(tiles, 24) blocks (spmd-blocks=clusters on the
+// default 910B1); rings are sized for max-batch = 8 (64 tiles).
 // SPMD-LABEL: func.func @gqa_40_over_8_orchestration()
 //       SPMD:   %[[Q:.*]] = orch.external 0(%{{.*}}) : !orch.tensor<?x40x128xbf16>
 //       SPMD:   %[[BATCH:.*]] = orch.arg_dim 0, 0
 //       SPMD:   %[[C8:.*]] = arith.constant 8 : index
-//       SPMD:   %[[NB:.*]] = arith.muli %[[BATCH]], %[[C8]] : index
+//       SPMD:   %[[TILES:.*]] = arith.muli %[[BATCH]], %[[C8]] : index
+//       SPMD:   %[[C24:.*]] = arith.constant 24 : index
+//       SPMD:   %[[NB:.*]] = arith.minsi %[[TILES]], %[[C24]] : index
 //       SPMD:   orch.scope ring <task_slots = 1, heap_bytes = 540672, dep_entries = 0> {
 //       SPMD:     orch.alloc(%{{.*}}, %{{.*}}, %{{.*}}) : !orch.tensor<?xf32>, !orch.tensor<?xf32>, !orch.tensor<?x128xf32>
 //       SPMD:       orch.scope ring <task_slots = 5, heap_bytes = 933888, dep_entries = 72> {

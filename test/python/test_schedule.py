@@ -73,7 +73,7 @@ def test_expected_context_lens_change_the_modeled_lengths(tmp_path):
 
 def test_explicit_options_override_auto(tmp_path):
     ptoattn.compile(REF, tmp_path / "fixed", strategy="per-tile", q_tile=32, kv_splits=1,
-                    kv_blocks_per_task=1)
+                    kv_blocks_per_task=1, spmd_blocks="clusters")
     m = _manifest(tmp_path / "fixed")
     assert m["schedule"] == {"mode": "auto"}  # nothing left open: nothing modeled
     assert (m["options"]["strategy"], m["options"]["q_tile"]) == ("per-tile", 32)

@@ -9,9 +9,9 @@
 // P's zero columns would not cancel them (0 x NaN = NaN). K needs no such
 // care: softmax_prepare never reads the score columns of those rows.
 //
-// Under spmd a block does nothing for a KV step past its sequence's end (under
-// split-KV, past its part's end), so no block-table entry beyond the
-// sequence's blocks is ever read.
+// Under spmd a block loops over its tiles (grid-stride) and does nothing for a
+// tile whose KV step is past its sequence's end (under split-KV, past its
+// part's end), so no block-table entry beyond the sequence's blocks is read.
 //
 //===----------------------------------------------------------------------===//
 
@@ -94,7 +94,7 @@ static void forEachCubeStep(KernelBuilder &kb, function_ref<void(const CubeStep 
     body(step);
     return;
   }
-  BlockPosition pos = kb.blockPosition();
+  BlockPosition pos = kb.enterTileLoop();
   Value stepIndex = kb.scalarIndex(abi::ScalarRole::KvStep);
   KvSteps kv = kb.kvSteps(pos, stepIndex);
   Value length = kv.length;
@@ -261,9 +261,9 @@ static void buildMultiBlockPVMatmul(KernelBuilder &kb) {
   });
 }
 
-/// Runs `body` for this kernel's tile: under spmd, at offsets computed from the
-/// block index and only while the KV step is inside the sequence; under
-/// per-tile, at offset 0 of the views the orchestration passed.
+/// Runs `body` for this kernel's tile: under spmd, for each tile of the block at
+/// offsets computed from its index and only while the KV step is inside the
+/// sequence; under per-tile, at offset 0 of the views the orchestration passed.
 static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOperands &)> body) {
   IndexBuilder &ib = kb.ib;
   const TileGeometry &geo = kb.shape.geo;
@@ -278,7 +278,7 @@ static void forEachCubeTile(KernelBuilder &kb, function_ref<void(const CubeOpera
     body({zero, zero, zero, rows, liveRows});
     return;
   }
-  BlockPosition pos = kb.blockPosition();
+  BlockPosition pos = kb.enterTileLoop();
   Value step = kb.scalarIndex(abi::ScalarRole::KvStep);
   KvSteps kv = kb.kvSteps(pos, step);
   Value blockSize = ib.constant(geo.blockSize);

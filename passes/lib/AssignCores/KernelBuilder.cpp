@@ -40,10 +40,9 @@ Value KernelBuilder::scalarF32(abi::ScalarRole role) {
   return aicore::ScalarArgOp::create(b, loc, b.getF32Type(), b.getI64IntegerAttr(*index));
 }
 
-BlockPosition KernelBuilder::blockPosition() {
+BlockPosition KernelBuilder::blockPosition(Value block) {
   const TileGeometry &geo = shape.geo;
-  Value block = aicore::GetBlockIdxOp::create(b, loc, b.getIndexType());
-  // A chain's blocks are tiles x parts; the merge's are the tiles.
+  // A chain's tiles are query tiles x parts; the merge's are the query tiles.
   Value tileBlock = block, part;
   if (shape.isSplitKv() && sig.stage != abi::Stage::MergePartials) {
     Value parts = ib.constant(shape.kvSplits);
@@ -57,6 +56,27 @@ BlockPosition KernelBuilder::blockPosition() {
   Value kvHead = arith::DivUIOp::create(b, loc, inSeq, perGroup);
   Value tile = arith::RemUIOp::create(b, loc, inSeq, perGroup);
   return {block, seq, kvHead, tile, part};
+}
+
+Value KernelBuilder::tileCount() {
+  int64_t perSeq = shape.geo.getTilesPerSequence();
+  if (shape.isSplitKv() && sig.stage != abi::Stage::MergePartials)
+    perSeq *= shape.kvSplits;
+  if (!ShapedType::isDynamic(shape.batch))
+    return ib.constant(shape.batch * perSeq);
+  // Every spmd kernel but the merge reads the lengths; the merge writes the output.
+  Value batch = sig.findTensor(abi::TensorRole::ContextLens)
+                    ? tensorDim(abi::TensorRole::ContextLens, 0)
+                    : tensorDim(abi::TensorRole::Out, 0);
+  return ib.mul(batch, ib.constant(perSeq));
+}
+
+BlockPosition KernelBuilder::enterTileLoop() {
+  Value first = aicore::GetBlockIdxOp::create(b, loc, b.getIndexType());
+  Value stride = aicore::GetBlockNumOp::create(b, loc, b.getIndexType());
+  auto loop = scf::ForOp::create(b, loc, first, tileCount(), stride);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  return blockPosition(loop.getInductionVar());
 }
 
 KvSteps KernelBuilder::kvSteps(const BlockPosition &pos, Value step) {

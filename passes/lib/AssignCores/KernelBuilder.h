@@ -28,6 +28,9 @@ struct KernelShape {
   abi::Strategy strategy;
   /// Split-KV parts per sequence (1: no split).
   int64_t kvSplits = 1;
+  /// Sequences of the launch (ShapedType::kDynamic: read from the lengths'
+  /// or the output's descriptor at run time).
+  int64_t batch = ShapedType::kDynamic;
 
   int64_t laneRows() const { return geo.queryTile / target::kVectorLanes; }
   int64_t laneSlot() const { return abi::getLaneSlotFloats(geo.queryTile); }
@@ -35,9 +38,10 @@ struct KernelShape {
   bool isSplitKv() const { return kvSplits > 1; }
 };
 
-/// Where an SPMD block works: its linear index (the index of its buffers) and
-/// its (sequence, KV head, query tile) coordinates; under split-KV, a chain's
-/// block is part `part` of tile `block / parts`.
+/// One tile an SPMD block works on: its linear index `block` among the
+/// launch's tiles (the index of its buffers) and its (sequence, KV head, query
+/// tile) coordinates; under split-KV, a chain's tile `block` is part `part` of
+/// query tile `block / parts`.
 struct BlockPosition {
   Value block;
   Value seq;
@@ -81,8 +85,17 @@ public:
 
   //===--- SPMD position and paging (spmd strategy) -----------------------===//
 
-  /// This block's tile index and coordinates, from `get_block_idx`.
-  BlockPosition blockPosition();
+  /// The coordinates of the launch's tile `index`.
+  BlockPosition blockPosition(Value index);
+  /// Tiles of this kernel's launch: (sequence, KV head, query tile) and,
+  /// for a split-KV chain, its parts.
+  Value tileCount();
+  /// Builds this block's grid-stride loop over its tiles, an `scf.for` from
+  /// `get_block_idx` to tileCount() in steps of `get_block_num`, and moves the
+  /// insertion point into its body: the rest of the kernel is built per tile.
+  /// Returns the tile's coordinates. Any block count >= 1 covers every tile
+  /// exactly once, so the orchestration may launch fewer blocks than tiles.
+  BlockPosition enterTileLoop();
   /// `context_lens[seq]` as an index.
   Value contextLength(Value seq);
   /// The length and the KV blocks of `pos`'s chain at KV step `step`: the

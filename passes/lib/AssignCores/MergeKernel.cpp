@@ -39,7 +39,7 @@ void assign_cores::buildMergePartialsKernel(KernelBuilder &kb) {
   Value tileIndex;
   OutputRows output;
   if (kb.shape.isSpmd()) {
-    BlockPosition pos = kb.blockPosition();
+    BlockPosition pos = kb.enterTileLoop();
     tileIndex = pos.block;
     output = outputRows(kb, pos);
   } else {

@@ -51,7 +51,7 @@ static void forEachVectorStep(KernelBuilder &kb, function_ref<void(Value, Value)
     body(ib.constant(0), kb.scalarIndex(Scalar::ValidCols));
     return;
   }
-  BlockPosition pos = kb.blockPosition();
+  BlockPosition pos = kb.enterTileLoop();
   Value step = kb.scalarIndex(Scalar::KvStep);
   KvSteps kv = kb.kvSteps(pos, step);
   kb.ifThen(ib.less(step, kv.numSteps),
@@ -285,7 +285,7 @@ void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {
   Value numSteps, tileIndex;
   OutputRows output;
   if (kb.shape.isSpmd()) {
-    BlockPosition pos = kb.blockPosition();
+    BlockPosition pos = kb.enterTileLoop();
     numSteps = kb.kvSteps(pos, step).numSteps;
     tileIndex = pos.block;
     if (!split)

@@ -10,6 +10,7 @@
 
 #include "SyncModel.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
@@ -161,4 +162,19 @@ SmallVector<Pipe> mlir::ptoattn::aicore::sync::getStorePipes(func::FuncOp func) 
   });
   llvm::sort(pipes, [](Pipe a, Pipe b) { return pipeIndex(a) < pipeIndex(b); });
   return pipes;
+}
+
+bool sync::isGridStrideLoop(Operation *op) {
+  auto loop = dyn_cast<scf::ForOp>(op);
+  return loop && loop.getLowerBound().getDefiningOp<GetBlockIdxOp>() &&
+         loop.getStep().getDefiningOp<GetBlockNumOp>();
+}
+
+bool sync::endsWithFullBarrier(Operation *op) {
+  auto loop = dyn_cast<scf::ForOp>(op);
+  if (!loop)
+    return false;
+  Operation *yield = loop.getBody()->getTerminator();
+  auto barrier = dyn_cast_or_null<PipeBarrierOp>(yield->getPrevNode());
+  return barrier && barrier.getPipe() == Pipe::All;
 }

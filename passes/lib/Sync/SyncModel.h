@@ -86,6 +86,17 @@ Pipe getDrainPipe(func::FuncOp func);
 /// Pipes of the `aicore.tstore`s in `func` (stores leave the core on them).
 SmallVector<Pipe> getStorePipes(func::FuncOp func);
 
+/// Whether `loop` is an SPMD kernel's grid-stride loop over its tiles (from
+/// `get_block_idx` in steps of `get_block_num`). Each of its iterations is the
+/// work one block would do alone; aicore-insert-sync ends the body with
+/// `pipe_barrier(PIPE_ALL)`, so every tile starts on drained pipes as a block
+/// does, and no dependency crosses the back edge.
+bool isGridStrideLoop(Operation *loop);
+
+/// Whether the body of `loop` ends with `pipe_barrier(PIPE_ALL)`: nothing an
+/// iteration issued is outstanding when the next one starts.
+bool endsWithFullBarrier(Operation *loop);
+
 } // namespace mlir::ptoattn::aicore::sync
 
 #endif // PTOATTN_PASSES_SYNC_SYNCMODEL_H

@@ -21,6 +21,10 @@
 
 namespace mlir::ptoattn {
 
+/// How many blocks an SPMD launch of attn-orchestrate runs: one per tile, or
+/// at most one per cluster of the target, each looping over its tiles.
+enum class SpmdBlocks : int64_t { Clusters, Tiles };
+
 /// The parser of an enum pass option: llvm::cl's own rejects a bad value with
 /// "Cannot find option named '48'!"; this one names the option and lists its
 /// allowed values. It keeps llvm::cl::parser's members, which MLIR's pass
@@ -87,7 +91,19 @@ class parser<::mlir::ptoattn::target::QueryTileOption>
 public:
   using EnumOptionParser::EnumOptionParser;
 };
+template <>
+class parser<::mlir::ptoattn::SpmdBlocks>
+    : public ::mlir::ptoattn::EnumOptionParser<::mlir::ptoattn::SpmdBlocks> {
+public:
+  using EnumOptionParser::EnumOptionParser;
+};
 } // namespace llvm::cl
+
+#define PTOATTN_SPMD_BLOCKS_VALUES                                                                 \
+  ::llvm::cl::values(                                                                              \
+      clEnumValN(::mlir::ptoattn::SpmdBlocks::Clusters, "clusters",                                \
+                 "min(tiles, the target's clusters); each block loops over tiles"),                \
+      clEnumValN(::mlir::ptoattn::SpmdBlocks::Tiles, "tiles", "one block per tile"))
 
 #define PTOATTN_STRATEGY_VALUES                                                                    \
   ::llvm::cl::values(clEnumValN(::mlir::ptoattn::aicore::Strategy::Spmd, "spmd",                   \

@@ -212,6 +212,16 @@ def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
     `ring-dep-pool` entries is an error naming the scope, the need and the
     limit.
 
+    SPMD launch size (`spmd`, option `spmd-blocks`): the kernels loop over
+    their tiles grid-stride (tile = block index, + block count, ... below the
+    tile count), so any block count covers every tile. `clusters` (the
+    default) launches min(tiles, clusters of the module's `aicore.target`)
+    blocks (24 on 910B1/B2, 20 on 910B3/B4; a runtime minimum when the batch
+    is dynamic): one AICore start-up per cluster instead of one per tile.
+    `tiles` launches one block per tile, which the runtime dispatches
+    dynamically; it is rejected when that count does not fit the runtime's
+    int16 block count. Buffers are always sized per tile.
+
     Bounded run-ahead (`spmd`): when the KV steps' intermediates together
     exceed `ring-heap` (computed at run time from the step count), each step
     waits (`orch.wait` on the running sum) for the previous step's update
@@ -232,6 +242,11 @@ def AttnOrchestrate : Pass<"attn-orchestrate", "ModuleOp"> {
     Option<"maxKvBlocks", "max-kv-blocks", "int64_t", /*default=*/"0",
            "Largest number of KV blocks of a sequence (the block table's width), "
            "bounding the dependency-pool need; 0: unbounded">,
+    Option<"spmdBlocks", "spmd-blocks", "::mlir::ptoattn::SpmdBlocks",
+           /*default=*/"::mlir::ptoattn::SpmdBlocks::Clusters",
+           "Blocks of an spmd launch: clusters (min(tiles, the target's "
+           "clusters), the kernels loop over their tiles) or tiles (one each)",
+           "PTOATTN_SPMD_BLOCKS_VALUES">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect",

@@ -52,6 +52,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                               llvm::cl::desc("KV blocks per sequence at most (block-table "
                                              "width), for the dependency-pool need; 0: unbounded"),
                               llvm::cl::init(0)};
+  Option<SpmdBlocks> spmdBlocks{
+      *this, "spmd-blocks",
+      llvm::cl::desc("Blocks of an spmd launch: clusters (min(tiles, clusters)) or tiles"),
+      llvm::cl::init(SpmdBlocks::Clusters), PTOATTN_SPMD_BLOCKS_VALUES};
   Option<bool> toEmitC{*this, "to-emitc",
                        llvm::cl::desc("Convert to EmitC; false stops after pipe "
                                       "synchronisation, with kernels in aicore and the "
