@@ -190,7 +190,7 @@ static emitc::FuncOp outlineKernel(func::FuncOp func, KernelEntries &entries,
   auto file = emitc::FileOp::create(b, loc, name);
   b.setInsertionPointToStart(&file.getBodyRegion().front());
   auto verbatim = [&](StringRef text, ValueRange args = {}) {
-    emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), args);
+    emitc_common::verbatim(b, loc, text, args);
   };
   int64_t lanes = kernel.getLanes();
   verbatim(

@@ -171,21 +171,31 @@ std::optional<std::string> cppTypeName(Type type) {
   return std::nullopt;
 }
 
-Value bindName(OpBuilder &b, Location loc, Value value, StringRef name, bool isConst) {
-  std::optional<std::string> cppType = cppTypeName(value.getType());
-  if (!cppType)
-    return value;
-  std::string text =
-      llvm::formatv("{0}{1} {2} = {{};", isConst ? "const " : "", *cppType, name).str();
-  emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), ValueRange{value});
-  return emitc::LiteralOp::create(b, loc, value.getType(), name);
+void verbatim(OpBuilder &b, Location loc, StringRef text, ValueRange operands) {
+  emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), operands);
 }
 
 Value declareNamed(OpBuilder &b, Location loc, Type type, StringRef cppType, StringRef name,
                    StringRef init, ValueRange operands) {
-  emitc::VerbatimOp::create(b, loc, b.getStringAttr((cppType + " " + name + init + ";").str()),
-                            operands);
+  verbatim(b, loc, (cppType + " " + name + init + ";").str(), operands);
   return emitc::LiteralOp::create(b, loc, type, name);
+}
+
+void replaceWithNamed(ConversionPatternRewriter &rewriter, Operation *op, Type type,
+                      StringRef cppType, StringRef name, StringRef init, ValueRange operands) {
+  rewriter.replaceOp(op, declareNamed(rewriter, op->getLoc(), type, cppType, name, init, operands));
+}
+
+LogicalResult replaceWithConstant(ConversionPatternRewriter &rewriter, Operation *op, Type type,
+                                  StringRef name,
+                                  llvm::function_ref<std::string(StringRef cppType)> value,
+                                  ValueRange operands) {
+  std::optional<std::string> cppType = cppTypeName(type);
+  if (!cppType)
+    return rewriter.notifyMatchFailure(op, "the value's type has no C++ spelling");
+  replaceWithNamed(rewriter, op, type, "const " + *cppType, name, " = " + value(*cppType),
+                   operands);
+  return success();
 }
 
 std::string NameTable::unique(StringRef base) {

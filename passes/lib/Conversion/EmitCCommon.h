@@ -17,6 +17,7 @@
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <optional>
@@ -47,15 +48,28 @@ void populateScalarPatterns(TypeConverter &converter, RewritePatternSet &pattern
 /// opaque types as written), or nullopt.
 std::optional<std::string> cppTypeName(Type type);
 
-/// `T name = value;` and an `emitc.literal "name"` of `value`'s type standing
-/// for it; `value` itself if its type has no C++ spelling.
-Value bindName(OpBuilder &b, Location loc, Value value, StringRef name, bool isConst = false);
+/// `text` as one `emitc.verbatim` statement; each `{}` in it stands for the
+/// next of `operands` (`{{` is a literal brace).
+void verbatim(OpBuilder &b, Location loc, StringRef text, ValueRange operands = {});
 
 /// `<cppType> name<init>;` (init holds `{}` for each of `operands`, `{{` for a
 /// literal brace when there are operands) and an `emitc.literal "name"` of
 /// `type` standing for the object.
 Value declareNamed(OpBuilder &b, Location loc, Type type, StringRef cppType, StringRef name,
                    StringRef init, ValueRange operands = {});
+
+/// Replaces the one-result `op` by a named C++ local: declares it
+/// (`declareNamed`) and puts its `emitc.literal "name"` in place of the result.
+void replaceWithNamed(ConversionPatternRewriter &rewriter, Operation *op, Type type,
+                      StringRef cppType, StringRef name, StringRef init, ValueRange operands = {});
+
+/// `replaceWithNamed` for a scalar that never changes: `const T name = value;`,
+/// T the C++ spelling of `type` and `value(T)` the initializer. Fails (a match
+/// failure) when `type` has no C++ spelling.
+LogicalResult replaceWithConstant(ConversionPatternRewriter &rewriter, Operation *op, Type type,
+                                  StringRef name,
+                                  llvm::function_ref<std::string(StringRef cppType)> value,
+                                  ValueRange operands = {});
 
 /// Distinct C++ identifiers within one function: a second `scores` becomes
 /// `scores_2`.

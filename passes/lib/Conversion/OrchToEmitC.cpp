@@ -47,6 +47,7 @@ namespace mlir::ptoattn {
 using namespace mlir;
 using namespace mlir::ptoattn;
 using emitc_common::NameTable;
+using emitc_common::verbatim;
 
 /// The emitc.file id the orchestration source is emitted under.
 static constexpr llvm::StringLiteral kFileId = "orchestration";
@@ -177,9 +178,6 @@ template <typename OpTy> struct OrchPattern : OpConversionPattern<OpTy> {
   OrchNames &names;
 
   Type chipTensor() const { return emitc::OpaqueType::get(this->getContext(), "ChipTensor"); }
-  static void verbatim(OpBuilder &b, Location loc, StringRef text, ValueRange args = {}) {
-    emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), args);
-  }
   /// `uint32_t name[n] = {...};`: the static extents, then `dynamics` in
   /// order where an extent is dynamic.
   Value uint32Array(OpBuilder &b, Location loc, StringRef name, ArrayRef<int64_t> statics,
@@ -220,8 +218,8 @@ struct ExternalLowering : OrchPattern<orch::ExternalOp> {
     std::string name = names.of(op.getResult(), llvm::formatv("arg{0}", op.getArgIndex()).str());
     Value shape =
         uint32Array(rewriter, loc, name + "_shape", type.getShape(), adaptor.getDynamicSizes());
-    Value tensor = emitc_common::declareNamed(
-        rewriter, loc, chipTensor(), "ChipTensor", name,
+    emitc_common::replaceWithNamed(
+        rewriter, op, chipTensor(), "ChipTensor", name,
         llvm::formatv(
             " = make_tensor_external(orch_args.tensor({0}).ref().data_as<void>(), {{}, {1}, "
             "{2}, {3})",
@@ -229,7 +227,6 @@ struct ExternalLowering : OrchPattern<orch::ExternalOp> {
             op.getManualDep() ? "true" : "false")
             .str(),
         shape);
-    rewriter.replaceOp(op, tensor);
     return success();
   }
 };
@@ -239,13 +236,12 @@ struct ArgDimLowering : OrchPattern<orch::ArgDimOp> {
   using OrchPattern::OrchPattern;
   LogicalResult matchAndRewrite(orch::ArgDimOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    std::string name = names.of(op.getResult(), "dim");
-    Value v = emitc_common::declareNamed(
-        rewriter, op.getLoc(), rewriter.getI64Type(), "const int64_t", name,
-        llvm::formatv(" = orch_args.tensor({0}).ref().shapes[{1}]", op.getArgIndex(), op.getDim())
-            .str());
-    rewriter.replaceOp(op, v);
-    return success();
+    return emitc_common::replaceWithConstant(
+        rewriter, op, rewriter.getI64Type(), names.of(op.getResult(), "dim"), [&](StringRef) {
+          return llvm::formatv("orch_args.tensor({0}).ref().shapes[{1}]", op.getArgIndex(),
+                               op.getDim())
+              .str();
+        });
   }
 };
 
@@ -255,15 +251,10 @@ struct ArgScalarLowering : OrchPattern<orch::ArgScalarOp> {
   LogicalResult matchAndRewrite(orch::ArgScalarOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Type type = getTypeConverter()->convertType(op.getType());
-    std::optional<std::string> cppType = emitc_common::cppTypeName(type);
-    if (!cppType)
-      return rewriter.notifyMatchFailure(op, "scalar type has no C++ spelling");
     std::string name = names.of(op.getResult(), llvm::formatv("scalar{0}", op.getArgIndex()).str());
-    Value v = emitc_common::declareNamed(
-        rewriter, op.getLoc(), type, "const " + *cppType, name,
-        llvm::formatv(" = from_u64<{0}>(orch_args.scalar({1}))", *cppType, op.getArgIndex()).str());
-    rewriter.replaceOp(op, v);
-    return success();
+    return emitc_common::replaceWithConstant(rewriter, op, type, name, [&](StringRef cppType) {
+      return llvm::formatv("from_u64<{0}>(orch_args.scalar({1}))", cppType, op.getArgIndex()).str();
+    });
   }
 };
 
@@ -364,11 +355,10 @@ struct ViewLowering : OrchPattern<orch::ViewOp> {
         uint32Array(rewriter, loc, name + "_sizes", op.getStaticSizes(), adaptor.getSizes());
     Value offsets =
         uint32Array(rewriter, loc, name + "_offsets", op.getStaticOffsets(), adaptor.getOffsets());
-    Value view = emitc_common::declareNamed(
-        rewriter, loc, chipTensor(), "ChipTensor", name,
+    emitc_common::replaceWithNamed(
+        rewriter, op, chipTensor(), "ChipTensor", name,
         llvm::formatv(" = {{}.view({{}, {{}, {0})", op.getManualDep() ? "true" : "false").str(),
         {adaptor.getSource(), sizes, offsets});
-    rewriter.replaceOp(op, view);
     return success();
   }
 };
@@ -381,22 +371,21 @@ struct ReadLowering : OrchPattern<orch::ReadOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Type type = getTypeConverter()->convertType(op.getType());
-    std::optional<std::string> cppType = emitc_common::cppTypeName(type);
-    if (!cppType)
+    // Checked before the index array is built: a pattern fails without changing the IR.
+    if (!emitc_common::cppTypeName(type))
       return rewriter.notifyMatchFailure(op, "element type has no C++ spelling");
-    auto tensorType = cast<orch::ChipTensorType>(op.getTensor().getType());
+    int64_t rank = cast<orch::ChipTensorType>(op.getTensor().getType()).getRank();
     auto tensorName = adaptor.getTensor().getDefiningOp<emitc::LiteralOp>();
     std::string name =
         names.of(op.getResult(), tensorName ? (tensorName.getValue() + "_elem").str() : "elem");
     Value index =
         uint32Array(rewriter, loc, name + "_index", op.getStaticIndices(), adaptor.getIndices());
-    Value v = emitc_common::declareNamed(
-        rewriter, loc, type, "const " + *cppType, name,
-        llvm::formatv(" = get_tensor_data<{0}>({{}, {1}, {{})", *cppType, tensorType.getRank())
-            .str(),
+    return emitc_common::replaceWithConstant(
+        rewriter, op, type, name,
+        [&](StringRef cppType) {
+          return llvm::formatv("get_tensor_data<{0}>({{}, {1}, {{})", cppType, rank).str();
+        },
         {adaptor.getTensor(), index});
-    rewriter.replaceOp(op, v);
-    return success();
   }
 };
 
@@ -532,7 +521,7 @@ static Block *buildScaffold(OpBuilder &b, func::FuncOp entry, orch::EntryAttr en
   MLIRContext *ctx = b.getContext();
   Location loc = entry.getLoc();
   auto verbatim = [&](StringRef text, ValueRange args = {}) {
-    emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), args);
+    emitc_common::verbatim(b, loc, text, args);
   };
   verbatim(llvm::formatv("// Orchestration @{0}, emitted by ptoattn (convert-orch-to-emitc).",
                          entry.getSymName())

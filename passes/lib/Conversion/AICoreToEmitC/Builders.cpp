@@ -67,7 +67,7 @@ void emitVerbatimCall(OpBuilder &b, Location loc, StringRef callee, ValueRange o
                       StringRef trailing) {
   SmallVector<std::string> holes(operands.size(), "{}");
   std::string text = (callee + "(" + llvm::join(holes, ", ") + trailing + ");").str();
-  emitc::VerbatimOp::create(b, loc, b.getStringAttr(text), operands);
+  emitc_common::verbatim(b, loc, text, operands);
 }
 
 /// The on-chip byte offset a tile value is bound to, through aliases.
@@ -98,9 +98,7 @@ Value declareTile(OpBuilder &b, Location loc, const TypeConverter &converter, ac
 
 /// `TASSIGN(tile, offset)`: binds the object to its on-chip address.
 void assignTile(OpBuilder &b, Location loc, Value tile, int64_t offset) {
-  emitc::VerbatimOp::create(b, loc,
-                            b.getStringAttr(llvm::formatv("TASSIGN({{}, {0:x});", offset).str()),
-                            ValueRange{tile});
+  emitc_common::verbatim(b, loc, llvm::formatv("TASSIGN({{}, {0:x});", offset).str(), tile);
 }
 
 } // namespace mlir::ptoattn::aicore_to_emitc

@@ -82,12 +82,11 @@ struct TensorPtrLowering : KernelPattern<ac::TensorPtrOp> {
     Type ptrType = getTypeConverter()->convertType(op.getType());
     std::string cppType = *emitc_common::cppTypeName(ptrType);
     std::string desc = entry->roles[slot] + "_tensor";
-    Value ptr = emitc_common::declareNamed(
-        rewriter, op.getLoc(), ptrType, cppType, nameOf(*entry, op.getResult(), entry->roles[slot]),
+    emitc_common::replaceWithNamed(
+        rewriter, op, ptrType, cppType, nameOf(*entry, op.getResult(), entry->roles[slot]),
         llvm::formatv(" = reinterpret_cast<{0}>({1}->buffer.addr) + {1}->start_offset", cppType,
                       desc)
             .str());
-    rewriter.replaceOp(op, ptr);
     return success();
   }
 };
@@ -120,19 +119,15 @@ struct ScalarArgLowering : KernelPattern<ac::ScalarArgOp> {
     if (!entry)
       return rewriter.notifyMatchFailure(op, "not inside a kernel entry");
     Type type = op.getType();
-    std::optional<std::string> cppType = emitc_common::cppTypeName(type);
-    if (!cppType)
-      return rewriter.notifyMatchFailure(op, "scalar type has no C++ spelling");
-    std::string init = type.isInteger(64)
-                           ? llvm::formatv(" = args[{0}]", op.getArg()).str()
-                           : llvm::formatv(" = from_u64<{0}>(static_cast<uint64_t>(args[{1}]))",
-                                           *cppType, op.getArg())
-                                 .str();
     std::string fallback = llvm::formatv("arg{0}", op.getArg()).str();
-    Value v = emitc_common::declareNamed(rewriter, op.getLoc(), type, "const " + *cppType,
-                                         nameOf(*entry, op.getResult(), fallback), init);
-    rewriter.replaceOp(op, v);
-    return success();
+    return emitc_common::replaceWithConstant(
+        rewriter, op, type, nameOf(*entry, op.getResult(), fallback), [&](StringRef cppType) {
+          return type.isInteger(64)
+                     ? llvm::formatv("args[{0}]", op.getArg()).str()
+                     : llvm::formatv("from_u64<{0}>(static_cast<uint64_t>(args[{1}]))", cppType,
+                                     op.getArg())
+                           .str();
+        });
   }
 };
 
@@ -148,11 +143,9 @@ template <typename OpTy> struct ContextLowering : KernelPattern<OpTy> {
     if (!entry)
       return rewriter.notifyMatchFailure(op, "not inside a kernel entry");
     StringRef fallback = StringRef(accessor).drop_front(strlen("get_"));
-    Value v = emitc_common::declareNamed(
-        rewriter, op.getLoc(), rewriter.getI64Type(), "const int64_t",
-        this->nameOf(*entry, op.getResult(), fallback), " = " + accessor + "(args)");
-    rewriter.replaceOp(op, v);
-    return success();
+    return emitc_common::replaceWithConstant(rewriter, op, rewriter.getI64Type(),
+                                             this->nameOf(*entry, op.getResult(), fallback),
+                                             [&](StringRef) { return accessor + "(args)"; });
   }
   std::string accessor;
 };
@@ -189,10 +182,9 @@ struct GmViewLowering : KernelPattern<ac::GmViewOp> {
     if (dynStride)
       ctor(cppStrideName(type), getViewStrides(type), adaptor.getStrides());
     init += ")";
-    Value view = emitc_common::declareNamed(rewriter, op.getLoc(), tensorType,
-                                            cast<emitc::OpaqueType>(tensorType).getValue(),
-                                            nameOf(*entry, op.getResult(), "view"), init, operands);
-    rewriter.replaceOp(op, view);
+    emitc_common::replaceWithNamed(rewriter, op, tensorType,
+                                   cast<emitc::OpaqueType>(tensorType).getValue(),
+                                   nameOf(*entry, op.getResult(), "view"), init, operands);
     return success();
   }
 };
