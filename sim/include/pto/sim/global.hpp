@@ -12,34 +12,33 @@
 
 namespace pto {
 
-template <int64_t N1 = DYNAMIC, int64_t N2 = DYNAMIC, int64_t N3 = DYNAMIC, int64_t N4 = DYNAMIC,
-          int64_t N5 = DYNAMIC>
-struct Shape {
-  static constexpr int64_t staticShape[5] = {N1, N2, N3, N4, N5};
-  int64_t shape[5] = {N1 == DYNAMIC ? 1 : N1, N2 == DYNAMIC ? 1 : N2, N3 == DYNAMIC ? 1 : N3,
-                      N4 == DYNAMIC ? 1 : N4, N5 == DYNAMIC ? 1 : N5};
-  Shape() = default;
-  Shape(int64_t n1, int64_t n2, int64_t n3, int64_t n4, int64_t n5) {
+namespace sim {
+// Five extents (of a Shape or a Stride), each static or DYNAMIC: a dynamic one is 1 until a
+// constructor sets it.
+template <int64_t... N> struct Extents {
+  static_assert(sizeof...(N) == 5, "a global tensor has five dims");
+  static constexpr int64_t staticDims[5] = {N...};
+  int64_t dims[5] = {(N == DYNAMIC ? 1 : N)...};
+  Extents() = default;
+  Extents(int64_t n1, int64_t n2, int64_t n3, int64_t n4, int64_t n5) {
     const int64_t v[5] = {n1, n2, n3, n4, n5};
     for (int i = 0; i < 5; i++)
-      if (staticShape[i] == DYNAMIC)
-        shape[i] = v[i];
+      if (staticDims[i] == DYNAMIC)
+        dims[i] = v[i];
   }
+};
+} // namespace sim
+
+template <int64_t N1 = DYNAMIC, int64_t N2 = DYNAMIC, int64_t N3 = DYNAMIC, int64_t N4 = DYNAMIC,
+          int64_t N5 = DYNAMIC>
+struct Shape : sim::Extents<N1, N2, N3, N4, N5> {
+  using sim::Extents<N1, N2, N3, N4, N5>::Extents;
 };
 
 template <int64_t S1 = DYNAMIC, int64_t S2 = DYNAMIC, int64_t S3 = DYNAMIC, int64_t S4 = DYNAMIC,
           int64_t S5 = DYNAMIC>
-struct Stride {
-  static constexpr int64_t staticStride[5] = {S1, S2, S3, S4, S5};
-  int64_t stride[5] = {S1 == DYNAMIC ? 1 : S1, S2 == DYNAMIC ? 1 : S2, S3 == DYNAMIC ? 1 : S3,
-                       S4 == DYNAMIC ? 1 : S4, S5 == DYNAMIC ? 1 : S5};
-  Stride() = default;
-  Stride(int64_t s1, int64_t s2, int64_t s3, int64_t s4, int64_t s5) {
-    const int64_t v[5] = {s1, s2, s3, s4, s5};
-    for (int i = 0; i < 5; i++)
-      if (staticStride[i] == DYNAMIC)
-        stride[i] = v[i];
-  }
+struct Stride : sim::Extents<S1, S2, S3, S4, S5> {
+  using sim::Extents<S1, S2, S3, S4, S5>::Extents;
 };
 
 template <typename Element_, typename Shape_, typename Stride_, Layout Layout_ = Layout::ND>
@@ -54,10 +53,10 @@ struct GlobalTensor {
       : data_(data), shape_(shape), stride_(stride) {}
 
   DType *data() const { return data_; }
-  int64_t GetShape(int dim) const { return shape_.shape[dim]; }
-  int64_t GetStride(int dim) const { return stride_.stride[dim]; }
-  template <int dim> int64_t GetShape() const { return shape_.shape[dim]; }
-  template <int dim> int64_t GetStride() const { return stride_.stride[dim]; }
+  int64_t GetShape(int dim) const { return shape_.dims[dim]; }
+  int64_t GetStride(int dim) const { return stride_.dims[dim]; }
+  template <int dim> int64_t GetShape() const { return shape_.dims[dim]; }
+  template <int dim> int64_t GetStride() const { return stride_.dims[dim]; }
 
   DType *data_;
   Shape shape_;

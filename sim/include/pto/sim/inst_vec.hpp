@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cmath>
+#include <tuple>
 #include <type_traits>
 
 #include "pto/sim/convert.hpp"
@@ -26,93 +27,95 @@ template <typename D, typename... S> constexpr bool all_plain() {
   return D::isPlainRowMajor && (S::isPlainRowMajor && ...);
 }
 
-// dst(r, c) = f(a(r, c))
-template <typename D, typename A, typename F> inline void map1(D &dst, A &a, F f) {
-  require_vec<D>();
-  require_vec<A>();
+// The start of every vector instruction: counts it; false when the run only models time (the
+// instruction then touches no data).
+template <typename... T> inline bool start_vec() {
+  (require_vec<T>(), ...);
   count_instr();
-  if (model_only())
-    return;
-  const unsigned vr = dst.GetValidRow(), vc = dst.GetValidCol();
-  typename D::DType *d = dst.data();
-  const typename A::DType *s = a.data();
-  if constexpr (all_plain<D, A>()) {
-    for (unsigned r = 0; r < vr; r++) {
-      typename D::DType *dr = d + static_cast<size_t>(r) * D::Cols;
-      const typename A::DType *sr = s + static_cast<size_t>(r) * A::Cols;
-      for (unsigned c = 0; c < vc; c++)
-        dr[c] = f(sr[c]);
-    }
-  } else {
-    for (unsigned r = 0; r < vr; r++)
-      for (unsigned c = 0; c < vc; c++)
-        d[D::offset(r, c)] = f(s[A::offset(r, c)]);
-  }
+  return !model_only();
 }
 
-// dst(r, c) = f(a(r, c), b(r, c))
-template <typename D, typename A, typename B, typename F>
-inline void map2(D &dst, A &a, B &b, F f) {
-  require_vec<D>();
-  require_vec<A>();
-  require_vec<B>();
-  count_instr();
-  if (model_only())
-    return;
-  const unsigned vr = dst.GetValidRow(), vc = dst.GetValidCol();
-  typename D::DType *d = dst.data();
-  const typename A::DType *x = a.data();
-  const typename B::DType *y = b.data();
-  if constexpr (all_plain<D, A, B>()) {
-    for (unsigned r = 0; r < vr; r++) {
-      typename D::DType *dr = d + static_cast<size_t>(r) * D::Cols;
-      const typename A::DType *xr = x + static_cast<size_t>(r) * A::Cols;
-      const typename B::DType *yr = y + static_cast<size_t>(r) * B::Cols;
-      for (unsigned c = 0; c < vc; c++)
-        dr[c] = f(xr[c], yr[c]);
-    }
-  } else {
-    for (unsigned r = 0; r < vr; r++)
-      for (unsigned c = 0; c < vc; c++)
-        d[D::offset(r, c)] = f(x[A::offset(r, c)], y[B::offset(r, c)]);
+// The rows of a tile, indexed by column: a plain row-major tile's row is a pointer into its
+// storage (the loop the compiler vectorises), another layout's goes through offset(). `E` is
+// the element type, const for a source.
+template <typename T, typename E> struct OffsetRow {
+  E *base;
+  unsigned r;
+  E &operator[](unsigned c) const { return base[T::offset(r, c)]; }
+};
+template <typename T, typename E = typename T::DType> struct TileRows {
+  E *base;
+  auto operator()(unsigned r) const {
+    if constexpr (T::isPlainRowMajor)
+      return base + static_cast<size_t>(r) * T::Cols;
+    else
+      return OffsetRow<T, E>{base, r};
   }
-}
+};
+// One value for every column of a row: a per-row scalar broadcast along the row, or a scalar.
+template <typename V> struct Splat {
+  V v;
+  V operator[](unsigned) const { return v; }
+};
+template <typename Col> struct ColumnRows {
+  const typename Col::DType *base;
+  Splat<typename Col::DType> operator()(unsigned r) const { return {base[Col::offset(r, 0)]}; }
+};
+template <typename V> struct ScalarRows {
+  V v;
+  Splat<V> operator()(unsigned) const { return {v}; }
+};
 
-// dst(r, c) = f(a(r, c), col(r, 0)): row-broadcast of a per-row scalar column.
-template <typename D, typename A, typename Col, typename F>
-inline void map_rowexpand(D &dst, A &a, Col &col, F f) {
-  require_vec<D>();
-  require_vec<A>();
+// The sources of an elementwise instruction. rows() reads the tile's address, so it is called
+// only once the instruction really computes.
+template <typename T> struct TileSource {
+  T &tile;
+  TileRows<T, const typename T::DType> rows() const { return {tile.data()}; }
+};
+template <typename Col> struct ColumnSource {
+  Col &tile;
+  ColumnRows<Col> rows() const { return {tile.data()}; }
+};
+template <typename V> struct ScalarSource {
+  V v;
+  ScalarRows<V> rows() const { return {v}; }
+};
+// src(r, c) = tile(r, c)
+template <typename T> inline TileSource<T> tile_source(T &t) {
+  require_vec<T>();
+  return {t};
+}
+// src(r, c) = col(r, 0): row-broadcast of a per-row scalar column.
+template <typename Col> inline ColumnSource<Col> column_source(Col &col) {
   require_vec<Col>();
-  count_instr();
-  if (model_only())
+  return {col};
+}
+template <typename V> inline ScalarSource<V> scalar_source(V v) { return {v}; }
+
+template <typename Out, typename F, typename... In>
+inline void elementwise_row(Out out, unsigned vc, F f, In... in) {
+  for (unsigned c = 0; c < vc; c++)
+    out[c] = f(in[c]...);
+}
+
+// dst(r, c) = f(src(r, c)...) over dst's valid region: the loop of every elementwise
+// instruction.
+template <typename D, typename F, typename... Src>
+inline void elementwise(D &dst, F f, const Src &...src) {
+  if (!start_vec<D>())
     return;
   const unsigned vr = dst.GetValidRow(), vc = dst.GetValidCol();
-  typename D::DType *d = dst.data();
-  const typename A::DType *x = a.data();
-  const typename Col::DType *y = col.data();
-  for (unsigned r = 0; r < vr; r++) {
-    const typename Col::DType v = y[Col::offset(r, 0)];
-    if constexpr (all_plain<D, A>()) {
-      typename D::DType *dr = d + static_cast<size_t>(r) * D::Cols;
-      const typename A::DType *xr = x + static_cast<size_t>(r) * A::Cols;
-      for (unsigned c = 0; c < vc; c++)
-        dr[c] = f(xr[c], v);
-    } else {
-      for (unsigned c = 0; c < vc; c++)
-        d[D::offset(r, c)] = f(x[A::offset(r, c)], v);
-    }
-  }
+  const TileRows<D> out{dst.data()};
+  // Braces: the sources' addresses are read in order.
+  const std::tuple<decltype(src.rows())...> in{src.rows()...};
+  for (unsigned r = 0; r < vr; r++)
+    std::apply([&](const auto &...rows) { elementwise_row(out(r), vc, f, rows(r)...); }, in);
 }
 
 // dst(r, 0) = reduce over c of src(r, c); `tmp` is the hardware's scratch tile.
 template <typename D, typename S, typename Tmp, typename F>
 inline void row_reduce(D &dst, S &src, Tmp &tmp, typename D::DType init, F f, const char *op) {
-  require_vec<D>();
-  require_vec<S>();
-  require_vec<Tmp>();
-  count_instr();
-  if (model_only())
+  if (!start_vec<D, S, Tmp>())
     return;
   const char *tb = reinterpret_cast<const char *>(tmp.data());
   const char *sb = reinterpret_cast<const char *>(src.data());
@@ -144,65 +147,75 @@ template <typename T> inline void vcharge(int op, const T &t) {
                                   sizeof(typename T::DType)));
 }
 
+// The elementwise instructions, by their operands: `Op` is the cost-model class charged over
+// the destination, `f` the element operation.
+template <int Op, typename F> struct TileTileOp {
+  F f;
+  template <typename D, typename A, typename B, typename... Ev>
+  void operator()(D &d, A &a, B &b, Ev &...) const {
+    vcharge(Op, d);
+    elementwise(d, f, tile_source(a), tile_source(b));
+  }
+};
+template <int Op, typename F> struct TileScalarOp {
+  F f;
+  template <typename D, typename A, typename... Ev>
+  void operator()(D &d, A &a, typename A::DType s, Ev &...) const {
+    vcharge(Op, d);
+    elementwise(d, f, tile_source(a), scalar_source(s));
+  }
+};
+template <int Op, typename F> struct UnaryOp {
+  F f;
+  template <typename D, typename A, typename... Ev> void operator()(D &d, A &a, Ev &...) const {
+    vcharge(Op, d);
+    elementwise(d, f, tile_source(a));
+  }
+};
+// dst(r, c) = f(a(r, c), col(r, 0)): `col` is a per-row column broadcast along the row.
+template <int Op, typename F> struct RowExpandOp {
+  F f;
+  template <typename D, typename A, typename Col, typename... Ev>
+  void operator()(D &d, A &a, Col &col, Ev &...) const {
+    vcharge(Op, d);
+    elementwise(d, f, tile_source(a), column_source(col));
+  }
+};
+
+template <int Op, typename F> constexpr TileTileOp<Op, F> tile_tile_op(F f) { return {f}; }
+template <int Op, typename F> constexpr TileScalarOp<Op, F> tile_scalar_op(F f) { return {f}; }
+template <int Op, typename F> constexpr UnaryOp<Op, F> unary_op(F f) { return {f}; }
+template <int Op, typename F> constexpr RowExpandOp<Op, F> row_expand_op(F f) { return {f}; }
+
 } // namespace sim
 
 // ---- elementwise, tile x tile ----
-template <typename D, typename A, typename B, typename... Ev>
-inline void TADD(D &d, A &a, B &b, Ev &...) {
-  sim::vcharge(sim::cost::VOP_BINARY, d);
-  sim::map2(d, a, b, [](auto x, auto y) { return x + y; });
-}
-template <typename D, typename A, typename B, typename... Ev>
-inline void TSUB(D &d, A &a, B &b, Ev &...) {
-  sim::vcharge(sim::cost::VOP_BINARY, d);
-  sim::map2(d, a, b, [](auto x, auto y) { return x - y; });
-}
-template <typename D, typename A, typename B, typename... Ev>
-inline void TMUL(D &d, A &a, B &b, Ev &...) {
-  sim::vcharge(sim::cost::VOP_MUL, d);
-  sim::map2(d, a, b, [](auto x, auto y) { return x * y; });
-}
-template <typename D, typename A, typename B, typename... Ev>
-inline void TDIV(D &d, A &a, B &b, Ev &...) {
-  sim::vcharge(sim::cost::VOP_DIVS, d);
-  sim::map2(d, a, b, [](auto x, auto y) { return x / y; });
-}
-template <typename D, typename A, typename B, typename... Ev>
-inline void TMAX(D &d, A &a, B &b, Ev &...) {
-  sim::vcharge(sim::cost::VOP_BINARY, d);
-  sim::map2(d, a, b, [](auto x, auto y) { return x > y ? x : y; });
-}
-template <typename D, typename A, typename B, typename... Ev>
-inline void TMIN(D &d, A &a, B &b, Ev &...) {
-  sim::vcharge(sim::cost::VOP_BINARY, d);
-  sim::map2(d, a, b, [](auto x, auto y) { return x < y ? x : y; });
-}
+inline constexpr auto TADD =
+    sim::tile_tile_op<sim::cost::VOP_BINARY>([](auto x, auto y) { return x + y; });
+inline constexpr auto TSUB =
+    sim::tile_tile_op<sim::cost::VOP_BINARY>([](auto x, auto y) { return x - y; });
+inline constexpr auto TMUL =
+    sim::tile_tile_op<sim::cost::VOP_MUL>([](auto x, auto y) { return x * y; });
+inline constexpr auto TDIV =
+    sim::tile_tile_op<sim::cost::VOP_DIVS>([](auto x, auto y) { return x / y; });
+inline constexpr auto TMAX =
+    sim::tile_tile_op<sim::cost::VOP_BINARY>([](auto x, auto y) { return x > y ? x : y; });
+inline constexpr auto TMIN =
+    sim::tile_tile_op<sim::cost::VOP_BINARY>([](auto x, auto y) { return x < y ? x : y; });
 
 // ---- elementwise, tile x scalar ----
-template <typename D, typename A, typename... Ev>
-inline void TADDS(D &d, A &a, typename A::DType s, Ev &...) {
-  sim::vcharge(sim::cost::VOP_ADDS, d);
-  sim::map1(d, a, [s](auto x) { return x + s; });
-}
-template <typename D, typename A, typename... Ev>
-inline void TMULS(D &d, A &a, typename A::DType s, Ev &...) {
-  sim::vcharge(sim::cost::VOP_MULS, d);
-  sim::map1(d, a, [s](auto x) { return x * s; });
-}
-template <typename D, typename A, typename... Ev>
-inline void TDIVS(D &d, A &a, typename A::DType s, Ev &...) {
-  sim::vcharge(sim::cost::VOP_DIVS, d);
-  sim::map1(d, a, [s](auto x) { return x / s; });
-}
-template <typename D, typename A, typename... Ev>
-inline void TMAXS(D &d, A &a, typename A::DType s, Ev &...) {
-  sim::vcharge(sim::cost::VOP_MINS, d);
-  sim::map1(d, a, [s](auto x) { return x > s ? x : s; });
-}
+inline constexpr auto TADDS =
+    sim::tile_scalar_op<sim::cost::VOP_ADDS>([](auto x, auto s) { return x + s; });
+inline constexpr auto TMULS =
+    sim::tile_scalar_op<sim::cost::VOP_MULS>([](auto x, auto s) { return x * s; });
+inline constexpr auto TDIVS =
+    sim::tile_scalar_op<sim::cost::VOP_DIVS>([](auto x, auto s) { return x / s; });
+inline constexpr auto TMAXS =
+    sim::tile_scalar_op<sim::cost::VOP_MINS>([](auto x, auto s) { return x > s ? x : s; });
 
 template <typename D, typename... Ev> inline void TEXPANDS(D &d, typename D::DType s, Ev &...) {
   sim::vcharge(sim::cost::VOP_ADDS, d);
-  sim::map1(d, d, [s](auto) { return s; });
+  sim::elementwise(d, [s]() { return s; });
 }
 
 // ---- unary ----
@@ -210,27 +223,20 @@ template <typename D, typename A, typename... Ev> inline void TEXP(D &d, A &a, E
   sim::vcharge(sim::cost::VOP_EXP, d);
   if constexpr (std::is_same_v<typename D::DType, float> &&
                 std::is_same_v<typename A::DType, float> && sim::all_plain<D, A>()) {
-    sim::require_vec<D>();
-    sim::require_vec<A>();
-    sim::count_instr();
-    if (sim::model_only())
+    if (!sim::start_vec<D, A>())
       return;
     const unsigned vr = d.GetValidRow(), vc = d.GetValidCol();
     for (unsigned r = 0; r < vr; r++)
       sim::g_core->math->exp_f32(d.data() + static_cast<size_t>(r) * D::Cols,
                                  a.data() + static_cast<size_t>(r) * A::Cols, vc);
   } else {
-    sim::map1(d, a, [](auto x) { return sim::exp_elem(x); });
+    sim::elementwise(d, [](auto x) { return sim::exp_elem(x); }, sim::tile_source(a));
   }
 }
-template <typename D, typename A, typename... Ev> inline void TABS(D &d, A &a, Ev &...) {
-  sim::vcharge(sim::cost::VOP_MULS, d);
-  sim::map1(d, a, [](auto x) { return x < 0 ? -x : x; });
-}
-template <typename D, typename A, typename... Ev> inline void TSQRT(D &d, A &a, Ev &...) {
-  sim::vcharge(sim::cost::VOP_SQRT, d);
-  sim::map1(d, a, [](auto x) { return sim::sqrt_elem(x); });
-}
+inline constexpr auto TABS =
+    sim::unary_op<sim::cost::VOP_MULS>([](auto x) { return x < 0 ? -x : x; });
+inline constexpr auto TSQRT =
+    sim::unary_op<sim::cost::VOP_SQRT>([](auto x) { return sim::sqrt_elem(x); });
 
 // ---- row reductions (dst is a per-row column) ----
 template <typename D, typename S, typename Tmp, typename... Ev>
@@ -256,29 +262,17 @@ inline void TROWSUM(D &d, S &s, Tmp &t, Ev &...) {
 }
 
 // ---- row broadcast of a per-row column (src1) ----
-template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDSUB(D &d, A &a, Col &c, Ev &...) {
-  sim::vcharge(sim::cost::VOP_ROWEXPAND, d);
-  sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x - v; });
-}
-template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDMUL(D &d, A &a, Col &c, Ev &...) {
-  sim::vcharge(sim::cost::VOP_ROWEXPAND, d);
-  sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x * v; });
-}
-template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDDIV(D &d, A &a, Col &c, Ev &...) {
-  sim::vcharge(sim::cost::VOP_ROWEXPAND, d);
-  sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x / v; });
-}
-template <typename D, typename A, typename Col, typename... Ev>
-inline void TROWEXPANDADD(D &d, A &a, Col &c, Ev &...) {
-  sim::vcharge(sim::cost::VOP_ROWEXPAND, d);
-  sim::map_rowexpand(d, a, c, [](auto x, auto v) { return x + v; });
-}
+inline constexpr auto TROWEXPANDSUB =
+    sim::row_expand_op<sim::cost::VOP_ROWEXPAND>([](auto x, auto v) { return x - v; });
+inline constexpr auto TROWEXPANDMUL =
+    sim::row_expand_op<sim::cost::VOP_ROWEXPAND>([](auto x, auto v) { return x * v; });
+inline constexpr auto TROWEXPANDDIV =
+    sim::row_expand_op<sim::cost::VOP_ROWEXPAND>([](auto x, auto v) { return x / v; });
+inline constexpr auto TROWEXPANDADD =
+    sim::row_expand_op<sim::cost::VOP_ROWEXPAND>([](auto x, auto v) { return x + v; });
 template <typename D, typename Col, typename... Ev> inline void TROWEXPAND(D &d, Col &c, Ev &...) {
   sim::vcharge(sim::cost::VOP_ROWEXPAND, d);
-  sim::map_rowexpand(d, d, c, [](auto, auto v) { return v; });
+  sim::elementwise(d, [](auto v) { return v; }, sim::column_source(c));
 }
 
 // ---- conversion ----
@@ -292,10 +286,7 @@ inline void TCVT(D &d, S &s, RoundMode mode, Ev &...) {
   if constexpr (sim::all_plain<D, S>() &&
                 ((std::is_same_v<DT, bfloat16_t> && std::is_same_v<ST, float>) ||
                  (std::is_same_v<DT, float> && std::is_same_v<ST, bfloat16_t>))) {
-    sim::require_vec<D>();
-    sim::require_vec<S>();
-    sim::count_instr();
-    if (sim::model_only())
+    if (!sim::start_vec<D, S>())
       return;
     const unsigned vr = d.GetValidRow(), vc = d.GetValidCol();
     const sim::MathOps *mo = sim::g_core->math;
@@ -309,7 +300,7 @@ inline void TCVT(D &d, S &s, RoundMode mode, Ev &...) {
             reinterpret_cast<const uint16_t *>(s.data() + static_cast<size_t>(r) * S::Cols), vc);
     }
   } else {
-    sim::map1(d, s, [mode](auto x) { return sim::convert<DT>(x, mode); });
+    sim::elementwise(d, [mode](auto x) { return sim::convert<DT>(x, mode); }, sim::tile_source(s));
   }
 }
 template <typename D, typename S, typename Tmp, typename... Ev>
