@@ -64,6 +64,13 @@ struct Unsupported {
   std::string message;
 };
 
+/// A modeled build stopped early: the graph outgrew its block limit, or what
+/// HBM, the cubes or the vector cores alone need reached the pruning bound.
+struct TooManyBlocks {};
+struct Pruned {
+  double boundUs;
+};
+
 int simPipe(ac::Pipe pipe) {
   switch (pipe) {
   case ac::Pipe::S:
@@ -499,6 +506,23 @@ public:
   /// Only count tasks and blocks (a cheap lower bound on dispatch), model nothing.
   bool countOnly;
   int64_t totalBlocks = 0;
+  /// A modeled build stops (TooManyBlocks) past `blockLimit` blocks (negative:
+  /// no limit) and (Pruned) as soon as the work built so far needs at least
+  /// `pruneAboveUs` (0: never): the bound only grows with the graph, so
+  /// stopping early decides as the whole graph would, without building it.
+  int64_t blockLimit = -1;
+  double pruneAboveUs = 0;
+  ptosim::ModelParams params;
+
+  /// What HBM, the cubes or the vector cores alone need for the work built so
+  /// far (the timeline's own lower bounds, preamble included).
+  double workBoundUs() const {
+    const double us = 1e6 / params.clock_hz;
+    return params.preamble_us +
+           std::max({workBytes / (params.hbm_effective_tbs * 1e6),
+                     laneCycles[0] * us / params.clusters,
+                     (laneCycles[1] + laneCycles[2]) * us / (2.0 * params.clusters)});
+  }
 
   void build() {
     func::FuncOp entry;
@@ -540,6 +564,7 @@ private:
   };
   std::map<int64_t, std::vector<Writer>> writers; // the runtime's TensorMap
   llvm::StringMap<func::FuncOp> funcs;
+  double workBytes = 0, laneCycles[3] = {0, 0, 0};
 
   int64_t dimOf(int64_t arg, int64_t dim) {
     auto it = externalTypes.find(arg);
@@ -711,6 +736,8 @@ private:
                           : (op.getStaticBlockNum() ? int64_t(*op.getStaticBlockNum()) : 1);
     nblocks = std::max<int64_t>(nblocks, 1);
     totalBlocks += nblocks;
+    if (!countOnly && blockLimit >= 0 && totalBlocks > blockLimit)
+      throw TooManyBlocks{};
     if (countOnly) {
       int32_t none[3] = {-1, -1, -1};
       addTask(none, nblocks, false, {});
@@ -782,7 +809,11 @@ private:
         lw.cycles = w.cycles;
         std::copy(w.busy, w.busy + 8, lw.pipe_busy);
         lw.bytes = w.bytes;
+        workBytes += w.bytes;
+        laneCycles[l] += w.cycles;
       }
+    if (pruneAboveUs > 0 && workBoundUs() >= pruneAboveUs)
+      throw Pruned{workBoundUs()};
   }
 
   /// get_tensor_data: later submissions wait for the tensor's creator and writers.
@@ -903,41 +934,39 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
   try {
     if (!mod)
       throw Unsupported{"not a builtin.module"};
-    // Count first (cheap): the dispatch lower bound, and whether the graph is small
-    // enough to model.
-    GraphBuilder counted(mod, lens, maxBlocks, /*countOnly=*/true);
-    counted.build();
-    out["tasks"] = int64_t(counted.graph.tasks.size());
-    out["blocks"] = counted.totalBlocks;
-    if (maxModeledBlocks < 0 || counted.totalBlocks > maxModeledBlocks) {
+    auto count = [&] {
+      GraphBuilder counted(mod, lens, maxBlocks, /*countOnly=*/true);
+      counted.build();
+      out["tasks"] = int64_t(counted.graph.tasks.size());
+      out["blocks"] = counted.totalBlocks;
+    };
+    // Counting (cheap) gives the dispatch lower bound.
+    if (maxModeledBlocks < 0) {
+      count();
       stream << llvm::json::Value(std::move(out));
       return;
     }
-    GraphBuilder g(mod, lens, maxBlocks, /*countOnly=*/false);
-    g.build();
     ptosim::ModelParams params;
     if (clusters > 0)
       params.clusters = int(clusters);
-    if (pruneAboveUs > 0) {
-      // What HBM, the cubes or the vector cores alone need (the timeline's own lower
-      // bounds): a candidate that cannot beat `pruneAboveUs` is not scheduled.
-      double bytes = 0, lane[3] = {0, 0, 0};
-      for (const ptosim::ModelTask &t : g.graph.tasks)
-        for (size_t i = 0; i < t.work.size(); ++i) {
-          bytes += t.work[i].bytes;
-          lane[i % 3] += t.work[i].cycles;
-        }
-      const double us = 1e6 / params.clock_hz;
-      double bound =
-          params.preamble_us +
-          std::max({bytes / (params.hbm_effective_tbs * 1e6), lane[0] * us / params.clusters,
-                    (lane[1] + lane[2]) * us / (2.0 * params.clusters)});
-      if (bound >= pruneAboveUs) {
-        out["pruned_us"] = bound;
-        stream << llvm::json::Value(std::move(out));
-        return;
-      }
+    GraphBuilder g(mod, lens, maxBlocks, /*countOnly=*/false);
+    g.blockLimit = maxModeledBlocks;
+    g.pruneAboveUs = pruneAboveUs;
+    g.params = params;
+    try {
+      g.build();
+    } catch (const TooManyBlocks &) {
+      count(); // too large to model: the counts only
+      stream << llvm::json::Value(std::move(out));
+      return;
+    } catch (const Pruned &pruned) {
+      // A candidate that cannot beat `pruneAboveUs` is not scheduled.
+      out["pruned_us"] = pruned.boundUs;
+      stream << llvm::json::Value(std::move(out));
+      return;
     }
+    out["tasks"] = int64_t(g.graph.tasks.size());
+    out["blocks"] = g.totalBlocks;
     ptosim::ModelResult r = ptosim::model_timeline(g.graph, params);
     out["makespan_us"] = r.makespan_us;
     out["hbm_bytes"] = r.hbm_bytes;

@@ -1250,13 +1250,21 @@ static int64_t dependencyPoolNeed(ArrayRef<TaskFanin> pattern, int64_t steps, in
   return need;
 }
 
-/// Reports every scope whose needs exceed its ring. With several blocks per
-/// KV step (`blocksPerStep` > 1) a step's buffers grow with the step, so the
-/// heap message also names attn-tile's kv-blocks-per-task.
+/// Reports every scope whose needs exceed its ring. A step's buffers grow
+/// with its blocks (`blocksPerStep` > 1) and a scope's with the split parts
+/// it holds (`kvSplits` > 1), so the heap message also names attn-tile's
+/// kv-blocks-per-task and kv-splits.
 static LogicalResult checkRings(func::FuncOp func,
                                 ArrayRef<std::pair<orch::ScopeOp, RingUsage>> scopes,
-                                const RingLimits &limits, int64_t blocksPerStep) {
+                                const RingLimits &limits, int64_t blocksPerStep, int64_t kvSplits) {
   bool ok = true;
+  std::string lowerTiling;
+  if (blocksPerStep > 1)
+    lowerTiling += ", lower kv-blocks-per-task (now " + std::to_string(blocksPerStep) + ")";
+  if (kvSplits > 1)
+    lowerTiling += ", lower kv-splits (now " + std::to_string(kvSplits) + ")";
+  if (!lowerTiling.empty())
+    lowerTiling += ",";
   for (auto [index, entry] : llvm::enumerate(scopes)) {
     const RingUsage &usage = entry.second;
     auto report = [&](StringRef what, int64_t need, int64_t limit, StringRef option,
@@ -1264,11 +1272,7 @@ static LogicalResult checkRings(func::FuncOp func,
       ok = false;
       func.emitError() << "scope " << index << " needs " << need << " " << what
                        << " but a ring holds " << limit << "; raise " << option << " (" << env
-                       << ") to at least " << need
-                       << (blocksPerStep > 1 && what == "heap bytes"
-                               ? ", lower kv-blocks-per-task (now " + Twine(blocksPerStep).str() +
-                                     "),"
-                               : std::string())
+                       << ") to at least " << need << (what == "heap bytes" ? lowerTiling : "")
                        << " or reduce the batch";
     };
     // The runtime refuses a submission once a scope holds window - 1 tasks.
@@ -1372,7 +1376,7 @@ struct AttnOrchestratePass : public ptoattn::impl::AttnOrchestrateBase<AttnOrche
           orch::RingAttr::get(&getContext(), usage.slots, usage.heapBytes, usage.depEntries));
     }
 
-    return checkRings(func, builder.scopes, limits, ta.geo.blocksPerStep);
+    return checkRings(func, builder.scopes, limits, ta.geo.blocksPerStep, ta.kvSplits);
   }
 };
 

@@ -88,12 +88,13 @@ static Value buildCacheBlock(OpBuilder &b, Location loc, Value cache, Value bloc
 
 namespace {
 
-/// The KV blocks one chain runs: `numSteps` blocks of the sequence from
-/// `firstBlock` (null: every block from 0). A `partial` chain never
-/// normalises: its state (m, l, O) is one part for attn.merge_partials.
+/// The KV blocks one chain runs: `numBlocks` blocks of the sequence from
+/// `firstBlock` (null: every block from 0), in steps of kv-blocks-per-task
+/// blocks. A `partial` chain never normalises: its state (m, l, O) is one part
+/// for attn.merge_partials.
 struct KvRange {
   Value firstBlock;
-  Value numSteps;
+  Value numBlocks;
   bool partial = false;
 };
 
@@ -137,8 +138,8 @@ static std::pair<Value, Value> buildBlockGather(OpBuilder &b, Location loc,
 
 /// The KV loop for one query tile; returns its final (m, l, O), O normalised
 /// unless the range is partial. Each step covers `geo.blocksPerStep`
-/// consecutive cache blocks (several only without a range: attn-tile refuses
-/// kv-splits with kv-blocks-per-task).
+/// consecutive cache blocks of the range; the last step of the range (of a
+/// split part as of the whole sequence) covers what is left.
 static ValueRange buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
                               const TileGeometry &geo, Value batchIdx, Value kvHead,
                               Value queryTile, const KvRange &range = {}) {
@@ -152,7 +153,12 @@ static ValueRange buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp
 
   Value length = extractAsIndex(ib, op.getContextLens(), batchIdx);
   Value stepColumns = ib.constant(cols);
-  Value numSteps = range.numSteps ? range.numSteps : ib.ceilDiv(length, stepColumns);
+  // Steps: of the whole sequence, ceil(len / (N * block_size)); of a range,
+  // ceil(blocks / N) (its blocks when N = 1).
+  Value numSteps = !range.numBlocks ? ib.ceilDiv(length, stepColumns)
+                   : geo.isMultiBlock()
+                       ? ib.ceilDiv(range.numBlocks, ib.constant(geo.blocksPerStep))
+                       : range.numBlocks;
   Value zero = ib.constant(0), one = ib.constant(1);
   SmallVector<Value> init = {splatF32(b, loc, {q}, kRowMaxSentinel), splatF32(b, loc, {q}, 0.0f),
                              splatF32(b, loc, {q, d}, 0.0f)};
@@ -161,23 +167,36 @@ static ValueRange buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp
       b, loc, zero, numSteps, one, init,
       [&](OpBuilder &nb, Location l, Value step, ValueRange acc) {
         IndexBuilder sb{nb, l};
-        // The sequence's step index of this step.
-        Value seqStep = range.firstBlock ? sb.add(range.firstBlock, step) : step;
-        Value key, value;
-        if (geo.isMultiBlock()) {
-          // The step's blocks: min(N, ceil(len / block_size) - step * N).
-          Value blocks = sb.ceilDiv(length, sb.constant(geo.blockSize));
-          Value firstBlock = sb.mul(seqStep, sb.constant(geo.blocksPerStep));
-          Value count = sb.min(sb.sub(blocks, firstBlock), sb.constant(geo.blocksPerStep));
+        Value key, value, validCols;
+        if (geo.isMultiBlock() && range.numBlocks) {
+          // A split part in steps of N blocks: the step's blocks are
+          // min(N, blocks - step * N) from the part's first + step * N; its
+          // positions stop at the part's end or the sequence's.
+          Value offset = sb.mul(step, sb.constant(geo.blocksPerStep));
+          Value firstBlock = sb.add(range.firstBlock, offset);
+          Value count = sb.min(sb.sub(range.numBlocks, offset), sb.constant(geo.blocksPerStep));
           std::tie(key, value) =
               buildBlockGather(nb, l, op, geo, batchIdx, kvHead, firstBlock, count);
+          validCols = sb.min(sb.sub(length, sb.mul(firstBlock, sb.constant(geo.blockSize))),
+                             sb.mul(count, sb.constant(geo.blockSize)));
         } else {
-          Value block = extractAsIndex(sb, op.getBlockTable(), ValueRange{batchIdx, seqStep});
-          key = buildCacheBlock(nb, l, op.getKeyCache(), block, kvHead, geo);
-          value = buildCacheBlock(nb, l, op.getValueCache(), block, kvHead, geo);
+          // The sequence's step index of this step.
+          Value seqStep = range.firstBlock ? sb.add(range.firstBlock, step) : step;
+          if (geo.isMultiBlock()) {
+            // The step's blocks: min(N, ceil(len / block_size) - step * N).
+            Value blocks = sb.ceilDiv(length, sb.constant(geo.blockSize));
+            Value firstBlock = sb.mul(seqStep, sb.constant(geo.blocksPerStep));
+            Value count = sb.min(sb.sub(blocks, firstBlock), sb.constant(geo.blocksPerStep));
+            std::tie(key, value) =
+                buildBlockGather(nb, l, op, geo, batchIdx, kvHead, firstBlock, count);
+          } else {
+            Value block = extractAsIndex(sb, op.getBlockTable(), ValueRange{batchIdx, seqStep});
+            key = buildCacheBlock(nb, l, op.getKeyCache(), block, kvHead, geo);
+            value = buildCacheBlock(nb, l, op.getValueCache(), block, kvHead, geo);
+          }
+          // Columns of this step that hold positions < length (>= 1 inside the loop).
+          validCols = sb.min(sb.sub(length, sb.mul(seqStep, stepColumns)), stepColumns);
         }
-        // Columns of this step that hold positions < length (>= 1 inside the loop).
-        Value validCols = sb.min(sb.sub(length, sb.mul(seqStep, stepColumns)), stepColumns);
         Value isFirst = sb.equal(step, sb.constant(0));
         Value isLast = range.partial
                            ? arith::ConstantOp::create(nb, l, nb.getBoolAttr(false)).getResult()
@@ -203,7 +222,8 @@ static ValueRange buildKvLoop(OpBuilder &b, Location loc, attn::PagedAttentionOp
 /// normalised output tile. Part `s` runs blocks [s * per, min((s + 1) * per,
 /// n)) of the sequence's own n blocks, per = ceil(n / splits): equal block
 /// counts of each sequence's length (flash-decoding), so a short sequence
-/// leaves its last parts empty and a long one is spread over all of them.
+/// leaves its last parts empty and a long one is spread over all of them. Each
+/// part runs its blocks kv-blocks-per-task at a time.
 static Value buildSplitKvLoops(OpBuilder &b, Location loc, attn::PagedAttentionOp op,
                                const TileGeometry &geo, Value batchIdx, Value kvHead,
                                Value queryTile, int64_t splits) {
@@ -226,9 +246,9 @@ static Value buildSplitKvLoops(OpBuilder &b, Location loc, attn::PagedAttentionO
     Value first = ib.mul(part, perPart);
     // Blocks of this part: clamp(n - first, 0, per); 0 for the parts past a
     // short sequence's end.
-    Value steps = ib.max(ib.min(ib.sub(numBlocks, first), perPart), ib.constant(0));
+    Value blocks = ib.max(ib.min(ib.sub(numBlocks, first), perPart), ib.constant(0));
     ValueRange state = buildKvLoop(b, loc, op, geo, batchIdx, kvHead, queryTile,
-                                   KvRange{first, steps, /*partial=*/true});
+                                   KvRange{first, blocks, /*partial=*/true});
     b.setInsertionPointToStart(forall.getTerminator().getBody());
     OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
     for (auto [value, shared] : llvm::zip(state, forall.getRegionIterArgs())) {
@@ -324,13 +344,6 @@ struct AttnTilePass : public ptoattn::impl::AttnTileBase<AttnTilePass> {
     if (kvBlocksPerTask < 1) {
       getOperation().emitError() << "kv-blocks-per-task must be >= 1, got "
                                  << static_cast<int64_t>(kvBlocksPerTask);
-      return signalPassFailure();
-    }
-    // Split parts count blocks; stepping them N blocks at a time is not built yet.
-    if (splits > 1 && kvBlocksPerTask > 1) {
-      getOperation().emitError() << "kv-splits " << splits << " with kv-blocks-per-task "
-                                 << static_cast<int64_t>(kvBlocksPerTask)
-                                 << " is not supported: set one of them to 1";
       return signalPassFailure();
     }
     SmallVector<attn::PagedAttentionOp> ops;

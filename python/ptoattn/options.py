@@ -110,11 +110,6 @@ class CompileOptions:
                 f"kv_splits must be 0 (chosen by the schedule) or an integer in "
                 f"[1, {MAX_KV_SPLITS}], got {self.kv_splits!r}"
             )
-        if self.kv_splits > 1 and self.kv_blocks_per_task > 1:
-            raise ConfigError(
-                f"kv_splits {self.kv_splits} with kv_blocks_per_task "
-                f"{self.kv_blocks_per_task} is not supported: set one of them to 1"
-            )
         for name in RING_OPTIONS:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 4:

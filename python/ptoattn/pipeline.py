@@ -10,6 +10,7 @@ snapshot of the IR after every step. ``str(pipeline)`` is a textual pipeline tha
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import tempfile
 import time
@@ -172,6 +173,13 @@ def _read_snapshots(
     return taken
 
 
+@functools.cache
+def _expansion_context() -> ir.Context:
+    """One context for expanding pipeline texts: creating a context costs about as much as
+    lowering a small module, and auto expands one pipeline per candidate."""
+    return ir.Context()
+
+
 class Pipeline:
     """An ordered list of passes, edited by pass name."""
 
@@ -188,7 +196,7 @@ class Pipeline:
     def expand(cls, text: str) -> Pipeline:
         """A textual pipeline naming registered pipelines (``ptoattn-lower``,
         ``ptoattn-emit``), expanded by MLIR into its passes."""
-        with ir.Context():
+        with _expansion_context():
             try:
                 expanded = str(PassManager.parse(text))
             except ValueError as err:

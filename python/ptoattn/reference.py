@@ -220,14 +220,19 @@ def paged_attention(
     context_lens: np.ndarray,
     scale: float,
     blocks_per_step: int = 1,
+    kv_splits: int = 1,
 ) -> np.ndarray:
     """Blockwise online-softmax paged attention; returns ``out`` as fp32 [batch, num_heads, head_dim].
 
     Each step covers ``blocks_per_step`` consecutive cache blocks of a sequence (the
     compiled ``kv_blocks_per_task``): its row max, and so the rounding of p, is over the
-    whole step, as the kernels compute it. Vectorised over sequences: step ``i`` processes
-    the i-th step of every sequence that still has one, so the Python loop runs once per
-    step, not batch x steps times.
+    whole step, as the kernels compute it. With ``kv_splits`` S > 1 (split-KV) the steps
+    are those of the kernels' parts: part p holds blocks [p * per, min((p + 1) * per, n))
+    of the sequence's n, per = ceil(n / S), and its last step stops at the part's end; the
+    parts' states, merged by the kernels, are continued here in order (the same result up
+    to fp32 rounding). Vectorised over sequences: step ``i`` processes the i-th step of
+    every sequence that still has one, so the Python loop runs once per step, not batch x
+    steps times.
     """
     validate_inputs(query, key_cache, value_cache, block_table, context_lens)
     batch, num_heads, head_dim = query.shape
@@ -235,7 +240,8 @@ def paged_attention(
     group = num_heads // num_kv_heads
     lens = context_lens.astype(np.int64)
     width = block_size * blocks_per_step
-    steps = int(-(-lens.max() // width)) if batch else 0
+    starts, counts = _step_blocks(lens, block_size, blocks_per_step, kv_splits)
+    steps = starts.shape[1]
     scale32 = np.float32(scale)
     # The kernels round p to the element type of the inputs (bf16 for anything else, as before).
     storage = query.dtype if query.dtype in _STORAGE_DTYPES.values() else _STORAGE_DTYPES["bf16"]
@@ -248,18 +254,18 @@ def paged_attention(
     cols = np.arange(width)
 
     for i in range(steps):
-        active = np.flatnonzero(lens > i * width)
-        # The step's blocks; a block past a sequence's end (or the table) is never looked
-        # up: block 0 stands in and every one of its rows is masked.
-        first = i * blocks_per_step
-        blocks = np.arange(first, first + blocks_per_step)
-        used = (blocks[None, :] * block_size < lens[active, None]) & (
-            blocks[None, :] < block_table.shape[1]
-        )
+        active = np.flatnonzero(counts[:, i] > 0)
+        # The step's blocks; a block past the step (the sequence's or the part's end) is
+        # never looked up: block 0 stands in and every one of its rows is masked.
+        first = starts[active, i]
+        blocks = first[:, None] + np.arange(blocks_per_step)[None, :]
+        used = np.arange(blocks_per_step)[None, :] < counts[active, i][:, None]
         ids = np.where(
-            used, block_table[active][:, np.minimum(blocks, block_table.shape[1] - 1)], 0
+            used,
+            block_table[active[:, None], np.minimum(blocks, block_table.shape[1] - 1)],
+            0,
         )
-        valid = np.minimum(lens[active] - i * width, width)
+        valid = np.minimum(lens[active] - first * block_size, counts[active, i] * block_size)
         mask = cols[None, :] >= valid[:, None]  # [n, width]
         # Rows at or past the context are never read: they may hold stale NaN or Inf.
         live = ~mask[:, :, None, None]
@@ -285,6 +291,35 @@ def paged_attention(
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(l[..., None] > 0, o / l[..., None], np.float32(0))
     return out.reshape(batch, num_heads, head_dim).astype(np.float32)
+
+
+def _step_blocks(
+    lens: np.ndarray, block_size: int, blocks_per_step: int, kv_splits: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each sequence's KV steps in the kernels' order: [batch, steps] first block and block
+    count (0 past a sequence's last step), parts one after another."""
+    blocks = -(-lens // block_size)
+    per = -(-blocks // kv_splits)
+    starts: list[list[int]] = []
+    counts: list[list[int]] = []
+    for n, p in zip(blocks.tolist(), per.tolist()):
+        s: list[int] = []
+        c: list[int] = []
+        for part in range(kv_splits):
+            first = part * p
+            left = max(min(n - first, p), 0)
+            for j in range(0, left, blocks_per_step):
+                s.append(first + j)
+                c.append(min(blocks_per_step, left - j))
+        starts.append(s)
+        counts.append(c)
+    steps = max((len(c) for c in counts), default=0)
+    start_array = np.zeros((len(starts), steps), dtype=np.int64)
+    count_array = np.zeros((len(counts), steps), dtype=np.int64)
+    for b, (s, c) in enumerate(zip(starts, counts)):
+        start_array[b, : len(s)] = s
+        count_array[b, : len(c)] = c
+    return start_array, count_array
 
 
 def direct_attention_fp64(

@@ -399,7 +399,8 @@ def run(
     if model_only:
         return RunOutcome(output, output, _NotCompared(), result.report, lens, config)
     # The reference takes the same steps as the kernels (its p is rounded per step).
-    blocks_per_step = int(manifest.get("options", {}).get("kv_blocks_per_task", 1))
+    compiled = manifest.get("options", {})
+    blocks_per_step = int(compiled.get("kv_blocks_per_task", 1))
     expected = reference.paged_attention(
         inputs.query,
         inputs.key_cache,
@@ -408,6 +409,7 @@ def run(
         inputs.context_lens,
         inputs.scale,
         blocks_per_step=blocks_per_step,
+        kv_splits=int(compiled.get("kv_splits", 1)),
     )
     comparison = sim.compare(output, expected)
     return RunOutcome(output, expected, comparison, result.report, lens, config)

@@ -32,7 +32,11 @@ from ptoattn.options import QUERY_TILES, RING_OPTIONS, STRATEGIES, CompileOption
 __all__ = [
     "Candidate",
     "ScheduleChoice",
+    "chain_steps",
     "choose",
+    "dominating",
+    "lower",
+    "submit_floor_us",
     "model_lowered",
     "schedule_axes",
     "MAX_MODELED_BLOCKS",
@@ -185,6 +189,68 @@ def model_lowered(
     return result
 
 
+def dominating(values: dict, config: PagedAttentionConfig) -> tuple[dict, str] | None:
+    """An earlier candidate that runs the same tasks as ``values`` with no more work, and
+    why; auto skips ``values`` when that one was lowered. Two rules, for any lengths:
+
+    - kv_blocks_per_task N: once a smaller N' covers the most blocks a chain can have
+      (``ceil(max_blocks / kv_splits)``), every chain is one step under both; N only makes
+      the step's buffers larger;
+    - q_tile: a smaller tile that gives as many tiles per KV-head group has the same tasks
+      and blocks with fewer padding rows.
+    """
+    axes = dict((f, candidates) for f, candidates, _ in schedule_axes())
+    blocks, splits = values["kv_blocks_per_task"], values["kv_splits"]
+    chain = -(-config.max_blocks_per_seq // splits)
+    covering = [n for n in axes["kv_blocks_per_task"] if chain <= n < blocks]
+    if covering:
+        return (
+            {**values, "kv_blocks_per_task": covering[0]},
+            f"every chain is one step at kv_blocks_per_task={covering[0]} already",
+        )
+    group = config.num_heads // config.num_kv_heads
+    tile = values["q_tile"]
+    same = [t for t in axes["q_tile"] if t < tile and -(-group // t) == -(-group // tile)]
+    if same:
+        return (
+            {**values, "q_tile": same[0]},
+            f"q_tile={same[0]} has the same tiles with fewer padding rows",
+        )
+    return None
+
+
+def chain_steps(lens: list[int], block_size: int, blocks_per_step: int, splits: int) -> list[int]:
+    """The KV steps of every chain (one per sequence and split part): part p of a sequence's
+    n blocks holds [p * per, min((p + 1) * per, n)), per = ceil(n / splits), in steps of
+    ``blocks_per_step`` blocks (attn-tile)."""
+    steps = []
+    for length in lens:
+        n = -(-length // block_size)
+        per = -(-n // splits)
+        steps += [-(-max(min(n - p * per, per), 0) // blocks_per_step) for p in range(splits)]
+    return steps
+
+
+def submit_floor_us(values: dict, config: PagedAttentionConfig, lens: list[int]) -> float:
+    """A lower bound of a candidate's modeled time from its options alone, before lowering:
+    the orchestrator submits tasks one after another after the run preamble (the
+    constants of cost_a2a3.hpp), and every KV step needs at least one task: spmd, one per
+    host step, which runs the longest chain's steps (at least one); per tile, one per step
+    of every chain of every tile (at least one: an empty chain still writes its state)."""
+    from ptoattn.sim.timing import _cost_constant as k
+
+    group = config.num_heads // config.num_kv_heads
+    tiles = config.num_kv_heads * -(-group // values["q_tile"])
+    steps = chain_steps(lens, config.block_size, values["kv_blocks_per_task"], values["kv_splits"])
+    if values["strategy"] == "spmd":
+        tasks = max([1, *steps])
+    elif values["strategy"] == "per-tile":
+        tasks = tiles * sum(max(1, s) for s in steps)
+    else:
+        tasks = 0
+    return k("kPreambleUs") + tasks * k("kOrchSubmitUs")
+
+
 def dispatch_bound_us(tasks: int, blocks: int) -> float:
     """A lower bound of the modeled time from the task and block counts alone: the
     orchestrator's submits or the schedulers' dispatch work, whichever is larger (the
@@ -215,7 +281,7 @@ def _option_name(field: str) -> str:
 _UNBOUNDED_RING = 1 << 62
 
 
-def _lower(module_text: str, context: ir.Context, options: CompileOptions) -> ir.Module:
+def lower(module_text: str, context: ir.Context, options: CompileOptions) -> ir.Module:
     """The module lowered by ``options``' pipeline up to (not including) the conversions to
     EmitC: what the schedule model reads. Raises CompileError with the pipeline's error."""
     from ptoattn.compiler import run_pipeline
@@ -238,7 +304,7 @@ def _exceeded_rings(
     rings: dict[str, Any] = {f: _UNBOUNDED_RING for f in RING_OPTIONS}
     unbounded = dataclasses.replace(options, **rings)
     try:
-        _, requirements = _orchestration_facts(_lower(module_text, context, unbounded))
+        _, requirements = _orchestration_facts(lower(module_text, context, unbounded))
     except CompileError:
         return None
     needs = ring_needs(requirements)
@@ -311,9 +377,8 @@ def choose(
         return options, None
     lens, source = expected_lens(config, options, context_lens)
     fixed = {f: getattr(options, f) for f, _, unset in axes if getattr(options, f) != unset}
-    # Phase 1, in the fixed order: lower every candidate and count its tasks and blocks.
     results: list[Candidate | None] = []
-    lowered: list[tuple[int, dict, ir.Module, dict]] = []
+    trials: list[tuple[int, dict, CompileOptions, float]] = []
     for combo in itertools.product(*(values for _, values in open_axes)):
         values = {**fixed, **dict(zip((f for f, _ in open_axes), combo))}
         values = {f: values[f] for f, _, _ in axes}  # one key order for every record
@@ -323,8 +388,28 @@ def choose(
         except ConfigError as err:
             results[-1] = Candidate(values, error=str(err))
             continue
-        try:  # with the user's rings: their heap bounds the run-ahead that is modeled
-            module = _lower(module_text, context, trial)
+        trials.append((len(results) - 1, values, trial, submit_floor_us(values, config, lens)))
+    # Fewest submits first: usually the fastest, so the bounds rule most of the rest out
+    # early, before they are lowered. The order decides nothing but what is recorded: a
+    # candidate is ruled out only by a bound strictly above the best so far, and the best
+    # is taken in the fixed order below.
+    best: Candidate | None = None
+    lowered: set[tuple] = set()
+    for index, values, trial, floor in sorted(trials, key=lambda t: (t[3], t[0])):
+        limit = best.modeled_us + 1e-6 if best is not None else 0.0
+        # Dominated by a candidate that was lowered (the same floor, so it came just
+        # before): skipped.
+        other = dominating(values, config)
+        if other is not None and tuple(other[0].items()) in lowered:
+            results[index] = Candidate(values, error=f"skipped: {other[1]}")
+            continue
+        if best is not None and floor >= limit:
+            results[index] = Candidate(
+                values, error=f"pruned: its submits alone take at least {floor:.1f} us"
+            )
+            continue
+        try:
+            module = lower(module_text, context, trial)
             counted = model_lowered(module, lens, config.max_blocks_per_seq, clusters, -1)
         except CompileError as err:
             exceeded = _exceeded_rings(module_text, context, trial)
@@ -333,22 +418,19 @@ def choose(
                     f"{_option_name(f)} >= {v} (given {getattr(trial, f)})"
                     for f, v in exceeded.items()
                 )
-                results[-1] = Candidate(values, error=f"rings: needs {needs}", ring_needs=exceeded)
+                results[index] = Candidate(
+                    values, error=f"rings: needs {needs}", ring_needs=exceeded
+                )
                 continue
             reason = (
                 err.diagnostics.strip().splitlines()[0] if err.diagnostics.strip() else "rejected"
             )
-            results[-1] = Candidate(values, error=reason.split(": error: ")[-1])
+            results[index] = Candidate(values, error=reason.split(": error: ")[-1])
             continue
         except ConfigError as err:  # an op the model does not know: choose among the rest
-            results[-1] = Candidate(values, error=f"not modeled: {err}")
+            results[index] = Candidate(values, error=f"not modeled: {err}")
             continue
-        lowered.append((len(results) - 1, values, module, counted))
-    # Phase 2: model the fewest blocks first (usually the fastest, so the bounds prune the
-    # rest early); a candidate is pruned only when a bound is strictly above the best.
-    best: Candidate | None = None
-    for index, values, module, counted in sorted(lowered, key=lambda e: (e[3]["blocks"], e[0])):
-        limit = best.modeled_us + 1e-6 if best is not None else 0.0
+        lowered.add(tuple(values.items()))
         bound = dispatch_bound_us(counted["tasks"], counted["blocks"])
         if best is not None and bound >= limit:
             results[index] = Candidate(

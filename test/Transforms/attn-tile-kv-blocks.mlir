@@ -9,8 +9,7 @@
 // RUN: ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=4 -attn-assign-cores=strategy=per-tile -canonicalize -cse -aicore-plan-memory -aicore-insert-sync -aicore-verify-sync -verify-diagnostics > /dev/null
 // RUN: not ptoattn-opt %s -split-input-file -attn-tile=kv-blocks-per-task=0 2>&1 | FileCheck %s --check-prefix=ZERO
 // ZERO: error: kv-blocks-per-task must be >= 1, got 0
-// RUN: not ptoattn-opt %s -split-input-file -attn-tile="kv-blocks-per-task=4 kv-splits=2" 2>&1 | FileCheck %s --check-prefix=SPLIT
-// SPLIT: error: kv-splits 2 with kv-blocks-per-task 4 is not supported: set one of them to 1
+// Together with kv-splits: attn-tile-kv-blocks-split.mlir.
 
 // GQA 32/8, block 16, four blocks per KV step: steps over ceil(len / 64) positions; each
 // step gathers only its own blocks (min(4, ceil(len / 16) - 4 j) of them) from the block

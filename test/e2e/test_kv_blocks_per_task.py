@@ -55,7 +55,8 @@ def test_multi_block_steps_match_reference(tmp_path: Path, strategy: str, heads:
                                            lens: list[int], q_tile: int, dtype: str,
                                            blocks: int) -> None:
     config = _config(heads, kv, dim, block, max_blocks, lens, dtype)
-    options = CompileOptions(q_tile=q_tile, strategy=strategy, kv_blocks_per_task=blocks)
+    options = CompileOptions(q_tile=q_tile, strategy=strategy, kv_splits=1,
+                             kv_blocks_per_task=blocks)
     result = compile(config, tmp_path, options, context_lens=lens)
     outcome = runner.run(tmp_path, context_lens=lens)
     assert outcome.passed, outcome.report_text()

@@ -55,17 +55,28 @@ def _bounds(config: PagedAttentionConfig, inputs: ref.PagedAttentionInputs) -> n
 
 
 @settings(max_examples=300, deadline=None)
-@given(problems())
-def test_reference_matches_fp64_softmax(problem: tuple[PagedAttentionConfig, ref.PagedAttentionInputs]) -> None:
+@given(problems(), st.sampled_from([1, 2, 4]), st.sampled_from([1, 2, 4]))
+def test_reference_matches_fp64_softmax(problem: tuple[PagedAttentionConfig, ref.PagedAttentionInputs],
+                                        blocks_per_step: int, kv_splits: int) -> None:
+    """Whatever steps the kernels take (several blocks per step, split parts stepped that
+    way), each p is rounded once against its step's max: the same bound holds."""
     config, inputs = problem
     args = (inputs.query, inputs.key_cache, inputs.value_cache, inputs.block_table,
             inputs.context_lens, inputs.scale)
-    got = ref.paged_attention(*args)
+    got = ref.paged_attention(*args, blocks_per_step=blocks_per_step, kv_splits=kv_splits)
     exact = ref.direct_attention_fp64(*args)
     assert got.dtype == np.float32
     assert (np.abs(got - exact) <= _bounds(config, inputs)).all(), np.abs(got - exact).max()
     empty = inputs.context_lens == 0
     assert not got[empty].any(), "a zero-length context must produce zeros"
+
+
+def test_steps_follow_the_split_parts() -> None:
+    """With S parts of N-block steps the reference rounds p per step of each part, as the
+    kernels do: 5 blocks in 2 parts of 3 and 2 blocks, N = 2, give steps of 2, 1 | 2 blocks."""
+    starts, counts = ref._step_blocks(np.array([5 * 16, 0, 16]), 16, 2, 2)
+    assert starts.tolist() == [[0, 2, 3], [0, 0, 0], [0, 0, 0]]
+    assert counts.tolist() == [[2, 1, 2], [0, 0, 0], [1, 0, 0]]
 
 
 def test_rounding_of_p_is_part_of_the_reference() -> None:

@@ -11,7 +11,9 @@ import ptoattn
 from ptoattn import runner
 from ptoattn.errors import ConfigError
 from ptoattn.options import CompileOptions
-from ptoattn.schedule import schedule_axes
+from ptoattn.ir import create_context
+from ptoattn.schedule import (dispatch_bound_us, dominating, lower, model_lowered, schedule_axes,
+                              submit_floor_us)
 
 REF = ptoattn.PagedAttentionConfig(batch=4, num_heads=16, num_kv_heads=1, head_dim=128,
                                    block_size=128, max_blocks_per_seq=8)
@@ -38,6 +40,68 @@ def test_auto_picks_the_fastest_candidate_and_records_all(tmp_path):
     # the chosen options are the ones compiled
     options = _manifest(tmp_path / "a")["options"]
     assert {f: options[f] for f, _, _ in axes} == sched["chosen"]
+
+
+def test_auto_chooses_among_splits_stepped_several_blocks_at_a_time(tmp_path):
+    ptoattn.compile(REF, tmp_path, context_lens=LENS, strategy="spmd", q_tile=16)
+    sched = _manifest(tmp_path)["schedule"]
+    both = [c for c in sched["candidates"]
+            if c["kv_splits"] > 1 and c["kv_blocks_per_task"] > 1 and "error" not in c]
+    assert both  # modeled, not ruled out
+    best = min((c for c in sched["candidates"] if "error" not in c),
+               key=lambda c: c["modeled_us"])
+    assert sched["modeled_us"] == best["modeled_us"]
+
+
+def test_skipped_candidates_are_no_faster_than_the_one_kept(tmp_path):
+    """auto skips, without lowering, a candidate dominated by one it lowered (every chain one
+    step at a smaller N; the same tiles at a smaller q_tile); modeled anyway, each is at
+    best as fast as the candidate that dominates it."""
+    ptoattn.compile(REF, tmp_path, context_lens=LENS, strategy="spmd")
+    manifest = _manifest(tmp_path)
+    sched = manifest["schedule"]
+    fields = [f for f, _, _ in schedule_axes()]
+    by_values = {tuple(c[f] for f in fields): c for c in sched["candidates"]}
+    skipped = [c for c in sched["candidates"] if c.get("error", "").startswith("skipped: ")]
+    # N = 16 and 64 cover the table's 8 blocks; q_tile 32 and 64 hold the 16 heads in one
+    # tile, as 16 does.
+    assert {(c["q_tile"], c["kv_splits"], c["kv_blocks_per_task"]) for c in skipped} >= {
+        (16, 1, 64), (16, 2, 16), (16, 4, 64), (32, 1, 1), (64, 2, 4)}
+    context = create_context()
+    text = (tmp_path / "input.mlir").read_text()
+    for candidate in skipped:
+        values = {f: candidate[f] for f in fields}
+        kept, _ = dominating(values, REF)
+        kept = by_values[tuple(kept[f] for f in fields)]
+        assert "error" not in kept or kept["error"].startswith("pruned: "), kept
+        options = CompileOptions(**{**manifest["options"], **values})
+        modeled = model_lowered(lower(text, context, options), LENS, 8)["makespan_us"]
+        if "error" not in kept:
+            assert modeled >= kept["modeled_us"] - 1e-3, (candidate, kept)
+        else:  # pruned by a bound above the best: so is the dominated one
+            assert modeled > sched["modeled_us"]
+
+
+@pytest.mark.parametrize("config, lens", [
+    (REF, LENS),
+    # GQA 32/8 (4-head groups padded to a tile), ragged with 0.
+    (ptoattn.PagedAttentionConfig(batch=3, num_heads=32, num_kv_heads=8, head_dim=64,
+                                  block_size=16, max_blocks_per_seq=12), [190, 0, 17]),
+])
+def test_submit_floor_is_below_every_lowered_candidates_submits(tmp_path, config, lens):
+    """auto rules candidates out before lowering them with submit_floor_us: it must never
+    exceed what the orchestrator of the lowered candidate really submits."""
+    ptoattn.compile(config, tmp_path, schedule="default", strategy="spmd")
+    text = (tmp_path / "input.mlir").read_text()
+    context = create_context()
+    fields = [f for f, _, _ in schedule_axes()]
+    for combo in itertools.product(*(values for _, values, _ in schedule_axes())):
+        values = dict(zip(fields, combo))
+        options = CompileOptions(**values, max_kv_blocks=config.max_blocks_per_seq)
+        tasks = model_lowered(lower(text, context, options), lens, config.max_blocks_per_seq,
+                              max_modeled_blocks=-1)["tasks"]
+        floor = submit_floor_us(values, config, lens)
+        assert floor <= dispatch_bound_us(tasks, 0), values
 
 
 def test_auto_is_deterministic(tmp_path):

@@ -22,12 +22,13 @@ extern "C" {
 /// default): interprets the orchestration, charges every kernel invocation
 /// with the simulator's per-instruction costs and schedules the task graph
 /// with the simulator's task-level model. Streams JSON: `tasks` and `blocks`
-/// (counted first), then, unless the graph holds more than `maxModeledBlocks`
-/// blocks (negative: count only), `makespan_us`, `hbm_bytes`, `bound`,
-/// `lower_bounds_us`, `invocations` and `modeled_invocations`; or, when
-/// `pruneAboveUs` > 0 and what HBM, the cubes or the vector cores alone need
-/// is at least that, only `pruned_us` (that bound, nothing scheduled); or
-/// `error` when the IR holds an op the model cannot follow.
+/// (only these when `maxModeledBlocks` is negative or the graph holds more
+/// blocks), `makespan_us`, `hbm_bytes`, `bound`, `lower_bounds_us`,
+/// `invocations` and `modeled_invocations`; or, when `pruneAboveUs` > 0 and
+/// what HBM, the cubes or the vector cores alone need is at least that, only
+/// `pruned_us` (a bound reached while the graph was built: the build stops
+/// there, nothing is scheduled); or `error` when the IR holds an op the model
+/// cannot follow.
 MLIR_CAPI_EXPORTED void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens,
                                              intptr_t batch, int64_t maxBlocks, int64_t clusters,
                                              int64_t maxModeledBlocks, double pruneAboveUs,

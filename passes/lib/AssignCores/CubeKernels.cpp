@@ -97,7 +97,6 @@ static void forEachCubeStep(KernelBuilder &kb, function_ref<void(const CubeStep 
   BlockPosition pos = kb.enterTileLoop();
   Value stepIndex = kb.scalarIndex(abi::ScalarRole::KvStep);
   KvSteps kv = kb.kvSteps(pos, stepIndex);
-  Value length = kv.length;
   kb.ifThen(ib.less(stepIndex, kv.numSteps), [&] {
     CubeStep step;
     step.tileIndex = pos.block;
@@ -105,9 +104,9 @@ static void forEachCubeStep(KernelBuilder &kb, function_ref<void(const CubeStep 
     step.queryOffset = ib.mul(ib.add(ib.mul(pos.seq, ib.constant(geo.numHeads)), firstHead),
                               ib.constant(geo.headDim));
     step.rows = geo.buildRowCount(ib, pos.tile);
-    step.positions = geo.buildStepPositions(ib, length, stepIndex);
+    step.positions = kb.stepPositions(kv, stepIndex);
     step.numBlocks = ib.ceilDiv(step.positions, ib.constant(geo.blockSize));
-    Value firstEntry = ib.mul(stepIndex, ib.constant(geo.blocksPerStep));
+    Value firstEntry = kb.stepFirstBlock(kv, stepIndex);
     Value headOffset = ib.mul(pos.kvHead, ib.constant(geo.headDim));
     Value seq = pos.seq;
     step.blockOffset = [&kb, seq, firstEntry, headOffset, blockStride](Value i) {

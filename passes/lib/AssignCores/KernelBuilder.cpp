@@ -80,16 +80,36 @@ BlockPosition KernelBuilder::enterTileLoop() {
 }
 
 KvSteps KernelBuilder::kvSteps(const BlockPosition &pos, Value step) {
+  const TileGeometry &geo = shape.geo;
   Value length = contextLength(pos.seq);
-  // Without a split a step covers kv-blocks-per-task blocks; split parts count
-  // single blocks (attn-tile refuses the two together).
-  Value numBlocks = ib.ceilDiv(length, ib.constant(shape.geo.getStepColumns()));
   if (!shape.isSplitKv())
-    return {length, step, numBlocks};
+    return {length, step, ib.ceilDiv(length, ib.constant(geo.getStepColumns()))};
+  Value numBlocks = ib.ceilDiv(length, ib.constant(geo.blockSize));
   Value perPart = ib.ceilDiv(numBlocks, ib.constant(shape.kvSplits));
   Value first = ib.mul(pos.part, perPart);
-  Value steps = ib.max(ib.min(ib.sub(numBlocks, first), perPart), ib.constant(0));
-  return {length, ib.add(first, step), steps};
+  Value blocks = ib.max(ib.min(ib.sub(numBlocks, first), perPart), ib.constant(0));
+  if (!geo.isMultiBlock())
+    return {length, ib.add(first, step), blocks};
+  return {length, Value(), ib.ceilDiv(blocks, ib.constant(geo.blocksPerStep)), first, blocks};
+}
+
+Value KernelBuilder::stepFirstBlock(const KvSteps &kv, Value step) {
+  Value perStep = ib.constant(shape.geo.blocksPerStep);
+  if (kv.partFirstBlock)
+    return ib.add(kv.partFirstBlock, ib.mul(step, perStep));
+  return ib.mul(kv.seqStep, perStep);
+}
+
+Value KernelBuilder::stepPositions(const KvSteps &kv, Value step) {
+  const TileGeometry &geo = shape.geo;
+  if (!kv.partFirstBlock)
+    return geo.buildStepPositions(ib, kv.length, kv.seqStep);
+  // The step's blocks are min(N, part blocks - step * N): the last step of a
+  // part stops at the part's end even where the sequence goes on.
+  Value perStep = ib.constant(geo.blocksPerStep), blockSize = ib.constant(geo.blockSize);
+  Value count = ib.min(ib.sub(kv.partBlocks, ib.mul(step, perStep)), perStep);
+  return ib.min(ib.sub(kv.length, ib.mul(stepFirstBlock(kv, step), blockSize)),
+                ib.mul(count, blockSize));
 }
 
 Value KernelBuilder::contextLength(Value seq) {

@@ -50,12 +50,17 @@ struct BlockPosition {
   Value part;
 };
 
-/// The KV blocks of one chain (spmd): the sequence's length, its block index
-/// at the kernel's KV step and the chain's number of steps.
+/// The KV blocks of one chain (spmd): the sequence's length, the sequence's
+/// step index at the kernel's KV step and the chain's number of steps. A
+/// split part stepped several blocks at a time has no sequence step index
+/// (its steps start at the part's first block): `partFirstBlock` and
+/// `partBlocks` are set instead.
 struct KvSteps {
   Value length;
   Value seqStep;
   Value numSteps;
+  Value partFirstBlock;
+  Value partBlocks;
 };
 
 /// Builds the body of one kernel function at the builder's insertion point.
@@ -100,8 +105,14 @@ public:
   Value contextLength(Value seq);
   /// The length and the KV blocks of `pos`'s chain at KV step `step`: the
   /// whole sequence, or under split-KV the part's blocks [part * per,
-  /// min((part + 1) * per, n)) of the sequence's n, per = ceil(n / parts).
+  /// min((part + 1) * per, n)) of the sequence's n, per = ceil(n / parts),
+  /// each run kv-blocks-per-task blocks a step.
   KvSteps kvSteps(const BlockPosition &pos, Value step);
+  /// The sequence's block index of the first block of `kv`'s step `step`.
+  Value stepFirstBlock(const KvSteps &kv, Value step);
+  /// The positions (score columns) of `kv`'s step `step` that are inside the
+  /// sequence and, under split-KV, inside the part.
+  Value stepPositions(const KvSteps &kv, Value step);
   /// `block_table[seq, step]` as an index; the table's width is read from
   /// its descriptor.
   Value cacheBlock(Value seq, Value step);

@@ -46,7 +46,6 @@ Value assign_cores::columnView(KernelBuilder &kb, Role role, Value slot) {
 /// is inside the sequence.
 static void forEachVectorStep(KernelBuilder &kb, function_ref<void(Value, Value)> body) {
   IndexBuilder &ib = kb.ib;
-  const TileGeometry &geo = kb.shape.geo;
   if (!kb.shape.isSpmd()) {
     body(ib.constant(0), kb.scalarIndex(Scalar::ValidCols));
     return;
@@ -54,8 +53,7 @@ static void forEachVectorStep(KernelBuilder &kb, function_ref<void(Value, Value)
   BlockPosition pos = kb.enterTileLoop();
   Value step = kb.scalarIndex(Scalar::KvStep);
   KvSteps kv = kb.kvSteps(pos, step);
-  kb.ifThen(ib.less(step, kv.numSteps),
-            [&] { body(pos.block, geo.buildStepPositions(ib, kv.length, kv.seqStep)); });
+  kb.ifThen(ib.less(step, kv.numSteps), [&] { body(pos.block, kb.stepPositions(kv, step)); });
 }
 
 /// Most blocks a UB-resident softmax_prepare keeps. Its blocks are unrolled

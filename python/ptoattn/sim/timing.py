@@ -9,6 +9,7 @@ documented with their sources in docs/cost-model.md). ``ModelReport`` holds the 
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ LANE_ORCH = 3
 LANE_SCHED = 4
 
 
+@functools.cache
 def _cost_constant(name: str) -> float:
     """A constant of the target description (cost_a2a3.hpp), so it is written once."""
     from ptoattn.sim import toolchain
