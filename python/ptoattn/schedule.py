@@ -36,7 +36,8 @@ __all__ = [
     "choose",
     "dominating",
     "lower",
-    "submit_floor_us",
+    "floor_terms_us",
+    "floor_us",
     "model_lowered",
     "schedule_axes",
     "MAX_MODELED_BLOCKS",
@@ -231,24 +232,43 @@ def chain_steps(lens: list[int], block_size: int, blocks_per_step: int, splits: 
     return steps
 
 
-def submit_floor_us(values: dict, config: PagedAttentionConfig, lens: list[int]) -> float:
-    """A lower bound of a candidate's modeled time from its options alone, before lowering:
-    the orchestrator submits tasks one after another after the run preamble (the
-    constants of cost_a2a3.hpp), and every KV step needs at least one task: spmd, one per
-    host step, which runs the longest chain's steps (at least one); per tile, one per step
-    of every chain of every tile (at least one: an empty chain still writes its state)."""
+def floor_terms_us(
+    values: dict, config: PagedAttentionConfig, lens: list[int]
+) -> tuple[float, float]:
+    """Two lower bounds of a candidate's modeled time from its options alone, before
+    lowering (the constants of cost_a2a3.hpp; ``floor_us`` is the larger):
+
+    - submits: the orchestrator submits tasks one after another after the run preamble; a
+      KV step is the four stage tasks: spmd, the host runs the longest chain's steps (at
+      least one); per tile, every chain of every tile runs its own (an empty chain still
+      submits its update, which writes its state);
+    - HBM: every query tile loads the keys and values of its sequence's positions for its KV
+      head (a group split over several tiles loads them once per tile), at the effective
+      rate after the preamble.
+    """
     from ptoattn.sim.timing import _cost_constant as k
 
     group = config.num_heads // config.num_kv_heads
-    tiles = config.num_kv_heads * -(-group // values["q_tile"])
+    tiles = -(-group // values["q_tile"])  # per KV head
     steps = chain_steps(lens, config.block_size, values["kv_blocks_per_task"], values["kv_splits"])
     if values["strategy"] == "spmd":
-        tasks = max([1, *steps])
+        tasks = 4 * max([1, *steps])
     elif values["strategy"] == "per-tile":
-        tasks = tiles * sum(max(1, s) for s in steps)
+        tasks = config.num_kv_heads * tiles * sum(max(1, s) + 3 * s for s in steps)
     else:
         tasks = 0
-    return k("kPreambleUs") + tasks * k("kOrchSubmitUs")
+    # K and V rows of 2-byte elements (bf16, f16), per KV head and query tile.
+    kv_bytes = 2 * sum(lens) * config.head_dim * 2 * config.num_kv_heads * tiles
+    preamble = k("kPreambleUs")
+    return (
+        preamble + tasks * k("kOrchSubmitUs"),
+        preamble + kv_bytes / (k("kHbmEffectiveTBs") * 1e6),
+    )
+
+
+def floor_us(values: dict, config: PagedAttentionConfig, lens: list[int]) -> float:
+    """A lower bound of a candidate's modeled time from its options alone (floor_terms_us)."""
+    return max(floor_terms_us(values, config, lens))
 
 
 def dispatch_bound_us(tasks: int, blocks: int) -> float:
@@ -378,7 +398,7 @@ def choose(
     lens, source = expected_lens(config, options, context_lens)
     fixed = {f: getattr(options, f) for f, _, unset in axes if getattr(options, f) != unset}
     results: list[Candidate | None] = []
-    trials: list[tuple[int, dict, CompileOptions, float]] = []
+    trials: list[tuple[int, dict, CompileOptions, float, float]] = []
     for combo in itertools.product(*(values for _, values in open_axes)):
         values = {**fixed, **dict(zip((f for f, _ in open_axes), combo))}
         values = {f: values[f] for f, _, _ in axes}  # one key order for every record
@@ -388,24 +408,28 @@ def choose(
         except ConfigError as err:
             results[-1] = Candidate(values, error=str(err))
             continue
-        trials.append((len(results) - 1, values, trial, submit_floor_us(values, config, lens)))
-    # Fewest submits first: usually the fastest, so the bounds rule most of the rest out
+        submits, hbm = floor_terms_us(values, config, lens)
+        trials.append((len(results) - 1, values, trial, max(submits, hbm), submits))
+    # Lowest floor first, then fewest submits: usually the fastest, so the bounds rule
+    # most of the rest out
     # early, before they are lowered. The order decides nothing but what is recorded: a
     # candidate is ruled out only by a bound strictly above the best so far, and the best
     # is taken in the fixed order below.
     best: Candidate | None = None
-    lowered: set[tuple] = set()
-    for index, values, trial, floor in sorted(trials, key=lambda t: (t[3], t[0])):
+    lowered: set[tuple] = set()  # and the candidates skipped for them
+    for index, values, trial, floor, _ in sorted(trials, key=lambda t: (t[3], t[4], t[0])):
         limit = best.modeled_us + 1e-6 if best is not None else 0.0
-        # Dominated by a candidate that was lowered (the same floor, so it came just
-        # before): skipped.
+        # Dominated by a candidate that was lowered, or skipped for one (the same floors,
+        # so it came before): skipped.
         other = dominating(values, config)
         if other is not None and tuple(other[0].items()) in lowered:
             results[index] = Candidate(values, error=f"skipped: {other[1]}")
+            lowered.add(tuple(values.items()))
             continue
         if best is not None and floor >= limit:
             results[index] = Candidate(
-                values, error=f"pruned: its submits alone take at least {floor:.1f} us"
+                values,
+                error=f"pruned: its submits or K/V loads alone take at least {floor:.1f} us",
             )
             continue
         try:

@@ -22,6 +22,7 @@ import pytest
 from ptoattn import PagedAttentionConfig, runner
 from ptoattn.compiler import CompileError, compile
 from ptoattn.options import CompileOptions
+from ptoattn.schedule import chain_steps
 
 # (num_heads, num_kv_heads, head_dim, block_size, max_blocks, context_lens, q_tile)
 # GQA 32/8 (4-head groups in 16-row tiles), block 16: 950 is 50x the 19 beside it.
@@ -45,16 +46,9 @@ def _config(case: tuple) -> PagedAttentionConfig:
                                 block_size=block, max_blocks_per_seq=max_blocks)
 
 
-def _part_steps(length: int, block: int, blocks: int, splits: int) -> list[int]:
-    """Steps of each part of a sequence: its n blocks in parts of ceil(n / S), each part
-    ceil(part blocks / N) steps."""
-    n = -(-length // block)
-    per = -(-n // splits)
-    return [-(-max(min(n - p * per, per), 0) // blocks) for p in range(splits)]
-
-
 @pytest.mark.parametrize(("case", "blocks", "splits", "strategy"), CASES,
-                         ids=lambda v: str(v[1] if isinstance(v, tuple) else v))
+                         ids=[f"{'gqa' if c is RAGGED_GQA else 'mqa'}-N{n}-S{s}-{st}"
+                              for c, n, s, st in CASES])
 def test_split_parts_in_multi_block_steps_match_reference(tmp_path: Path, case: tuple,
                                                           blocks: int, splits: int,
                                                           strategy: str) -> None:
@@ -72,11 +66,11 @@ def test_split_parts_in_multi_block_steps_match_reference(tmp_path: Path, case: 
     # least one (an empty part's update writes its initial state).
     group = heads // kv
     tiles_per_seq = kv * -(-group // (q_tile or group))
-    steps = [_part_steps(n, block, blocks, splits) for n in lens]
+    steps = chain_steps(lens, block, blocks, splits)  # per (sequence, part)
     if strategy == "spmd":
-        expected = len(lens) * splits * max(max(max(s) for s in steps), 1)
+        expected = len(lens) * splits * max(max(steps), 1)
     else:
-        expected = sum(max(s, 1) for seq in steps for s in seq)
+        expected = sum(max(s, 1) for s in steps)
     expected *= tiles_per_seq
     assert outcome.report.kernels["paged_attention_online_update"].invocations == 2 * expected
 
