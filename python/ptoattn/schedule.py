@@ -411,10 +411,9 @@ def choose(
         submits, hbm = floor_terms_us(values, config, lens)
         trials.append((len(results) - 1, values, trial, max(submits, hbm), submits))
     # Lowest floor first, then fewest submits: usually the fastest, so the bounds rule
-    # most of the rest out
-    # early, before they are lowered. The order decides nothing but what is recorded: a
-    # candidate is ruled out only by a bound strictly above the best so far, and the best
-    # is taken in the fixed order below.
+    # most of the rest out early, before they are lowered. The order decides nothing but
+    # what is recorded: a candidate is ruled out only by a bound strictly above the best so
+    # far, and the best is taken in the fixed order below.
     best: Candidate | None = None
     lowered: set[tuple] = set()  # and the candidates skipped for them
     for index, values, trial, floor, _ in sorted(trials, key=lambda t: (t[3], t[4], t[0])):
