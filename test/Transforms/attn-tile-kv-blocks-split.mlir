@@ -47,11 +47,13 @@
 //       CHECK:       attn.online_update {{.*}} last(%false)
 //       CHECK:   attn.merge_partials {{.*}} : tensor<2x16xf32>, tensor<2x16x64xf32> -> tensor<16x64xf32>
 //
-// spmd: one block per (tile, part); the host runs as many steps as the longest part has,
-// ceil(blocks / 4) maximised over sequences and parts; the merge follows the steps.
+// spmd: the kernels loop over the 64 (query tile, part) chains, a chain's part the
+// remainder by 2; the host runs as many steps as the longest part has, ceil(blocks / 4)
+// maximised over sequences and parts, each launch on min(64, 24 clusters) blocks; the
+// merge follows the steps.
 // SPMD-LABEL: func.func @gqa_32_over_8_four_blocks_two_parts_qk_matmul()
-//       SPMD:   %[[BLOCK:.*]] = aicore.get_block_idx
-//       SPMD:   %[[PART:.*]] = arith.remui %[[BLOCK]], %c2{{.*}} : index
+//       SPMD:   scf.for %[[CHAIN:.*]] = %{{.*}} to %c64{{.*}} step %{{.*}} {
+//       SPMD:   %[[PART:.*]] = arith.remui %[[CHAIN]], %c2{{.*}} : index
 //       SPMD:   %[[STEP:.*]] = arith.index_cast %{{.*}} : i64 to index
 //       SPMD:   %[[NB:.*]] = arith.ceildivui %{{.*}}, %c16{{.*}} : index
 //       SPMD:   %[[PERB:.*]] = arith.ceildivui %[[NB]], %c2{{.*}} : index
@@ -69,8 +71,8 @@
 //       SPMD:       %[[PSTEPS:.*]] = arith.ceildivui %{{.*}}, %c4{{.*}} : index
 //       SPMD:       arith.maxsi %{{.*}}, %[[PSTEPS]] : index
 //       SPMD:   scf.for %{{.*}} = %{{.*}} to %[[HOSTSTEPS]] step
-//       SPMD:     orch.submit aic(aic = @gqa_32_over_8_four_blocks_two_parts_qk_matmul) blocks(64)
-//       SPMD:   orch.submit mix(aiv0 = @gqa_32_over_8_four_blocks_two_parts_merge_partials, aiv1 = @gqa_32_over_8_four_blocks_two_parts_merge_partials) blocks(32)
+//       SPMD:     orch.submit aic(aic = @gqa_32_over_8_four_blocks_two_parts_qk_matmul) blocks(24)
+//       SPMD:   orch.submit mix(aiv0 = @gqa_32_over_8_four_blocks_two_parts_merge_partials, aiv1 = @gqa_32_over_8_four_blocks_two_parts_merge_partials) blocks(24)
 //
 // per-tile: a host loop over the parts of a tile, the part's steps under it; each step's
 // table view starts at the part's first block + 4 j and is as long as the step's blocks.
