@@ -251,7 +251,7 @@ void Runtime::find_producers(const ChipTensor &t, bool input_lookup, bool inout,
   if (it == tmap_.end())
     return;
   for (TmapEntry &e : it->second) {
-    if (e.dead)
+    if (e.dead || e.stale)
       continue;
     const Overlap ov = tensor_overlap(t, e.t);
     if (ov == Overlap::NONE)
@@ -469,6 +469,7 @@ void Runtime::record_task(Task *t, const CoreTaskArgs &args, uint8_t *outputs,
       }
       const uint64_t lo = reinterpret_cast<uint64_t>(addr);
       rec.fresh.emplace_back(lo, lo + align_up(ci.buffer_size_bytes(), kPackedAlign));
+      forget_previous_tenant(lo);
     } else {
       t->tensors[i] = args.tensor(i).ref();
     }
@@ -477,6 +478,19 @@ void Runtime::record_task(Task *t, const CoreTaskArgs &args, uint8_t *outputs,
   rec.args = t->tensors;
   rec.tags = t->tags;
   records_.push_back(std::move(rec));
+}
+
+// A fresh output may start where a freed buffer started (the heap recycles space as tasks
+// retire, so whether it does depends on host timing). The entries left at that address describe
+// the old tenant, whose writers have all completed: as fanin edges they would only add
+// host-timing-dependent edges to the recorded graph, and so to the modeled time. They keep their
+// pool slots until their producers retire, as in the runtime.
+void Runtime::forget_previous_tenant(uint64_t addr) {
+  auto it = tmap_.find(addr);
+  if (it == tmap_.end())
+    return;
+  for (TmapEntry &e : it->second)
+    e.stale = true;
 }
 
 void Runtime::wire_fanin(Task *t, const Fanin &fanin) {

@@ -153,7 +153,8 @@ struct TmapEntry {
   Task *producer; // valid while !retired
   uint32_t seq;
   bool retired = false;
-  bool dead = false; // superseded by a covering INOUT writer
+  bool dead = false;  // superseded by a covering INOUT writer
+  bool stale = false; // its buffer was freed and a fresh output now starts at the same address
 };
 
 class Runtime;
@@ -249,6 +250,7 @@ private:
                    const std::vector<uint64_t> &out_off, const std::vector<uint32_t> &fanin);
   void wire_fanin(Task *t, const Fanin &fanin);
   void register_in_tensormap(Task *t, bool manual);
+  void forget_previous_tenant(uint64_t addr);
   void find_producers(const ChipTensor &t, bool input_lookup, bool inout,
                       std::vector<uint32_t> &seqs);
   Task *live_task(uint32_t seq) const;
