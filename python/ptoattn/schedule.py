@@ -54,7 +54,7 @@ def schedule_axes() -> list[tuple[str, tuple, object]]:
         ("strategy", tuple(STRATEGIES), None),
         ("q_tile", tuple(t for t in QUERY_TILES if t), 0),
         ("kv_splits", (1, 2, 4), 0),
-        ("kv_blocks_per_task", (1, 4, 16, 64), 0),
+        ("kv_blocks_per_task", (1, 8, 16, 64), 0),
         ("spmd_blocks", ("clusters", "tiles"), None),
     ]
 
