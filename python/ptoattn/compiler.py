@@ -474,6 +474,10 @@ def _compile_module(
             "scale": config.softmax_scale,
             "seed": 0,
             "dtype": {"bf16": "bfloat16", "f16": "float16"}[config.dtype],
+            # The golden steps through each sequence as the kernels do: the rounding of p
+            # follows the step's row max.
+            "kv_blocks_per_task": options.kv_blocks_per_task,
+            "kv_splits": options.kv_splits,
         },
         runtime_env=runtime_env,
         header="\n".join(line[3:] for line in header),

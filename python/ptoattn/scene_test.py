@@ -99,9 +99,21 @@ def _generate_inputs(params):
     ]
 
 
+def _steps(n, per_step, splits):
+    """A sequence of n blocks as the kernels step it: (first block, blocks) per step, the
+    split parts one after another, each in steps of per_step blocks."""
+    per = -(-n // splits)
+    steps = []
+    for part in range(splits):
+        first, left = part * per, max(min(n - part * per, per), 0)
+        steps += [(first + j, min(per_step, left - j)) for j in range(0, left, per_step)]
+    return steps
+
+
 def _golden(tensors, params):
-    """Blockwise online softmax with p rounded to the storage type, as the kernels compute it
-    (all heads at once)."""
+    """Online softmax over the kernels' KV steps (kv_blocks_per_task blocks each, split parts
+    continued in order), p rounded to the storage type with the step's row max, as the
+    kernels compute it (all heads at once)."""
     storage = tensors["query"].dtype
     q = tensors["query"].float()
     k_cache = tensors["key_cache"].float()
@@ -110,6 +122,7 @@ def _golden(tensors, params):
     lens = tensors["context_lens"].tolist()
     scale = float(params["scale"])
     block = params["block_size"]
+    per_step, splits = params.get("kv_blocks_per_task", 1), params.get("kv_splits", 1)
     batch, heads, dim = q.shape
     kv_of_head = torch.arange(heads) // (heads // params["kv_head_num"])
     out = torch.zeros((batch, heads, dim), dtype=torch.float32)
@@ -117,11 +130,13 @@ def _golden(tensors, params):
         m = torch.full((heads,), float("-inf"))
         l = torch.zeros(heads)
         o = torch.zeros((heads, dim))
-        for j in range(-(-int(lens[b]) // block)):
-            valid = min(int(lens[b]) - j * block, block)
-            blk = int(table[b][j])
-            k = k_cache[blk, :valid].index_select(1, kv_of_head).transpose(0, 1)  # [heads, valid, dim]
-            v = v_cache[blk, :valid].index_select(1, kv_of_head).transpose(0, 1)
+        length = int(lens[b])
+        for first, count in _steps(-(-length // block), per_step, splits):
+            valid = min(length - first * block, count * block)
+            rows = torch.cat([k_cache[int(table[b][first + i])] for i in range(count)])[:valid]
+            k = rows.index_select(1, kv_of_head).transpose(0, 1)  # [heads, valid, dim]
+            rows = torch.cat([v_cache[int(table[b][first + i])] for i in range(count)])[:valid]
+            v = rows.index_select(1, kv_of_head).transpose(0, 1)
             s = torch.bmm(k, q[b].unsqueeze(2)).squeeze(2) * scale
             m_i = s.max(dim=1).values
             p = torch.exp(s - m_i.unsqueeze(1)).to(storage).float()

@@ -170,10 +170,13 @@ print(json.dumps({k: (v.float().flatten().tolist() if isinstance(v, torch.Tensor
 """
 
 
-@pytest.mark.parametrize("kv_heads,lens", [(1, [33, 0, 300]), (4, [129, 16, 1])])
+@pytest.mark.parametrize("kv_heads,lens,steps,splits", [(1, [33, 0, 300], 1, 1), (4, [129, 16, 1], 1, 1),
+                                                        (1, [33, 0, 300], 2, 1), (4, [300, 16, 1], 2, 2)])
 def test_scene_test_golden_is_torch_only_and_matches_the_reference(tmp_path: Path, kv_heads: int,
-                                                                     lens: list[int]) -> None:
-    """The emitted golden runs with numpy unavailable and agrees with ptoattn's reference."""
+                                                                     lens: list[int], steps: int,
+                                                                     splits: int) -> None:
+    """The emitted golden runs with numpy unavailable and agrees with ptoattn's reference,
+    stepping through the KV blocks as the compiled kernels do."""
     import json
     import subprocess
     import sys
@@ -184,7 +187,7 @@ def test_scene_test_golden_is_torch_only_and_matches_the_reference(tmp_path: Pat
 
     pytest.importorskip("torch", reason="torch is not installed (simpler's environment has it; ptoattn's does not)")
     config = _config(16, kv_heads, 32, 64, 5, lens)
-    result = compile(config, tmp_path, context_lens=lens)
+    result = compile(config, tmp_path, context_lens=lens, kv_blocks_per_task=steps, kv_splits=splits)
     proc = subprocess.run([sys.executable, "-c", _GOLDEN_WITHOUT_NUMPY, str(result.scene_test)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
@@ -193,7 +196,8 @@ def test_scene_test_golden_is_torch_only_and_matches_the_reference(tmp_path: Pat
     k = np.array(t["key_cache"], np.float32).reshape(-1, 64, kv_heads, 32)
     v = np.array(t["value_cache"], np.float32).reshape(k.shape)
     table = np.array(t["block_table"], np.int32).reshape(len(lens), 5)
-    expected = paged_attention(q, k, v, table, np.array(lens, np.int32), t["scale"])
+    expected = paged_attention(q, k, v, table, np.array(lens, np.int32), t["scale"],
+                               blocks_per_step=steps, kv_splits=splits)
     np.testing.assert_allclose(np.array(t["out"], np.float32).reshape(expected.shape), expected,
                                rtol=1e-5, atol=1e-5)
     assert not np.any(np.array(t["out"]).reshape(expected.shape)[1]) or lens[1] != 0
