@@ -133,10 +133,10 @@ def _golden(tensors, params):
         length = int(lens[b])
         for first, count in _steps(-(-length // block), per_step, splits):
             valid = min(length - first * block, count * block)
-            rows = torch.cat([k_cache[int(table[b][first + i])] for i in range(count)])[:valid]
-            k = rows.index_select(1, kv_of_head).transpose(0, 1)  # [heads, valid, dim]
-            rows = torch.cat([v_cache[int(table[b][first + i])] for i in range(count)])[:valid]
-            v = rows.index_select(1, kv_of_head).transpose(0, 1)
+            ids = torch.tensor(table[b][first:first + count])
+            # [heads, valid, dim]: the step's blocks one after another, cut at the context.
+            k = k_cache[ids].flatten(0, 1)[:valid].index_select(1, kv_of_head).transpose(0, 1)
+            v = v_cache[ids].flatten(0, 1)[:valid].index_select(1, kv_of_head).transpose(0, 1)
             s = torch.bmm(k, q[b].unsqueeze(2)).squeeze(2) * scale
             m_i = s.max(dim=1).values
             p = torch.exp(s - m_i.unsqueeze(1)).to(storage).float()
