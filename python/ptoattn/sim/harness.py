@@ -50,6 +50,7 @@ def build(
             (spec.orchestration,),
             include_dirs=(spec.orchestration.parent,),
             extra_flags=strict,
+            pch=True,
         ),
     ]
     for k in spec.kernels:
@@ -60,6 +61,7 @@ def build(
                 defines=("__DAV_CUBE__",) if k.core_type == "aic" else ("__DAV_VEC__",),
                 include_dirs=(k.source.parent,),
                 extra_flags=strict,
+                pch=True,
             )
         )
     results = toolchain.build_all(jobs_list, max_jobs=jobs)

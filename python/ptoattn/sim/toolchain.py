@@ -1,11 +1,15 @@
 """Compiling kernels, orchestrations and the simulator runtime with the distro g++.
 
 Every build product is cached by a content hash (sources, the simulator headers, compiler
-version and flags) under ``$PTOATTN_CACHE_DIR`` (default ``~/.cache/ptoattn``). Builds run
-at most two at a time, and each g++ call holds an exclusive ``flock`` on
-``$PTOATTN_SIM_BUILD_LOCK`` (default ``build.lock`` in that cache directory, which is what
-concurrent runs share; empty disables it) so that runs sharing a cache never run two C++ builds
-at once. No lock or scratch file has a fixed name under /tmp.
+version and flags) under ``$PTOATTN_CACHE_DIR`` (default ``~/.cache/ptoattn``). Each g++ call
+holds one of ``MAX_JOBS`` build slots, exclusive ``flock``s on ``$PTOATTN_SIM_BUILD_LOCK``
+(default ``build.lock`` in that cache directory, which is what concurrent runs share; empty
+disables it) and ``<that path>.1``, so that the runs sharing a cache never run more than
+``MAX_JOBS`` C++ builds at once. No lock or scratch file has a fixed name under /tmp.
+
+Kernels and orchestrations are built with a precompiled header of the ``#include`` lines they
+start with (see ``_pch_for``): g++ then loads the parsed simulator headers instead of parsing
+them in every translation unit. The object code is the same with or without it.
 """
 
 from __future__ import annotations
@@ -154,17 +158,34 @@ def _tree_hash(root: Path) -> str:
 
 
 class BuildLock:
-    """Holds the build lock (an exclusive ``flock``) for the duration of a ``with`` block."""
+    """Holds one of ``slots`` build slots (an exclusive ``flock`` on the lock file or on
+    ``<lock>.<i>``) for the duration of a ``with`` block."""
 
-    def __init__(self) -> None:
+    def __init__(self, slots: int = MAX_JOBS) -> None:
         override = os.environ.get("PTOATTN_SIM_BUILD_LOCK")
         self.path = str(cache_dir() / "build.lock") if override is None else override
+        self.slots = [self.path] + [f"{self.path}.{i}" for i in range(1, slots)]
         self.fd: int | None = None
 
     def __enter__(self):
-        if self.path:
-            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o666)
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        if not self.path:
+            return self
+        fds = [os.open(p, os.O_CREAT | os.O_RDWR, 0o666) for p in self.slots]
+        try:
+            while self.fd is None:
+                for fd in fds:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue
+                    self.fd = fd
+                    break
+                else:
+                    time.sleep(_SLOT_POLL_SECONDS)
+        finally:
+            for fd in fds:
+                if fd != self.fd:
+                    os.close(fd)
         return self
 
     def __exit__(self, *exc):
@@ -172,6 +193,117 @@ class BuildLock:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
+
+
+_SLOT_POLL_SECONDS = 0.02
+
+
+class _FileLock:
+    """An exclusive ``flock`` on one file (a precompiled header being built) for a ``with``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self):
+        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o666)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+            self.fd = None
+
+
+# A precompiled header is reused by every translation unit that starts with the same
+# #include lines; bump the version when the way it is built changes.
+_PCH_VERSION = "1"
+_pch_cache: dict[str, Path | None] = {}  # by PCH directory: its header, or None (not usable)
+
+
+def pch_enabled() -> bool:
+    """Precompiled headers are used unless $PTOATTN_SIM_PCH=0, and only with GCC (whose .gch
+    files ``-include`` picks up; another compiler compiles exactly as without them)."""
+    if os.environ.get("PTOATTN_SIM_PCH") == "0":
+        return False
+    return "clang" not in _compiler_version(compiler()).lower()
+
+
+def _include_prefix(source: Path) -> list[str]:
+    """The headers (``<name>`` or ``"name"``) of the ``#include`` lines that ``source`` starts
+    with (comments and blank lines between them skipped), up to its first other line: what a
+    precompiled header can hold without changing what the source sees, since everything after
+    them comes later anyway and the source's own ``#include`` of a guarded header is then a
+    no-op."""
+    names = []
+    for raw in source.read_text(errors="replace").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("//"):
+            continue
+        if not line.startswith("#include"):
+            break
+        name = line[len("#include") :].strip()
+        if len(name) < 3 or name[0] + name[-1] not in ('""', "<>"):
+            break
+        if Path(name[1:-1]).suffix not in ("", ".h", ".hpp"):
+            break  # a .cpp included by a unity source: not a header to share
+        names.append(name)
+    return names
+
+
+def _pch_for(job: BuildJob, cxx: str) -> Path | None:
+    """The header to ``-include`` for ``job`` (its .gch built next to it, once per
+    include lines, flags and headers, under the build lock), or None: PCH off, nothing to
+    share, a header the job's own directories could shadow, or the build failed (the job is
+    then compiled as without a PCH, and any error in the headers is reported from there)."""
+    if not job.pch or len(job.sources) != 1 or not pch_enabled():
+        return None
+    prefix = _include_prefix(job.sources[0])
+    if not prefix:
+        return None
+    # The PCH is compiled with the simulator's include directory only: a header the source's
+    # own directory (or the job's) also has could resolve differently there.
+    for d in {job.sources[0].parent, *job.include_dirs}:
+        if any((d / name[1:-1]).exists() for name in prefix):
+            return None
+    text = "".join(f"#include {name}\n" for name in prefix)
+    h = hashlib.sha256()
+    for part in (_PCH_VERSION, _compiler_version(cxx), " ".join(_pch_flags(job)), text):
+        h.update(part.encode() + b"\0")
+    h.update(_tree_hash(include_dir()).encode())
+    key = h.hexdigest()[:32]
+    pdir = cache_dir() / f"pch-{key}"
+    if str(pdir) in _pch_cache:
+        return _pch_cache[str(pdir)]  # its own directory: nothing else for "" includes to find
+    header = pdir / "prefix.h"
+    gch = pdir / "prefix.h.gch"
+    pdir.mkdir(exist_ok=True)
+    with _FileLock(pdir / "build.lock"):  # one builder; the others wait and then reuse it
+        if not gch.exists():
+            _build_pch(pdir, header, gch, text, _pch_flags(job), cxx)
+    result = header if gch.exists() else None
+    _pch_cache[str(pdir)] = result
+    return result
+
+
+def _pch_flags(job: BuildJob) -> list[str]:
+    """The flags of ``job``'s compile that the .gch must share (all but linking)."""
+    flags = [f for f in job.flags() if f != "-shared" and not f.startswith("-Wl,")]
+    return [*flags, *[f"-D{d}" for d in job.defines], f"-I{include_dir()}"]
+
+
+def _build_pch(pdir: Path, header: Path, gch: Path, text: str, flags: list[str], cxx: str) -> None:
+    header.write_text(text)
+    fd, tmp = tempfile.mkstemp(suffix=".gch", dir=pdir)
+    os.close(fd)
+    cmd = [cxx, *flags, "-x", "c++-header", str(header), "-o", tmp]
+    with BuildLock():
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        os.unlink(tmp)  # this process compiles without it; a later one tries again
+        return
+    os.replace(tmp, gch)
 
 
 @dataclass(frozen=True)
@@ -184,6 +316,7 @@ class BuildJob:
     include_dirs: tuple[Path, ...] = ()
     extra_flags: tuple[str, ...] = ()
     key_files: tuple[Path, ...] = ()  # hashed too (e.g. the files a unity source includes)
+    pch: bool = False  # share a precompiled header of its leading #include lines (see _pch_for)
 
     def flags(self) -> list[str]:
         return [*CXX_FLAGS, *(SANITIZE_FLAGS if sanitize() else ()), *self.extra_flags]
@@ -219,12 +352,14 @@ def _build_one(job: BuildJob, cxx: str) -> BuildResult:
     out = cache_dir() / f"{job.key(cxx)}.so"
     if out.exists():
         return BuildResult(job, out, True, time.perf_counter() - t0)
+    pch = _pch_for(job, cxx)
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=out.parent)
     os.close(fd)
     cmd = [
         cxx,
         *job.flags(),
         *[f"-D{d}" for d in job.defines],
+        *(["-include", str(pch)] if pch else []),
         f"-I{include_dir()}",
         *[f"-I{d}" for d in job.include_dirs],
         *map(str, job.sources),
