@@ -250,6 +250,39 @@ func.func @not_a_kernel(%a: index) -> index {
 
 // -----
 
+// A tile or alias the kernel builder named (a NameLoc around its kernel's
+// location) keeps that name; derived names follow it. Every op of a kernel
+// inherits the source's location, which may itself be a NameLoc (the Python
+// builder names every op after its function): that is no name, and neither is
+// a NameLoc around another location. A reshape that took its source's
+// location (as a rewrite copying locations would) still takes a derived name.
+// CHECK-LABEL: emitc.file "named_tiles" {
+//       CHECK:     verbatim "VecF32_8x1 alpha;"
+//       CHECK:     verbatim "VecF32_8x1 ub_tile;"
+//       CHECK:     verbatim "VecF32_8x1 ub_tile_2;"
+//       CHECK:     verbatim "VecF32_8x1 alpha_valid;"
+//       CHECK:     verbatim "VecF32_1x8 alpha_reshaped;"
+//       CHECK:     verbatim "VecF32_1x8 ub_tile_3;"
+//       CHECK:   emitc.file "unknown_kernel_location" {
+//       CHECK:     verbatim "VecF32_8x1 alpha;"
+#kernel = loc("paged_attention")
+func.func @named_tiles() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
+  %a = aicore.tile offset 0 : !aicore.tile<vec, 8x1xf32, blayout = col_major> loc("alpha"(#kernel))
+  %u = aicore.tile offset 32 : !aicore.tile<vec, 8x1xf32, blayout = col_major> loc(#kernel)
+  %b = aicore.tile offset 64 : !aicore.tile<vec, 8x1xf32, blayout = col_major> loc("beta"(unknown))
+  %v = aicore.tile_alias %a : !aicore.tile<vec, 8x1xf32, blayout = col_major> -> !aicore.tile<vec, 8x1xf32, blayout = col_major> loc("alpha_valid"(#kernel))
+  %r = aicore.treshape %a : !aicore.tile<vec, 8x1xf32, blayout = col_major> -> !aicore.tile<vec, 1x8xf32> loc("alpha"(#kernel))
+  %ru = aicore.treshape %u : !aicore.tile<vec, 8x1xf32, blayout = col_major> -> !aicore.tile<vec, 1x8xf32> loc(#kernel)
+  return loc(#kernel)
+} loc(#kernel)
+// Hand-written IR: a kernel without a location names its tiles with loc("name").
+func.func @unknown_kernel_location() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
+  %a = aicore.tile offset 0 : !aicore.tile<vec, 8x1xf32, blayout = col_major> loc("alpha")
+  return
+} loc(unknown)
+
+// -----
+
 func.func @tile_without_offset() attributes {aicore.kernel = #aicore.kernel<core = aiv>} {
   // expected-error@+1 {{tile has no on-chip offset: run aicore-plan-memory first}}
   %t = aicore.tile : !aicore.tile<vec, 8x128xf32>

@@ -57,7 +57,8 @@ func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 // CHECK: verbatim "TaskOutputTensors buffers = alloc_tensors({});"
 // CHECK-NEXT: %[[OUTS:.*]] = literal "buffers"
 // A failed allocation stops the orchestration with a message (get_ref would assert).
-// CHECK-NEXT: verbatim "if ({}.empty()) {{[{][{]}} rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \22ptoattn orchestration: alloc_tensors of 1 buffer(s) failed; stopping (the runtime's report above says why)\22); return; }" args %[[OUTS]]
+// Laid out on lines of at most 100 columns, the message as adjacent string literals.
+// CHECK-NEXT: verbatim "if ({}.empty()) {{[{][{]}}\0A  rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL,\0A                  \22ptoattn orchestration: alloc_tensors of 1 buffer(s) \22\0A                  \22failed; stopping (the runtime's report above says why)\22);\0A  return;\0A}" args %[[OUTS]]
 // CHECK-NEXT: verbatim "ChipTensor buffer = {}.get_ref(0);" args %[[OUTS]]
 // CHECK-NEXT: %[[ACC:.*]] = literal "buffer" : !emitc.opaque<"ChipTensor">
 // CHECK: for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
@@ -77,7 +78,7 @@ func.func private @sf() attributes {aicore.kernel = #aicore.kernel<core = aiv>}
 // CHECK-NEXT: verbatim "{}.launch_spec.set_block_num(4);" args %[[T1]]
 // CHECK-NEXT: verbatim "rt_submit_aic_task(FUNC_QK, {});" args %[[T1]]
 // A refused submission marks the runtime fatal: stop with a message naming the task.
-// CHECK-NEXT: verbatim "if (rt_is_fatal()) { rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \22ptoattn orchestration: submitting task qk failed; stopping (the runtime's report above says why)\22); return; }"
+// CHECK-NEXT: verbatim "if (rt_is_fatal()) {\0A  rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL,\0A                  \22ptoattn orchestration: submitting task qk failed; \22\0A                  \22stopping (the runtime's report above says why)\22);\0A  return;\0A}"
 // orch.wait: get_tensor_data of the first element, the value dropped.
 // CHECK: verbatim "(void)get_tensor_data({}, 1, {});" args %[[ACC]]
 // MIX task: the same AIV kernel in both lanes, the AIC slot left empty; f32 scalar after i64.

@@ -33,14 +33,14 @@ func.func @gqa(%q: tensor<3x40x128xbf16>, %k: tensor<?x64x8x128xbf16>, %v: tenso
 // QK-NEXT:   __gm__ int64_t *args = [[ARGS]];
 // QK-NEXT:   __gm__ ChipTensor *query_tensor = reinterpret_cast<__gm__ ChipTensor *>(args[0]);
 // QK:        const int64_t block_idx = get_block_idx(args);
-// QK:        [[QMATT]] [[QMAT:[a-z0-9_]+]];
+// QK:        [[QMATT]] [[QMAT:query_tile]];
 // QK-NEXT:   TASSIGN([[QMAT]], 0x0);
-// QK-NEXT:   [[QROWST]] query_tile;
-// QK-NEXT:   TASSIGN(query_tile, 0x0);
+// QK-NEXT:   [[QROWST]] query_valid;
+// QK-NEXT:   TASSIGN(query_valid, 0x0);
 // QK:        [[LEFTT]] [[LEFT:[a-z0-9_]+]];
 // QK:        [[RIGHTT]] [[RIGHT:[a-z0-9_]+]];
 // QK:        [[ACCT]] scores_tile;
-// QK:        TLOAD(query_tile, query_gm);
+// QK:        TLOAD(query_valid, query_gm);
 // QK:        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID[[E1:[0-7]]]);
 // QK:        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID[[E1]]);
 // QK:        TMOV([[LEFT]], [[QMAT]]);
@@ -79,9 +79,9 @@ func.func @gqa(%q: tensor<3x40x128xbf16>, %k: tensor<?x64x8x128xbf16>, %v: tenso
 // TFILLPAD (the one-type Mat overload, on MTE2) zeroes before the TMOV to L0B.
 // PV:        using [[VLT:MatBf16_64x128_ValidNx128_PadZero]] = Tile<TileType::Mat, bfloat16_t, 64, 128, BLayout::ColMajor, -1, 128, SLayout::RowMajor, 512, PadValue::Zero>;
 // PV:        MatBf16_64x128_PadZero [[VM:[a-z0-9_]+]];
-// PV:        [[VLT]] value_cache_tile([[LIVE:v[0-9]+]]);
-// PV:        TLOAD(value_cache_tile,
-// PV-NEXT:   TFILLPAD(value_cache_tile, value_cache_tile);
+// PV:        [[VLT]] value_valid([[LIVE:v[0-9]+]]);
+// PV:        TLOAD(value_valid,
+// PV-NEXT:   TFILLPAD(value_valid, value_valid);
 // PV-NEXT:   set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID[[E:[0-7]]]);
 // PV:        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID[[E]]);
 // PV-NEXT:   TMOV({{[a-z0-9_]+}}, [[VM]]);

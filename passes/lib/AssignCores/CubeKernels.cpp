@@ -131,11 +131,11 @@ static Value loadQueryLeft(KernelBuilder &kb, Value queryOffset, OpFoldResult ti
   Value query = kb.view(kb.tensorPtr(Role::Query, element), queryOffset,
                         kb.regionType(rows, d, d, element), rowOperands);
   TileType queryMatType = kb.withPad(kb.nzMatTile(q, d, element), PadValue::Zero);
-  Value queryMat = kb.declare(queryMatType);
+  Value queryMat = kb.declare("query_tile", queryMatType);
   Value queryLoad = queryMat;
   if (rows != q)
-    queryLoad = aicore::TileAliasOp::create(b, kb.loc, kb.withValid(queryMatType, rows, d),
-                                            queryMat, rowOperands);
+    queryLoad = aicore::TileAliasOp::create(
+        b, kb.named("query_valid"), kb.withValid(queryMatType, rows, d), queryMat, rowOperands);
   Value left = kb.declare(kb.tileType(TileLocation::Left, q, d, element));
   aicore::TLoadOp::create(b, kb.loc, query, queryLoad);
   aicore::TMovOp::create(b, kb.loc, queryMat, left);
@@ -182,8 +182,11 @@ static void buildMultiBlockQKMatmul(KernelBuilder &kb) {
   forEachCubeStep(kb, [&](const CubeStep &step) {
     Value left = loadQueryLeft(kb, step.queryOffset, step.rows);
     TileType keyMatType = kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor);
-    Value keyMats[2] = {kb.declare(keyMatType), kb.declare(keyMatType)};
-    Value right = kb.declare(kb.tileType(TileLocation::Right, d, bs, element));
+    // Double buffers: named by their index, and the tiles they move to by
+    // what they hold.
+    Value keyMats[2] = {kb.declare("key_cache_tile_0", keyMatType),
+                        kb.declare("key_cache_tile_1", keyMatType)};
+    Value right = kb.declare("key_cache_right", kb.tileType(TileLocation::Right, d, bs, element));
     Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, bs, f32));
     Value keyPtr = kb.tensorPtr(Role::KeyCache, element);
     Value scoresPtr = kb.tensorPtr(Role::Scores, f32);
@@ -221,10 +224,14 @@ static void buildMultiBlockPVMatmul(KernelBuilder &kb) {
   forEachCubeStep(kb, [&](const CubeStep &step) {
     TileType probsMatType = kb.nzMatTile(q, bs, element);
     TileType valueMatType = kb.withPad(kb.nzMatTile(bs, d, element), PadValue::Zero);
-    Value probsMats[2] = {kb.declare(probsMatType), kb.declare(probsMatType)};
-    Value valueMats[2] = {kb.declare(valueMatType), kb.declare(valueMatType)};
-    Value left = kb.declare(kb.tileType(TileLocation::Left, q, bs, element));
-    Value right = kb.declare(kb.tileType(TileLocation::Right, bs, d, element));
+    // Double buffers: named by their index, and the tiles they move to by
+    // what they hold.
+    Value probsMats[2] = {kb.declare("probs_tile_0", probsMatType),
+                          kb.declare("probs_tile_1", probsMatType)};
+    Value valueMats[2] = {kb.declare("value_tile_0", valueMatType),
+                          kb.declare("value_tile_1", valueMatType)};
+    Value left = kb.declare("probs_left", kb.tileType(TileLocation::Left, q, bs, element));
+    Value right = kb.declare("value_right", kb.tileType(TileLocation::Right, bs, d, element));
     Value acc = kb.declare(kb.tileType(TileLocation::Acc, q, d, f32));
     Value probsPtr = kb.tensorPtr(Role::Probs, element);
     Value valuePtr = kb.tensorPtr(Role::ValueCache, element);
@@ -240,8 +247,8 @@ static void buildMultiBlockPVMatmul(KernelBuilder &kb) {
                                 kb.regionType(ShapedType::kDynamic, d, geo.numKvHeads * d, element),
                                 liveRows);
           Value liveValue = aicore::TileAliasOp::create(
-              b, loc, kb.withValid(valueMatType, ShapedType::kDynamic, d), valueMats[set],
-              liveRows);
+              b, kb.named("value_valid"), kb.withValid(valueMatType, ShapedType::kDynamic, d),
+              valueMats[set], liveRows);
           aicore::TLoadOp::create(b, loc, probs, probsMats[set]);
           aicore::TLoadOp::create(b, loc, value, liveValue);
           aicore::TFillPadOp::create(b, loc, liveValue, liveValue);
@@ -350,11 +357,11 @@ void assign_cores::buildQKMatmulKernel(KernelBuilder &kb) {
 
     // The tile's real rows are loaded; the rest of the NZ tile is zero padding.
     TileType queryMatType = kb.withPad(kb.nzMatTile(q, d, element), PadValue::Zero);
-    Value queryMat = kb.declare(queryMatType);
+    Value queryMat = kb.declare("query_tile", queryMatType);
     Value queryLoad = queryMat;
     if (rows != q)
-      queryLoad = aicore::TileAliasOp::create(b, loc, kb.withValid(queryMatType, rows, d), queryMat,
-                                              rowOperands);
+      queryLoad = aicore::TileAliasOp::create(
+          b, kb.named("query_valid"), kb.withValid(queryMatType, rows, d), queryMat, rowOperands);
     // ZN: the layout a DN (transposed) load produces.
     Value keyMat = kb.declare(kb.matTile(d, bs, element, BLayout::RowMajor, SLayout::ColMajor));
     emitCubeMatmul(kb, query, queryLoad, queryMat, keyT, keyMat, keyMat, scores);
@@ -380,9 +387,10 @@ void assign_cores::buildPVMatmulKernel(KernelBuilder &kb) {
 
     Value probsMat = kb.declare(kb.nzMatTile(q, bs, element));
     TileType valueMatType = kb.withPad(kb.nzMatTile(bs, d, element), PadValue::Zero);
-    Value valueMat = kb.declare(valueMatType);
+    Value valueMat = kb.declare("value_tile", valueMatType);
     Value liveValue = aicore::TileAliasOp::create(
-        b, kb.loc, kb.withValid(valueMatType, ShapedType::kDynamic, d), valueMat, ops.liveRows);
+        b, kb.named("value_valid"), kb.withValid(valueMatType, ShapedType::kDynamic, d), valueMat,
+        ops.liveRows);
     emitCubeMatmul(kb, probs, probsMat, probsMat, value, liveValue, valueMat, out);
   });
 }

@@ -165,6 +165,15 @@ Value KernelBuilder::declare(TileType type, ValueRange validDims) {
   return aicore::TileOp::create(b, loc, type, validDims, /*offset=*/nullptr);
 }
 
+Value KernelBuilder::declare(StringRef name, TileType type, ValueRange validDims) {
+  return aicore::TileOp::create(b, name.empty() ? loc : named(name), type, validDims,
+                                /*offset=*/nullptr);
+}
+
+Location KernelBuilder::named(StringRef name) const {
+  return NameLoc::get(b.getStringAttr(name), loc);
+}
+
 aicore::GmViewType KernelBuilder::regionType(int64_t rows, int64_t cols, int64_t pitch,
                                              Type element, bool transposed) {
   // Dims 0..2 are 1; their strides only need to be consistent with the region.

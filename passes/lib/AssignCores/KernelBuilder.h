@@ -138,6 +138,13 @@ public:
 
   /// `aicore.tile`, with one operand per dynamic valid dim.
   Value declare(aicore::TileType type, ValueRange validDims = {});
+  /// The same, named by what it holds (`named`; none for an empty name).
+  Value declare(StringRef name, aicore::TileType type, ValueRange validDims = {});
+  /// The location of a tile (`aicore.tile` or `aicore.tile_alias`) named
+  /// `name`: a `NameLoc` around `loc`, the kernel's location.
+  /// convert-aicore-to-emitc names the tile after it and takes no other
+  /// `NameLoc` for a name (every op inherits the source's, which may be one).
+  Location named(StringRef name) const;
 
   /// A 2-D GM region of `rows` x `cols` elements whose rows are `pitch`
   /// elements apart (ND), or, with `transposed`, the `rows` x `cols`

@@ -49,16 +49,16 @@ void assign_cores::buildMergePartialsKernel(KernelBuilder &kb) {
   Value lane = aicore::GetSubBlockIdOp::create(b, loc, b.getIndexType());
   LaneOutput laneOut = laneOutput(kb, output, lane);
 
-  auto column = [&] { return kb.declare(kb.columnTile(rows)); };
+  auto column = [&](StringRef name) { return kb.declare(name, kb.columnTile(rows)); };
   auto row = [&](Value col) -> Value {
     return aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), col);
   };
-  Value maxAll = column(), partMax = column(), partSum = column(), weight = column(),
-        sum = column(), floor = column();
+  Value maxAll = column("max_all"), partMax = column("part_max"), partSum = column("part_sum"),
+        weight = column("weight"), sum = column("sum"), floor = column("sum_floor");
   Value maxAllRow = row(maxAll), partMaxRow = row(partMax), partSumRow = row(partSum),
         weightRow = row(weight), sumRow = row(sum), floorRow = row(floor);
   TileType rowsTile = kb.tileType(TileLocation::Vec, rows, d, f32);
-  Value out = kb.declare(rowsTile), partOut = kb.declare(rowsTile);
+  Value out = kb.declare("merged_out", rowsTile), partOut = kb.declare(rowsTile);
 
   // The lane's region of part `part` of this tile.
   auto partRegion = [&](int64_t part) {

@@ -129,31 +129,39 @@ static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
     Value probsPtr = kb.tensorPtr(Role::Probs, element);
 
     TileType validType = kb.withValid(tiles.scores, rows, ShapedType::kDynamic);
+    // Resident tiles are named by the block they hold, double buffers by
+    // their index.
+    auto indexed = [&](StringRef name, int64_t i, int64_t count) {
+      return count == 1 ? name.str() : (name + "_" + Twine(i)).str();
+    };
+    const int64_t scoreTiles = resident ? stepBlocks : 1, probsTiles = resident ? 2 : 1;
     SmallVector<Value> xs;
-    for (int64_t i = 0, e = resident ? stepBlocks : 1; i < e; ++i)
-      xs.push_back(kb.declare(tiles.scores));
+    for (int64_t i = 0; i < scoreTiles; ++i)
+      xs.push_back(kb.declare(indexed("scores_tile", i, scoreTiles), tiles.scores));
     Value tmp = kb.declare(tiles.scratch);
-    Value blockMax = kb.declare(tiles.column);
-    Value rowMax = kb.declare(tiles.column);
-    Value blockSum = kb.declare(tiles.column);
-    Value rowSum = kb.declare(tiles.column);
+    Value blockMax = kb.declare("block_row_max", tiles.column);
+    Value rowMax = kb.declare("row_max", tiles.column);
+    Value blockSum = kb.declare("block_row_sum", tiles.column);
+    Value rowSum = kb.declare("row_sum", tiles.column);
     Value blockMaxRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), blockMax);
     Value rowMaxRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), rowMax);
     Value blockSumRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), blockSum);
     Value rowSumRow = aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), rowSum);
     SmallVector<Value> ps;
-    for (int64_t i = 0, e = resident ? 2 : 1; i < e; ++i)
-      ps.push_back(kb.declare(tiles.probs));
-    Value pRounded = kb.declare(tiles.scratch);
+    for (int64_t i = 0; i < probsTiles; ++i)
+      ps.push_back(kb.declare(indexed("probs_tile", i, probsTiles), tiles.probs));
+    Value pRounded = kb.declare("probs_f32", tiles.scratch);
 
-    // Block i's valid scores into `x`, scaled, then masked to -inf past the
-    // context (scaling after the mask would turn -inf into NaN or +inf).
-    auto loadScaled = [&](Value i, Value x) {
+    // Block i's valid scores into tile xs[t], scaled, then masked to -inf
+    // past the context (scaling after the mask would turn -inf into NaN or +inf).
+    auto loadScaled = [&](Value i, int64_t t) {
+      Value x = xs[t];
       Value start = ib.mul(i, ib.constant(bs));
       Value valid = ib.min(ib.sub(positions, start), ib.constant(bs));
       Value scores = kb.view(scoresPtr, ib.add(rowOffset, start),
                              kb.regionType(rows, ShapedType::kDynamic, cols, f32), valid);
-      Value s = aicore::TileAliasOp::create(b, loc, validType, x, valid);
+      Value s = aicore::TileAliasOp::create(b, kb.named(indexed("scores_valid", t, scoreTiles)),
+                                            validType, x, valid);
       aicore::TLoadOp::create(b, loc, scores, s);
       aicore::TMulSOp::create(b, loc, s, scale, s);
       aicore::TFillPadInplaceOp::create(b, loc, s, x);
@@ -192,19 +200,19 @@ static void buildMultiBlockSoftmaxPrepare(KernelBuilder &kb) {
             kb.ifThen(ib.less(ib.constant(i + 1), numBlocks), [&] { forEachBlock(i + 1, body); });
           };
       forEachBlock(0, [&](int64_t i, Value index) {
-        loadScaled(index, xs[i]);
+        loadScaled(index, i);
         accumulateMax(xs[i]);
       });
       fillTile(kb, rowSumRow, 0.0f);
       forEachBlock(0, [&](int64_t i, Value index) { storeProbs(index, xs[i], ps[i % 2]); });
     } else {
       kb.forLoop(numBlocks, [&](Value i) {
-        loadScaled(i, xs[0]);
+        loadScaled(i, 0);
         accumulateMax(xs[0]);
       });
       fillTile(kb, rowSumRow, 0.0f);
       kb.forLoop(numBlocks, [&](Value i) {
-        loadScaled(i, xs[0]);
+        loadScaled(i, 0);
         storeProbs(i, xs[0], ps[0]);
       });
     }
@@ -312,15 +320,16 @@ void assign_cores::buildOnlineUpdateKernel(KernelBuilder &kb) {
       [&] {
         Value blockOut = kb.declare(rowsTile);
         // Per-row scalars as DN columns, seen as 1 x rows rows for element-wise ops.
-        auto column = [&] { return kb.declare(kb.columnTile(rows)); };
-        Value mBlock = column(), lBlock = column(), m = column(), l = column(), mNew = column(),
-              alpha = column(), beta = column();
+        auto column = [&](StringRef name) { return kb.declare(name, kb.columnTile(rows)); };
+        // Unnamed ones take the name of the argument they are loaded from.
+        Value mBlock = column(""), lBlock = column(""), m = column(""), l = column(""),
+              mNew = column("new_max"), alpha = column("alpha"), beta = column("beta");
         auto row = [&](Value col) -> Value {
           return aicore::TReshapeOp::create(b, loc, kb.rowTile(rows), col);
         };
         Value mBlockRow = row(mBlock), lBlockRow = row(lBlock), mRow = row(m), lRow = row(l),
               mNewRow = row(mNew), alphaRow = row(alpha), betaRow = row(beta);
-        Value lScaled = kb.declare(kb.rowTile(rows));
+        Value lScaled = kb.declare("block_sum_scaled", kb.rowTile(rows));
 
         aicore::TLoadOp::create(b, loc, columnView(kb, Role::BlockMax, region.slot), mBlock);
         aicore::TLoadOp::create(b, loc, columnView(kb, Role::BlockSum, region.slot), lBlock);

@@ -75,12 +75,29 @@ static LogicalResult checkKernel(func::FuncOp func) {
   return failure(walk.wasInterrupted());
 }
 
-/// The name that says what a tile holds, from how the kernel uses it: the
+/// The name the kernel builder gave the tile `op` declares or aliases: a
+/// `NameLoc` around the location of its kernel (KernelBuilder::named). A
+/// location the op only inherits, as every op of the kernel does, is no name
+/// even when it is a `NameLoc` (the Python builder names every op after its
+/// function).
+static std::optional<StringRef> givenName(Operation *op, Location kernelLoc) {
+  auto name = dyn_cast<NameLoc>(op->getLoc());
+  if (!isa<ac::TileOp, ac::TileAliasOp>(op) || !name || name.getChildLoc() != kernelLoc)
+    return std::nullopt;
+  return name.getName().strref();
+}
+
+/// The name that says what a tile holds: the one the kernel builder gave it
+/// (`givenName`, e.g. `alpha`), else from how the kernel uses it: the
 /// argument it is loaded from or stored to (`scores_tile`), the tile it is
 /// moved, converted or aliased from (`query_left`, `probs_f32`,
 /// `scores_padded`), `tmp` for a reduction's scratch; else its buffer.
 static void nameTiles(func::FuncOp func, ArrayRef<std::string> roles,
                       DenseMap<Value, std::string> &bases) {
+  func.walk([&](Operation *op) {
+    if (std::optional<StringRef> name = givenName(op, func.getLoc()))
+      bases.try_emplace(op->getResult(0), name->str());
+  });
   auto viewRole = [&](Value view) -> std::optional<std::string> {
     auto gm = view.getDefiningOp<ac::GmViewOp>();
     auto ptr = gm ? gm.getBase().getDefiningOp<ac::TensorPtrOp>() : ac::TensorPtrOp();

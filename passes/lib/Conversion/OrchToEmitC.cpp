@@ -195,17 +195,31 @@ template <typename OpTy> struct OrchPattern : OpConversionPattern<OpTy> {
   }
   /// `if (condition) { rt_report_fatal(...); return; }`: the orchestration
   /// stops with a message naming `what` failed. `condition` may hold `{}`
-  /// placeholders for `args`.
+  /// placeholders for `args`. Laid out as clang-format would, the message as
+  /// adjacent string literals of at most kMessageChunk characters.
   static void stopOnFailure(OpBuilder &b, Location loc, StringRef condition, StringRef what,
                             ValueRange args = {}) {
     StringRef open = args.empty() ? "{" : "{{";
-    verbatim(b, loc,
-             ("if (" + condition + ") " + open +
-              " rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL, \"ptoattn orchestration: " + what +
-              "; stopping (the runtime's report above says why)\"); return; }")
-                 .str(),
-             args);
+    std::string message =
+        ("ptoattn orchestration: " + what + "; stopping (the runtime's report above says why)")
+            .str();
+    std::string text = ("if (" + condition + ") " + open + "\n").str();
+    text += "  rt_report_fatal(PTO2_ERROR_EXPLICIT_ORCH_FATAL,";
+    for (StringRef rest = message; !rest.empty();) {
+      // Break after the last space that keeps the chunk short enough.
+      size_t cut = rest.size() <= kMessageChunk ? rest.size()
+                                                : rest.take_front(kMessageChunk).rfind(' ') + 1;
+      if (cut == 0) // no space: npos + 1
+        cut = kMessageChunk;
+      text += "\n                  \"" + rest.take_front(cut).str() + "\"";
+      rest = rest.drop_front(cut);
+    }
+    text += ");\n  return;\n}";
+    verbatim(b, loc, text, args);
   }
+  /// The longest piece of a fatal message on one line: with the call's
+  /// continuation indent it keeps the line within 100 columns to nesting depth 10.
+  static constexpr size_t kMessageChunk = 58;
 };
 
 /// `ChipTensor name = make_tensor_external(<arg i data>, name_shape, rank, dtype, manual);`
