@@ -348,17 +348,30 @@ private:
         continue;
       }
       sched += p_.sched_task_us + p_.sched_block_us * t.block_num;
-      double longest = 0;
-      for (int b = 0; b < t.block_num; b++)
+      // What dispatch() does with each block: the per-task cost delays block 0 only (other
+      // threads dispatch the later blocks meanwhile), and a block holds its cluster from its
+      // dispatch until its slowest lane ends.
+      double last_end = 0, held = 0, shortest_hold = kNever;
+      for (int b = 0; b < t.block_num; b++) {
+        double block_us = 0;
         for (int l = 0; l < 3; l++) {
           const LaneWork &w = t.work[size_t(b) * 3 + size_t(l)];
           const double us = lane_us(w);
-          longest = std::max(longest, us);
+          block_us = std::max(block_us, us);
           (l == 0 ? aic : aiv) += us;
           r.hbm_bytes += w.bytes;
         }
+        const double hold = (b == 0 ? p_.sched_task_us : 0.0) + p_.sched_block_us +
+                            p_.aicore_start_us + block_us;
+        last_end = std::max(last_end, hold);
+        held += hold;
+        shortest_hold = std::min(shortest_hold, hold);
+      }
+      // More blocks than clusters: some cluster runs ceil(blocks / clusters) of them one after
+      // another, and all of them together hold the clusters for `held`.
       const int waves = (t.block_num + p_.clusters - 1) / p_.clusters;
-      cp[i] = start + p_.sched_task_us + p_.sched_block_us + p_.aicore_start_us + longest * waves;
+      const double busy = std::max(waves > 0 ? waves * shortest_hold : 0.0, held / p_.clusters);
+      cp[i] = start + std::max(last_end, busy);
     }
     for (const Span &s : spans_)
       r.makespan_us = std::max(r.makespan_us, s.end_us);

@@ -279,3 +279,37 @@ def test_verbose_line_ranks_the_modeled_and_merges_the_reasons():
         "30.0 us kv_blocks_per_task=16; 4 ruled out: 2 x pruned: dispatch alone takes at least "
         "31.0|45.9 us; 2 x rings: needs ring-heap >= 3180544|6359040 (given 200000); "
         "chosen in 0.50 s")
+
+
+# What `bound:` names for each lower bound: the dispatch bound is the larger of the
+# orchestrator's and the scheduler threads'.
+_BOUND_OF = {"orchestrator": "dispatch", "scheduler": "dispatch", "hbm": "HBM", "cube": "cube",
+             "vector": "vector", "critical_path": "critical path"}
+_GQA = ptoattn.PagedAttentionConfig(batch=3, num_heads=32, num_kv_heads=8, head_dim=64,
+                                    block_size=16, max_blocks_per_seq=12)
+
+
+@pytest.mark.parametrize("config,lens,values,target,clusters", [
+    (REF, LENS, dict(strategy="spmd", q_tile=16, kv_blocks_per_task=8), None, 0),
+    (REF, LENS, dict(strategy="spmd"), None, 0),
+    (REF, LENS, dict(strategy="per-tile", kv_blocks_per_task=8), None, 0),
+    (REF, LENS, dict(strategy="spmd", spmd_blocks="tiles", kv_splits=4), None, 0),
+    (REF, LENS, dict(strategy="spmd", kv_blocks_per_task=8), "910B3", 20),
+    (_GQA, [190, 0, 17], dict(strategy="spmd", kv_splits=2, kv_blocks_per_task=8), None, 0),
+    (_GQA, [190, 0, 17], dict(strategy="per-tile", kv_splits=4), None, 0),
+    (_GQA, [190, 0, 17], dict(strategy="per-tile"), "910B3", 20),
+])
+def test_lower_bounds_never_exceed_the_modeled_time(tmp_path, config, lens, values, target, clusters):
+    """Each lower bound is what one resource alone needs, so none may exceed the modeled time
+    (rounding aside), and `bound` names the largest. The critical path once charged every task
+    the per-task dispatch cost on its longest block, which the schedule charges to block 0."""
+    ptoattn.compile(config, tmp_path, schedule="default", strategy="spmd")
+    options = CompileOptions(**values, target=target, max_kv_blocks=config.max_blocks_per_seq)
+    module = lower((tmp_path / "input.mlir").read_text(), create_context(), options)
+    report = model_lowered(module, lens, config.max_blocks_per_seq, clusters)
+    bounds = report["lower_bounds_us"]
+    assert set(bounds) == set(_BOUND_OF)
+    for name, us in bounds.items():
+        assert us <= report["makespan_us"] + 1e-9, (name, us, report["makespan_us"])
+    largest = max(bounds.values())
+    assert report["bound"] in {_BOUND_OF[n] for n, us in bounds.items() if us == largest}

@@ -104,6 +104,32 @@ def test_hbm_saturation_caps_the_bandwidth():
     assert m.lower_bounds_us["hbm"] >= 20.0
 
 
+def _assert_bounds_below(m):
+    for name, us in m.lower_bounds_us.items():
+        assert us <= m.makespan_us + 1e-9, (name, us, m.makespan_us)
+
+
+def test_lower_bounds_never_exceed_the_modeled_time():
+    # Block 1 is the long one: another scheduler thread dispatches it while block 0 pays the
+    # per-task cost, so the critical path must not charge that cost to it.
+    late = [_lane(1.0), _lane(20.0), _lane(1.0), _lane(1.0)]
+    chain = [GraphTask(kernels=(0, None, None), block_num=4, fanin=[i - 1] if i else [], work=late)
+             for i in range(2)]
+    m = model_graph(chain)
+    _assert_bounds_below(m)
+    assert m.bound == "critical path"
+    assert m.lower_bounds_us["critical_path"] >= _cost_constant("kPreambleUs") + 2 * 20.0
+    # One block more than clusters, one of them long: the second wave is short.
+    clusters = int(_cost_constant("kClusters910B12"))
+    uneven = [_lane(20.0)] + [_lane(1.0)] * clusters
+    m = model_graph([GraphTask(kernels=(0, None, None), block_num=clusters + 1, work=uneven)])
+    _assert_bounds_below(m)
+    # Equal blocks in two waves: the critical path sees both.
+    m = model_graph([GraphTask(kernels=(0, None, None), block_num=clusters + 1, work=[_lane(20.0)])])
+    _assert_bounds_below(m)
+    assert m.lower_bounds_us["critical_path"] >= _cost_constant("kPreambleUs") + 2 * 20.0
+
+
 def test_model_options_are_validated():
     with pytest.raises(sim.SimError, match="model: unknown key"):
         model_graph(_chain(1, 1.0), options={"hbm": 1})
@@ -190,6 +216,7 @@ def test_modeled_only_gives_the_same_time(pa_program):
     full = _sample_run(pa_program, sim.SimConfig()).model
     only = _sample_run(pa_program, sim.SimConfig(model_only=True)).model
     assert only.makespan_us == full.makespan_us
+    _assert_bounds_below(full)
 
 
 def test_trace_and_swimlane(pa_program, tmp_path):
