@@ -4,7 +4,9 @@ Each case compiles with ``CompileOptions(kv_splits=S)`` and runs the emitted dir
 against the reference (rtol = atol = 1e-3) with every simulator check clean. The batches are
 ragged: one sequence 50x longer than the others, length-0 and length-1 sequences (parts left
 empty must contribute nothing and produce no NaN), GQA groups padded to 16 rows, both
-strategies, bf16 and f16. S = 1 is the unsplit pipeline the other end-to-end tests cover.
+strategies, bf16 and f16. S = 1 is the unsplit pipeline the other end-to-end tests cover;
+every S in {1, 2, 4} with every N and strategy on ragged batches runs in
+test_schedule_matrix.py, so here: the reference shape (head_dim 128, block 128), S = 8, f16.
 """
 
 from __future__ import annotations
@@ -37,13 +39,12 @@ def _run(tmp_path: Path, case: tuple, splits: int, strategy: str, dtype: str = "
     assert outcome.passed
 
 
-@pytest.mark.parametrize("strategy", ["spmd", "per-tile"])
-@pytest.mark.parametrize("splits", [2, 4])
+@pytest.mark.parametrize(("splits", "strategy"), [(2, "per-tile"), (4, "spmd")])
 def test_reference_config_split(tmp_path: Path, splits: int, strategy: str) -> None:
     _run(tmp_path, REFERENCE, splits, strategy)
 
 
-@pytest.mark.parametrize(("splits", "strategy"), [(2, "per-tile"), (4, "spmd"), (8, "spmd")])
+@pytest.mark.parametrize(("splits", "strategy"), [(8, "spmd")])
 def test_ragged_gqa_with_empty_parts(tmp_path: Path, splits: int, strategy: str) -> None:
     _run(tmp_path, RAGGED_GQA, splits, strategy)
 
