@@ -1,4 +1,5 @@
-"""Every pass declared in Passes.td has its lit test and its documentation page."""
+"""Every pass declared in Passes.td has its lit test and its documentation page, whose option
+table lists every option the pass registers, with its default."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PASS_FILES = sorted((ROOT / "passes" / "include").rglob("*Passes.td"))
-FLAGS = [flag for td in PASS_FILES
-         for flag in re.findall(r'^def \w+ : Pass<"([\w-]+)"', td.read_text(), re.MULTILINE)]
+# flag -> the op it runs on (func::FuncOp, ModuleOp, or "" for any).
+ANCHORS = {flag: anchor for td in PASS_FILES
+           for flag, anchor in re.findall(r'^def \w+ : Pass<"([\w-]+)"(?:, "([\w:]+)")?>',
+                                          td.read_text(), re.MULTILINE)}
+FLAGS = list(ANCHORS)
 
 
 def test_passes_are_declared() -> None:
@@ -32,3 +36,43 @@ def test_pass_has_docs_page(flag: str) -> None:
     page = ROOT / "docs" / "passes" / f"{flag}.md"
     assert page.is_file(), f"missing docs page {page.relative_to(ROOT)}"
     assert page.read_text().startswith(f"# `{flag}`")
+
+
+def registered_options(flag: str) -> dict[str, str]:
+    """The options the registered pass takes, with their defaults, as MLIR prints the pass."""
+    from mlir.passmanager import PassManager
+
+    from ptoattn.ir import create_context
+
+    nested = f"func.func({flag})" if ANCHORS[flag] == "func::FuncOp" else flag
+    text = str(PassManager.parse(f"builtin.module({nested})", create_context()))
+    options = re.search(re.escape(flag) + r"\{(.*?)\}", text)
+    return dict(item.split("=", 1) for item in options.group(1).split()) if options else {}
+
+
+def documented_options(page: Path) -> dict[str, str]:
+    """The rows of the page's `| option | default | meaning |` table, backticks dropped."""
+    lines = page.read_text().splitlines()
+    if "| option | default | meaning |" not in lines:
+        return {}
+    rows = {}
+    for line in lines[lines.index("| option | default | meaning |") + 2:]:
+        if not line.startswith("|"):
+            break
+        name, default = (cell.strip().strip("`") for cell in line.split("|")[1:3])
+        rows[name] = default
+    return rows
+
+
+@pytest.mark.parametrize("flag", FLAGS)
+def test_docs_page_lists_every_option(flag: str) -> None:
+    registered = registered_options(flag)
+    documented = documented_options(ROOT / "docs" / "passes" / f"{flag}.md")
+    assert sorted(documented) == sorted(registered), "the option table's rows are not the options"
+    assert documented == registered, "a documented default is not the registered one"
+
+
+def test_option_tables_are_read() -> None:
+    # The check above compares something: attn-orchestrate registers and documents options.
+    assert "ring-heap" in registered_options("attn-orchestrate")
+    assert "ring-heap" in documented_options(ROOT / "docs" / "passes" / "attn-orchestrate.md")
