@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from mlir import ir
 from mlir.passmanager import PassManager
@@ -34,6 +34,7 @@ __all__ = [
     "CompileResult",
     "Inspection",
     "KernelFile",
+    "MlirInputs",
     "compile",
     "compile_mlir",
     "compile_mlir_functions",
@@ -189,6 +190,22 @@ class Inspection:
     @property
     def per_pass(self) -> bool:
         return self.print_after_all or bool(self.print_after) or self.dump_dir is not None
+
+
+class MlirInputs(TypedDict, total=False):
+    """The keyword arguments of ``compile_mlir`` and ``compile_mlir_functions`` (and of
+    ``compile`` given a module or a file), none required: what the ``.mlir`` input's types do
+    not say.
+
+    ``batch`` and ``max_blocks`` fill a dynamic batch or block-table width (the scene test
+    and the rings are sized for them); ``context_lens`` are the scene test's lengths;
+    ``inspect`` the IR snapshots to take.
+    """
+
+    batch: int | None
+    max_blocks: int | None
+    context_lens: list[int] | None
+    inspect: Inspection | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -358,26 +375,12 @@ def compile(  # noqa: A001  (the API the issue names)
             inspect,
             dynamic_batch=dynamic_batch,
         )
-    if isinstance(config_or_module, ir.Module):
-        return _compile_parsed(
-            config_or_module,
-            "<module>",
-            out_dir,
-            options,
-            batch=batch,
-            max_blocks=max_blocks,
-            context_lens=context_lens,
-            inspect=inspect,
-        )
-    return compile_mlir(
-        config_or_module,
-        out_dir,
-        options,
-        batch=batch,
-        max_blocks=max_blocks,
-        context_lens=context_lens,
-        inspect=inspect,
+    inputs = MlirInputs(
+        batch=batch, max_blocks=max_blocks, context_lens=context_lens, inspect=inspect
     )
+    if isinstance(config_or_module, ir.Module):
+        return _compile_parsed(config_or_module, "<module>", out_dir, options, **inputs)
+    return compile_mlir(config_or_module, out_dir, options, **inputs)
 
 
 def _compile_module(
@@ -525,28 +528,16 @@ def compile_mlir(
     path: str | Path,
     out_dir: str | Path,
     options: CompileOptions | None = None,
-    *,
-    batch: int | None = None,
-    max_blocks: int | None = None,
-    context_lens: list[int] | None = None,
-    inspect: Inspection | None = None,
+    **inputs: Unpack[MlirInputs],
 ) -> CompileResult:
     """Compiles the one ``attn.paged_attention`` of an .mlir file.
 
     The configuration is read from the op's types; a dynamic batch or block-table width must
-    be given (``batch``, ``max_blocks``) so the scene test and the rings can be sized.
+    be given (``batch``, ``max_blocks``: ``MlirInputs``) so the scene test and the rings can
+    be sized.
     """
     path = Path(path)
-    return _compile_parsed(
-        _parse_file(path),
-        str(path),
-        out_dir,
-        options,
-        batch=batch,
-        max_blocks=max_blocks,
-        context_lens=context_lens,
-        inspect=inspect,
-    )
+    return _compile_parsed(_parse_file(path), str(path), out_dir, options, **inputs)
 
 
 def _parse_file(path: Path) -> ir.Module:
@@ -563,11 +554,7 @@ def compile_mlir_functions(
     path: str | Path,
     out_dir: str | Path,
     options: CompileOptions | None = None,
-    *,
-    batch: int | None = None,
-    max_blocks: int | None = None,
-    context_lens: list[int] | None = None,
-    inspect: Inspection | None = None,
+    **inputs: Unpack[MlirInputs],
 ) -> list[CompileResult]:
     """Compiles every function of an .mlir file that holds an ``attn.paged_attention``.
 
@@ -580,18 +567,7 @@ def compile_mlir_functions(
     module = _parse_file(path)
     names = _attention_functions(module)
     if len(names) <= 1:
-        return [
-            _compile_parsed(
-                module,
-                str(path),
-                out_dir,
-                options,
-                batch=batch,
-                max_blocks=max_blocks,
-                context_lens=context_lens,
-                inspect=inspect,
-            )
-        ]
+        return [_compile_parsed(module, str(path), out_dir, options, **inputs)]
     results = []
     for name in names:
         # The function alone in a module of its own: its lowering cannot see the others.
@@ -603,16 +579,7 @@ def compile_mlir_functions(
             ):
                 op.operation.erase()
         results.append(
-            _compile_parsed(
-                single,
-                f"{path}:@{name}",
-                Path(out_dir) / name,
-                options,
-                batch=batch,
-                max_blocks=max_blocks,
-                context_lens=context_lens,
-                inspect=inspect,
-            )
+            _compile_parsed(single, f"{path}:@{name}", Path(out_dir) / name, options, **inputs)
         )
     return results
 
@@ -642,13 +609,14 @@ def _compile_parsed(
     path: str,
     out_dir: str | Path,
     options: CompileOptions | None,
-    *,
-    batch: int | None = None,
-    max_blocks: int | None = None,
-    context_lens: list[int] | None = None,
-    inspect: Inspection | None = None,
+    **inputs: Unpack[MlirInputs],
 ) -> CompileResult:
     """Compiles a parsed module holding one attn.paged_attention."""
+    # **inputs takes any keyword at run time: a misspelt one must not pass silently.
+    if unknown := sorted(inputs.keys() - MlirInputs.__optional_keys__):
+        allowed = ", ".join(sorted(MlirInputs.__optional_keys__))
+        raise TypeError(f"unexpected keyword argument {unknown[0]!r} (allowed: {allowed})")
+    batch, max_blocks = inputs.get("batch"), inputs.get("max_blocks")
     ops = []
 
     def visit(op: ir.Operation) -> ir.WalkResult:
@@ -703,7 +671,7 @@ def _compile_parsed(
         Path(out_dir),
         options,
         name,
-        context_lens,
-        inspect or Inspection(),
+        inputs.get("context_lens"),
+        inputs.get("inspect") or Inspection(),
         dynamic_batch=query.shape[0] == dynamic,
     )

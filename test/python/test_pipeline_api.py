@@ -82,3 +82,30 @@ def test_option_lists_come_from_the_target_description() -> None:
     assert options.RUNTIME_RING_DEFAULTS == described["ring_defaults"]
     assert {t.chip: t.clusters for t in map(target.lookup, target.target_names())} == {
         "910B1": 24, "910B2": 24, "910B3": 20, "910B4": 20}
+
+
+def test_mlir_inputs_reach_every_entry_point(tmp_path) -> None:
+    # compile_mlir, compile_mlir_functions and compile (given a file) take MlirInputs.
+    import json
+    from pathlib import Path
+
+    from ptoattn import compiler
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "reference_mqa.mlir"
+    options = CompileOptions(schedule="default")
+    lens = [5, 300, 7, 512]
+    results = [
+        compiler.compile_mlir(example, tmp_path / "a", options, max_blocks=6, context_lens=lens),
+        *compiler.compile_mlir_functions(example, tmp_path / "b", options, max_blocks=6,
+                                         context_lens=lens),
+        compiler.compile(example, tmp_path / "c", options, max_blocks=6, context_lens=lens),
+    ]
+    for result in results:
+        manifest = json.loads(result.manifest.read_text())
+        assert manifest["config"]["max_blocks_per_seq"] == 6
+        assert f"'context_lens_list': {lens}" in result.scene_test.read_text()
+    # **inputs would take any keyword: a misspelt one is refused, naming the allowed ones.
+    with pytest.raises(TypeError, match=r"'max_block' \(allowed: batch, context_lens, inspect, "
+                                        r"max_blocks\)"):
+        compiler.compile_mlir(example, tmp_path / "d", options, max_block=6)  # type: ignore[call-arg]
+
