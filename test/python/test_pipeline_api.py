@@ -109,3 +109,28 @@ def test_mlir_inputs_reach_every_entry_point(tmp_path) -> None:
                                         r"max_blocks\)"):
         compiler.compile_mlir(example, tmp_path / "d", options, max_block=6)  # type: ignore[call-arg]
 
+
+def test_runtime_env_is_never_below_the_runtime_defaults(tmp_path) -> None:
+    import json
+
+    from ptoattn import compiler
+    from ptoattn.options import RUNTIME_RING_DEFAULTS
+
+    window, heap, pool = (RUNTIME_RING_DEFAULTS[k] for k in
+                          ("ring_task_window", "ring_heap", "ring_dep_pool"))
+    # Below the defaults: the defaults; above: the need (the window a power of two above it).
+    small = {"task_slots": 3, "heap_bytes": 1024, "dep_entries": 5}
+    large = {"task_slots": window, "heap_bytes": heap + 1, "dep_entries": 3 * pool}
+    assert compiler._runtime_env((small, large)) == {
+        "ring_task_window": [window, 2 * window], "ring_heap": [heap, heap + 1],
+        "ring_dep_pool": [pool, 3 * pool]}
+    # What a compile writes, in the manifest and the scene test: one entry per runtime ring.
+    result = compiler.compile(CONFIG, tmp_path / "out", schedule="default", ring_task_window=64)
+    manifest = json.loads(result.manifest.read_text())
+    env, needs = manifest["runtime_env"], manifest["ring_requirements"]
+    assert [len(v) for v in env.values()] == [4, 4, 4] and len(needs) == 4
+    for ring, need in enumerate(needs):
+        assert env["ring_task_window"][ring] >= max(window, need["task_slots"] + 1)
+        assert env["ring_heap"][ring] >= max(heap, need["heap_bytes"])
+        assert env["ring_dep_pool"][ring] >= max(pool, need["dep_entries"])
+    assert f"'ring_task_window': {env['ring_task_window']}" in result.scene_test.read_text()
