@@ -14,6 +14,8 @@ std::string hex(uint64_t v) {
   std::snprintf(b, sizeof(b), "0x%llx", static_cast<unsigned long long>(v));
   return b;
 }
+} // namespace
+
 const char *tag_word(TensorArgType t) {
   switch (t) {
   case TensorArgType::INPUT:
@@ -28,7 +30,6 @@ const char *tag_word(TensorArgType t) {
     return "no_dep";
   }
 }
-} // namespace
 
 void Runtime::set_external_names(std::vector<ExternalName> names) { externals_ = std::move(names); }
 

@@ -15,21 +15,6 @@ namespace ptosim {
 namespace {
 constexpr uint64_t kPackedAlign = 1024; // each runtime-allocated output starts on a 1 KiB boundary
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
-const char *tag_name(TensorArgType t) {
-  switch (t) {
-  case TensorArgType::INPUT:
-    return "input";
-  case TensorArgType::OUTPUT:
-    return "output";
-  case TensorArgType::INOUT:
-    return "inout";
-  case TensorArgType::OUTPUT_EXISTING:
-    return "output";
-  default:
-    return "no_dep";
-  }
-}
-
 // The runtime-allocated outputs of a task share one packed buffer on its ring's heap: each
 // output's offset in it, and the buffer's size.
 uint64_t pack_outputs(const CoreTaskArgs &args, std::vector<uint64_t> &out_off) {
@@ -71,7 +56,9 @@ bool Runtime::heap_fit(const Ring &r, uint64_t need, uint64_t &off) const {
     return true;
   }
   if (r.heap_regions.empty()) {
-    off = 0;
+    // As simpler's ring allocator: an empty ring keeps allocating at its top and goes back to
+    // offset 0 only when the request does not fit between the top and the end.
+    off = r.heap_size - r.heap_top >= need ? r.heap_top : 0;
     return need <= r.heap_size;
   }
   const uint64_t head = r.heap_regions.back().second, tail = r.heap_regions.front().first;
@@ -315,7 +302,7 @@ bool Runtime::validate_submission(const int32_t kid[3], const CoreTaskArgs &args
       return false;
     }
     if (t.extent_elem() > 0 && (t.start_offset + t.extent_elem()) * es > t.buffer.size) {
-      fatal("tensor argument " + std::to_string(i) + " (" + tag_name(args.tag(i)) + ", " +
+      fatal("tensor argument " + std::to_string(i) + " (" + tag_word(args.tag(i)) + ", " +
             describe_tensor(t) + ") is a view reaching past the end of its " +
             std::to_string(t.buffer.size) + "-byte buffer" + where);
       return false;
@@ -429,9 +416,10 @@ bool Runtime::claim_heap(Ring &R, int ring, Task *t, uint64_t heap_off, uint64_t
     }
     R.heap = static_cast<uint8_t *>(p);
   }
-  if (heap_off == 0 && !R.heap_regions.empty())
+  if (heap_off == 0 && R.heap_top != 0)
     R.wraps++;
   R.heap_regions.emplace_back(heap_off, heap_off + total);
+  R.heap_top = heap_off + total;
   R.heap_used += total;
   R.hw_heap = std::max(R.hw_heap, R.heap_used);
   t->has_heap = true;
@@ -491,6 +479,21 @@ void Runtime::forget_previous_tenant(uint64_t addr) {
     return;
   for (TmapEntry &e : it->second)
     e.stale = true;
+  drop_unreachable_entries(addr);
+}
+
+// Dead and stale entries never match a lookup again; once their producer retired they hold no
+// pool slot either, so they go and the lookups at a recycled address stay short.
+void Runtime::drop_unreachable_entries(uint64_t addr) {
+  auto it = tmap_.find(addr);
+  if (it == tmap_.end())
+    return;
+  std::vector<TmapEntry> &v = it->second;
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [](const TmapEntry &e) { return e.retired && (e.dead || e.stale); }),
+          v.end());
+  if (v.empty())
+    tmap_.erase(it);
 }
 
 void Runtime::wire_fanin(Task *t, const Fanin &fanin) {

@@ -141,6 +141,7 @@ void Runtime::reset_for_run() {
     r.next_local = r.last_alive = 0;
     r.live.clear();
     r.heap_regions.clear();
+    r.heap_top = 0;
     r.heap_used = 0;
     r.dep_used = 0;
     r.dep_top = r.dep_tail = 0;

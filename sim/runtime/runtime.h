@@ -48,6 +48,9 @@ struct Config {
   ModelParams model;       // the task-level timing model's chip and runtime figures
 };
 
+// How messages name a tensor argument's tag.
+const char *tag_word(TensorArgType t);
+
 enum class TaskState : uint8_t { PENDING, READY, RUNNING, COMPLETED, CONSUMED };
 
 struct Finding {
@@ -112,6 +115,7 @@ struct Ring {
   uint32_t next_local = 0, last_alive = 0;                // task window [last_alive, next_local)
   std::deque<Task *> live;                                // tasks in window order
   std::deque<std::pair<uint64_t, uint64_t>> heap_regions; // live packed buffers, oldest first
+  uint64_t heap_top = 0; // where the last packed buffer ended (kept while the ring is empty)
   uint64_t heap_used = 0;
   uint32_t dep_used = 0; // dep_top - dep_tail
   // simpler's dependency-list pool: linear counters; the tail only moves to the pool top
@@ -147,7 +151,8 @@ struct Kernel {
 };
 
 // A TensorMap entry: a tensor region last written by `seq`. Entries of retired producers stay
-// (flagged) so the post-run analysis sees every semantic edge, whatever the timing was.
+// (flagged): lookups still take them as fanin edges, so the recorded graph has every semantic
+// edge whatever the timing was. Dead or stale entries of retired producers are dropped.
 struct TmapEntry {
   ChipTensor t;
   Task *producer; // valid while !retired
@@ -251,6 +256,7 @@ private:
   void wire_fanin(Task *t, const Fanin &fanin);
   void register_in_tensormap(Task *t, bool manual);
   void forget_previous_tenant(uint64_t addr);
+  void drop_unreachable_entries(uint64_t addr);
   void find_producers(const ChipTensor &t, bool input_lookup, bool inout,
                       std::vector<uint32_t> &seqs);
   Task *live_task(uint32_t seq) const;

@@ -234,6 +234,7 @@ void Runtime::retire(Task *t) {
           if (!e.dead)
             tmap_live_--;
         }
+      drop_unreachable_entries(ten.buffer.addr);
     }
   }
   task_by_seq_live_[t->seq] = nullptr;

@@ -155,9 +155,10 @@ def test_modeled_time_is_deterministic_across_threads_and_schedules(pa_program):
 
 
 # Two scopes, each a fresh 16x16 buffer written then read by a copy task. With `drain`, the
-# orchestration first waits for the first scope's reader, so ring 1 retires everything and the
-# second buffer starts where the first one did (the heap recycles it): a host interleaving that a
-# loaded machine produces by chance, forced here by run_ahead on one thread.
+# orchestration first waits for the first scope's reader, so ring 1 retires everything: a host
+# interleaving that a loaded machine produces by chance, forced here by run_ahead on one thread.
+# Ring 1's heap holds one buffer, so the second buffer starts where the first one did (the heap
+# recycles it) either way.
 _REUSE_ORCH = """#include "pto_orchestration_api.h"
 extern "C" {
 __attribute__((visibility("default"))) PTO2OrchestrationConfig aicpu_orchestration_config(const ChipTaskArgs &) {
@@ -187,10 +188,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
 """
 
 
-def test_recycled_heap_address_adds_no_fanin_edge(tmp_path):
-    # The second scope's writer must not inherit the first scope's writer as a producer because
-    # its buffer reuses the address: the critical path (fanin edges only, barriers ignored) is two
-    # copies whether or not the orchestration drained the ring in between.
+def _reuse_program(tmp_path):
     orch = tmp_path / "kernels" / "orchestration"
     orch.mkdir(parents=True)
     (orch / "o.cpp").write_text(_REUSE_ORCH)
@@ -198,7 +196,14 @@ def test_recycled_heap_address_adds_no_fanin_edge(tmp_path):
         "orchestration": {"source": "kernels/orchestration/o.cpp"},
         "incores": [{"func_id": 0, "name": "copy_rows", "core_type": "aiv",
                      "source": str(SAMPLES / "bugs" / "kernels" / "aiv" / "copy_rows.cpp")}]})
-    program = sim.build(spec)
+    return sim.build(spec)
+
+
+def test_recycled_heap_address_adds_no_fanin_edge(tmp_path):
+    # The second scope's writer must not inherit the first scope's writer as a producer because
+    # its buffer reuses the address: the critical path (fanin edges only, barriers ignored) is two
+    # copies whether or not the orchestration drained the ring in between.
+    program = _reuse_program(tmp_path)
     paths = {}
     for drain in (0, 1):
         src = sim.aligned_empty((64, 16), np.float32)
@@ -206,10 +211,25 @@ def test_recycled_heap_address_adds_no_fanin_edge(tmp_path):
         dst = sim.aligned_empty((64, 16), np.float32)
         dst[:] = 0
         res = sim.run(program, [("src", src), ("dst", dst)], [drain],
-                      sim.SimConfig(threads=1, run_ahead=True))
+                      sim.SimConfig(threads=1, run_ahead=True, heap_size=[1 << 20, 1024]))
         assert res.report.ok, res.report.summary()
+        assert res.report.rings[1].heap_wraps == 1  # the second buffer went back to offset 0
         paths[drain] = res.report.model.lower_bounds_us["critical_path"]
     assert paths[1] == paths[0]
+
+
+def test_an_empty_ring_keeps_allocating_at_its_top(tmp_path):
+    # simpler's ring allocator restarts an empty ring's heap at offset 0 only when the request
+    # does not fit at its top: with room for both buffers nothing wraps, drained or not.
+    program = _reuse_program(tmp_path)
+    for heap, wraps in ((2048, 0), (1536, 1)):
+        src = sim.aligned_empty((64, 16), np.float32)
+        src[:] = 1
+        dst = sim.aligned_empty((64, 16), np.float32)
+        res = sim.run(program, [("src", src), ("dst", dst)], [1],
+                      sim.SimConfig(threads=1, run_ahead=True, heap_size=[1 << 20, heap]))
+        assert res.report.ok, res.report.summary()
+        assert res.report.rings[1].heap_wraps == wraps, heap
 
 
 def test_modeled_only_gives_the_same_time(pa_program):
