@@ -76,3 +76,30 @@ def test_option_tables_are_read() -> None:
     # The check above compares something: attn-orchestrate registers and documents options.
     assert "ring-heap" in registered_options("attn-orchestrate")
     assert "ring-heap" in documented_options(ROOT / "docs" / "passes" / "attn-orchestrate.md")
+
+
+def test_pipeline_page_lists_every_option() -> None:
+    # ptoattn-pipeline's options as ptoattn-opt registers them (its --help), against the rows
+    # of docs/pipeline.md's option table (a row may name several options).
+    import subprocess
+
+    from ptoattn.tools import ptoattn_opt_path
+
+    help_text = subprocess.run([ptoattn_opt_path(), "--help"], capture_output=True, text=True,
+                               check=True).stdout
+    section = help_text.split("      --ptoattn-pipeline ", 1)[1]
+    registered = set()
+    for line in section.splitlines()[1:]:
+        if option := re.match(r" {8}--([\w-]+)", line):
+            registered.add(option.group(1))
+        elif re.match(r" {6}--", line):
+            break
+    lines = (ROOT / "docs" / "pipeline.md").read_text().splitlines()
+    table = lines[lines.index("| option | default | forwarded to |") + 2:]
+    documented = set()
+    for line in table:
+        if not line.startswith("|"):
+            break
+        documented.update(re.findall(r"`([\w-]+)`", line.split("|")[1]))
+    assert "max-kv-blocks" in registered
+    assert sorted(documented) == sorted(registered)
