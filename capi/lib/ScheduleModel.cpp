@@ -18,8 +18,10 @@
 //    pipe_barrier), so the estimate and a simulated run share one model.
 //
 // Invocations are memoised on what their cost can depend on (the kernel, the
-// lane and every scalar the interpreter read); the graph goes to
-// `ptosim_model_graph` in the layout that entry point takes.
+// lane and the scalars that reach control flow and tile extents); so are the
+// iterations of a kernel's grid-stride tile loop, which read their lengths
+// per tile, by recording and replaying their pipe-clock calls (exact). The
+// graph goes to `ptosim_model_graph` in the layout that entry point takes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -191,6 +193,9 @@ template <typename Derived> class ScalarInterpreter {
 protected:
   DenseMap<Value, int64_t> ints;
 
+  /// A derived interpreter may run a loop its own way (true: done).
+  bool runLoop(scf::ForOp) { return false; }
+
   int64_t get(Value v) {
     auto it = ints.find(v);
     if (it == ints.end())
@@ -245,6 +250,8 @@ protected:
       return;
     }
     if (auto forOp = dyn_cast<scf::ForOp>(op)) {
+      if (static_cast<Derived *>(this)->runLoop(forOp))
+        return;
       int64_t lb = get(forOp.getLowerBound()), ub = get(forOp.getUpperBound()),
               st = get(forOp.getStep());
       SmallVector<int64_t> iter;
@@ -263,10 +270,174 @@ protected:
   }
 };
 
+/// What a block's modeled cost can depend on. The cost is decided by control
+/// flow (scf.if conditions, scf.for bounds) and tile valid extents; following
+/// their operands back to the block's top level (or out of it) gives the
+/// *frontier*: values the cost is a function of. A memo key is the frontier's
+/// values, computed by evaluating only the top-level ops they need (`keyOps`).
+/// A block whose cost depends on a load nested in one of its regions, or on a
+/// value a region yields, cannot be keyed.
+struct CostPlan {
+  bool memoizable = true;
+  SmallVector<Value> frontier;
+  SmallVector<Operation *> keyOps; // top-level ops computing the frontier, in order
+};
+
+/// Scalar ops a key may evaluate ahead of the block: no charge, no tile.
+bool isKeyScalarOp(Operation *op) {
+  return (op->getDialect() && op->getDialect()->getNamespace() == "arith" &&
+          op->getNumRegions() == 0) ||
+         isa<ac::LoadScalarOp, ac::ScalarArgOp, ac::TensorPtrOp, ac::TensorDimOp, ac::GetBlockIdxOp,
+             ac::GetBlockNumOp, ac::GetSubBlockIdOp>(op);
+}
+
+/// The plan of `scope`: a kernel's body, or the body of a loop in it (then
+/// values defined outside the loop, and its induction variable, are keys too,
+/// and every key op must be a plain scalar op). `keyedLoop`, for a kernel's
+/// body: the plan of a loop at its top level whose iterations are keyed on
+/// their own (null: not keyable); such a loop is a key op, opaque: its key is
+/// its trip count and its iterations' keys, so its bounds and what its
+/// iterations' keys read from outside it are computed, not keyed.
+CostPlan planCost(Block &scope,
+                  llvm::function_ref<const CostPlan *(scf::ForOp)> keyedLoop = nullptr) {
+  CostPlan p;
+  Operation *owner = scope.getParentOp();
+  bool loopBody = isa<scf::ForOp>(owner);
+  SmallVector<Value> work, needed;
+  DenseSet<Operation *> opaque;
+  for (Operation &top : scope) {
+    auto loop = dyn_cast<scf::ForOp>(&top);
+    if (const CostPlan *lp = loop && keyedLoop ? keyedLoop(loop) : nullptr) {
+      opaque.insert(loop);
+      needed.append({loop.getLowerBound(), loop.getUpperBound(), loop.getStep()});
+      auto outside = [&](Value v) { return !loop->isAncestor(v.getParentBlock()->getParentOp()); };
+      for (Value v : lp->frontier)
+        if (outside(v))
+          needed.push_back(v);
+      for (Operation *k : lp->keyOps)
+        for (Value v : k->getOperands())
+          if (outside(v))
+            needed.push_back(v);
+      continue;
+    }
+    top.walk([&](Operation *op) {
+      if (auto ifOp = dyn_cast<scf::IfOp>(op))
+        work.push_back(ifOp.getCondition());
+      else if (auto forOp = dyn_cast<scf::ForOp>(op))
+        work.append({forOp.getLowerBound(), forOp.getUpperBound(), forOp.getStep()});
+      else if (auto tile = dyn_cast<ac::TileOp>(op))
+        work.append(tile.getValidDims().begin(), tile.getValidDims().end());
+      else if (auto alias = dyn_cast<ac::TileAliasOp>(op))
+        work.append(alias.getValidDims().begin(), alias.getValidDims().end());
+    });
+  }
+  DenseSet<Value> seen, frontier;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    Operation *def = v.getDefiningOp();
+    if (!def) {
+      auto arg = cast<BlockArgument>(v);
+      if (loopBody && arg.getOwner() == &scope && arg.getArgNumber() == 0) {
+        frontier.insert(v); // this loop's induction variable
+        continue;
+      }
+      auto loop = dyn_cast_or_null<scf::ForOp>(arg.getOwner()->getParentOp());
+      if (!loop || arg != loop.getInductionVar())
+        p.memoizable = false; // an iter_arg: a value a region carries
+      continue;               // a nested loop's induction variable: its bounds are roots
+    }
+    if (def->getBlock() == &scope || !owner->isProperAncestor(def)) {
+      frontier.insert(v); // at the top level, or computed before the scope runs
+      continue;
+    }
+    if (isa<ac::LoadScalarOp>(def) || def->getNumRegions() != 0)
+      p.memoizable = false; // a nested load, or a value yielded by a region
+    work.append(def->getOperands().begin(), def->getOperands().end());
+  }
+  // The top-level ops the frontier needs (their backward slice), in program order.
+  DenseSet<Operation *> slice;
+  SmallVector<Operation *> ops;
+  SmallVector<Value> seeds(frontier.begin(), frontier.end());
+  seeds.append(needed);
+  for (Value v : seeds)
+    if (Operation *def = v.getDefiningOp(); def && def->getBlock() == &scope)
+      ops.push_back(def);
+  while (!ops.empty()) {
+    Operation *op = ops.pop_back_val();
+    if (!slice.insert(op).second)
+      continue;
+    if (op->getNumRegions() != 0 || (loopBody && !isKeyScalarOp(op)))
+      p.memoizable = false;
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp(); def && def->getBlock() == &scope)
+        ops.push_back(def);
+  }
+  for (Operation &op : scope)
+    if (slice.contains(&op) || opaque.contains(&op))
+      p.keyOps.push_back(&op);
+  // Key order: the scope's own values in program order, then the others (the
+  // induction variable, values from outside) in a fixed order of their first use.
+  for (Operation *op : p.keyOps)
+    for (Value r : op->getResults())
+      if (frontier.contains(r))
+        p.frontier.push_back(r);
+  SmallVector<Value> outer;
+  for (Operation &top : scope)
+    top.walk([&](Operation *op) {
+      for (Value v : op->getOperands())
+        if (frontier.contains(v) && !llvm::is_contained(p.frontier, v) &&
+            !llvm::is_contained(outer, v))
+          outer.push_back(v);
+    });
+  for (Value v : outer)
+    if (!(v.getDefiningOp() && v.getDefiningOp()->getBlock() == &scope))
+      p.frontier.push_back(v);
+  return p;
+}
+
+struct KeyHash {
+  size_t operator()(const std::vector<int64_t> &k) const {
+    return llvm::hash_combine_range(k.begin(), k.end());
+  }
+};
+
+/// One call the interpreter made into the simulator's pipe clock, recorded so
+/// a loop iteration with the same key replays the same calls in order: the
+/// replay is the very arithmetic of interpreting it again, so exact.
+struct ClockCall {
+  enum Kind : uint8_t { Charge, SetFlag, WaitFlag, Barrier, GmRead, GmWrite } kind;
+  int8_t a = 0, b = 0, c = 0; // pipe; or src, dst, event
+  double cycles = 0;
+  uint64_t bytes = 0;
+};
+
+/// Memoised iterations of the loops at a kernel's top level (the grid-stride
+/// tile loops): an invocation that is not memoisable as a whole (it reads
+/// context lengths per tile) is mostly iterations whose cost depends on a few
+/// scalars of their own (the tile's length and step). Shared by every
+/// invocation of one modeled graph.
+struct IterationMemo {
+  std::map<Operation *, CostPlan> plans; // per scf.for at a kernel's top level (stable refs)
+  std::unordered_map<std::vector<int64_t>, std::vector<ClockCall>, KeyHash> traces;
+  std::vector<int64_t> key; // reused: a lookup allocates nothing
+  int64_t iterations = 0, replayed = 0;
+
+  const CostPlan &plan(scf::ForOp loop) {
+    auto [it, inserted] = plans.try_emplace(loop.getOperation());
+    if (inserted)
+      it->second = loop.getNumResults() == 0 ? planCost(*loop.getBody()) : CostPlan{false};
+    return it->second;
+  }
+};
+
 class KernelInterpreter : public ScalarInterpreter<KernelInterpreter> {
 public:
   /// Models one invocation of `func`.
-  KernelInterpreter(func::FuncOp func, bool aic, const KernelInputs &in) : in(in) {
+  KernelInterpreter(func::FuncOp func, bool aic, const KernelInputs &in,
+                    IterationMemo *loops = nullptr)
+      : in(in), loops(loops) {
     ctx.emplace();
     ctx->model_only = true;
     ctx->kind = aic ? pto::sim::CORE_AIC : pto::sim::CORE_AIV;
@@ -277,10 +448,12 @@ public:
 
   /// Evaluates just `only` (the scalar code a memo key needs); charges nothing.
   /// Reused across invocations (the scalar map keeps its buckets).
-  KernelInterpreter(const KernelInputs &in) : in(in) {}
+  /// A key op may be a keyed loop of `loops`: its iterations' keys go to `loopKeys`.
+  KernelInterpreter(const KernelInputs &in, IterationMemo *loops) : in(in), loops(loops) {}
   void evaluate(ArrayRef<Operation *> only) {
     ints.clear();
     reads.clear();
+    loopKeys.clear();
     for (Operation *op : only)
       step(op);
   }
@@ -295,13 +468,117 @@ public:
 
   /// Every scalar the invocation read.
   SmallVector<int64_t> reads;
+  /// The keys of every iteration of the keyed loops `evaluate` ran, in order.
+  std::vector<int64_t> loopKeys;
 
   /// A scalar the interpreter computed.
   int64_t valueOf(Value v) { return get(v); }
 
 private:
   const KernelInputs &in;
-  std::optional<pto::sim::CoreCtx> ctx;               // only when charging: it is large
+  IterationMemo *loops = nullptr; // null: every iteration is interpreted
+  std::vector<ClockCall> *recording = nullptr;
+  std::optional<pto::sim::CoreCtx> ctx; // only when charging: it is large
+
+  // The simulator's pipe clock, through which every charge goes (and is
+  // recorded while an iteration is being memoised).
+  void chargeOn(int pipe, double cycles) {
+    if (recording)
+      recording->push_back({ClockCall::Charge, int8_t(pipe), 0, 0, cycles, 0});
+    pto::sim::charge(pipe, cycles);
+  }
+  void setFlag(int src, int dst, int event) {
+    if (recording)
+      recording->push_back({ClockCall::SetFlag, int8_t(src), int8_t(dst), int8_t(event), 0, 0});
+    ::set_flag(src, dst, event);
+  }
+  void waitFlag(int src, int dst, int event) {
+    if (recording)
+      recording->push_back({ClockCall::WaitFlag, int8_t(src), int8_t(dst), int8_t(event), 0, 0});
+    ::wait_flag(src, dst, event);
+  }
+  void barrier(int pipe) {
+    if (recording)
+      recording->push_back({ClockCall::Barrier, int8_t(pipe), 0, 0, 0, 0});
+    ::pipe_barrier(pipe);
+  }
+  void gmBytes(uint64_t bytes, bool write) {
+    if (recording)
+      recording->push_back({write ? ClockCall::GmWrite : ClockCall::GmRead, 0, 0, 0, 0, bytes});
+    (write ? ctx->gm_bytes_written : ctx->gm_bytes_read) += bytes;
+  }
+  static void replay(ArrayRef<ClockCall> calls, pto::sim::CoreCtx &c) {
+    for (const ClockCall &k : calls)
+      switch (k.kind) {
+      case ClockCall::Charge:
+        pto::sim::charge(k.a, k.cycles);
+        break;
+      case ClockCall::SetFlag:
+        ::set_flag(k.a, k.b, k.c);
+        break;
+      case ClockCall::WaitFlag:
+        ::wait_flag(k.a, k.b, k.c);
+        break;
+      case ClockCall::Barrier:
+        ::pipe_barrier(k.a);
+        break;
+      case ClockCall::GmRead:
+        c.gm_bytes_read += k.bytes;
+        break;
+      case ClockCall::GmWrite:
+        c.gm_bytes_written += k.bytes;
+        break;
+      }
+  }
+
+  /// A loop at the kernel's top level, iteration by iteration: an iteration
+  /// whose key (its plan's frontier) was seen replays that iteration's calls.
+  /// False when the loop cannot be keyed (then it is interpreted as usual).
+  bool runLoop(scf::ForOp loop) {
+    if (!loops || !isa<func::FuncOp>(loop->getParentOp()))
+      return false;
+    const CostPlan &p = loops->plan(loop);
+    if (!p.memoizable)
+      return false;
+    int64_t lb = get(loop.getLowerBound()), ub = get(loop.getUpperBound()),
+            st = get(loop.getStep());
+    Block &iteration = *loop.getBody();
+    Value iv = loop.getInductionVar();
+    if (!ctx) { // a key: the trip count and every iteration's key, nothing charged
+      loopKeys.push_back(st > 0 && ub > lb ? (ub - lb + st - 1) / st : 0);
+      for (int64_t i = lb; st > 0 && i < ub; i += st) {
+        ints[iv] = i;
+        for (Operation *op : p.keyOps)
+          step(op);
+        for (Value v : p.frontier)
+          loopKeys.push_back(get(v));
+      }
+      return true;
+    }
+    for (int64_t i = lb; st > 0 && i < ub; i += st) {
+      ++loops->iterations;
+      ints[iv] = i;
+      for (Operation *op : p.keyOps)
+        step(op);
+      std::vector<int64_t> &key = loops->key;
+      key.assign({int64_t(reinterpret_cast<uintptr_t>(loop.getOperation()))});
+      for (Value v : p.frontier)
+        key.push_back(get(v));
+      auto it = loops->traces.find(key);
+      if (it != loops->traces.end()) {
+        ++loops->replayed;
+        replay(it->second, *ctx);
+        continue;
+      }
+      std::vector<ClockCall> calls;
+      recording = &calls;
+      for (Operation &op : iteration.without_terminator())
+        step(&op);
+      recording = nullptr;
+      loops->traces.emplace(key, std::move(calls));
+    }
+    return true;
+  }
   DenseMap<Value, std::pair<int64_t, int64_t>> valid; // dynamic valid extents of tiles
 
   std::pair<int64_t, int64_t> validOf(Value tile) {
@@ -342,7 +619,7 @@ private:
   }
 
   void vec(int vop, Value tile) {
-    pto::sim::charge(PIPE_V, cost::vec_cycles(vop, tileElems(tile), tileElemBytes(tile)));
+    chargeOn(PIPE_V, cost::vec_cycles(vop, tileElems(tile), tileElemBytes(tile)));
   }
 
   int64_t loadScalar(ac::LoadScalarOp op) {
@@ -387,43 +664,43 @@ private:
         .Case<ac::LoadScalarOp>([&](ac::LoadScalarOp o) { ints[o->getResult(0)] = loadScalar(o); })
         .Case<ac::TileOp>([&](ac::TileOp o) {
           setValid(o.getResult(), o.getType(), o.getValidDims());
-          pto::sim::charge(PIPE_S, 0); // TASSIGN
+          chargeOn(PIPE_S, 0); // TASSIGN
         })
         .Case<ac::TileAliasOp>([&](ac::TileAliasOp o) {
           setValid(o.getResult(), cast<ac::TileType>(o.getResult().getType()), o.getValidDims());
-          pto::sim::charge(PIPE_S, 0);
+          chargeOn(PIPE_S, 0);
         })
-        .Case<ac::TReshapeOp>([&](auto) { pto::sim::charge(PIPE_S, 0); })
+        .Case<ac::TReshapeOp>([&](auto) { chargeOn(PIPE_S, 0); })
         .Case<ac::TLoadOp>([&](ac::TLoadOp o) {
           Value dst = o.getDst();
           uint64_t bytes = tileBytes(dst, cast<ac::TileType>(dst.getType()).getElementType());
-          pto::sim::charge(PIPE_MTE2, cost::transfer_cycles(bytes, loc(dst) == ac::TileLocation::Mat
-                                                                       ? cost::kGmToL1GiBs
-                                                                       : cost::kGmToUbGiBs));
-          ctx->gm_bytes_read += bytes;
+          chargeOn(PIPE_MTE2, cost::transfer_cycles(bytes, loc(dst) == ac::TileLocation::Mat
+                                                               ? cost::kGmToL1GiBs
+                                                               : cost::kGmToUbGiBs));
+          gmBytes(bytes, /*write=*/false);
         })
         .Case<ac::TStoreOp>([&](ac::TStoreOp o) {
           Value src = o.getSrc();
           uint64_t bytes =
               tileBytes(src, cast<ac::GmViewType>(o.getDst().getType()).getElementType());
           if (loc(src) == ac::TileLocation::Acc)
-            pto::sim::charge(PIPE_FIX, cost::transfer_cycles(bytes, cost::kL0cToGmGiBs));
+            chargeOn(PIPE_FIX, cost::transfer_cycles(bytes, cost::kL0cToGmGiBs));
           else
-            pto::sim::charge(PIPE_MTE3, cost::transfer_cycles(bytes, cost::kUbToGmGiBs));
-          ctx->gm_bytes_written += bytes;
+            chargeOn(PIPE_MTE3, cost::transfer_cycles(bytes, cost::kUbToGmGiBs));
+          gmBytes(bytes, /*write=*/true);
         })
         .Case<ac::TMovOp>([&](ac::TMovOp o) {
           Value dst = o.getDst(), src = o.getSrc();
           uint64_t bytes = tileBytes(dst, cast<ac::TileType>(dst.getType()).getElementType());
           ac::TileLocation s = loc(src), d = loc(dst);
           if (s == ac::TileLocation::Mat && d == ac::TileLocation::Left)
-            pto::sim::charge(PIPE_MTE1, cost::transfer_cycles(bytes, cost::kL1ToL0aGiBs));
+            chargeOn(PIPE_MTE1, cost::transfer_cycles(bytes, cost::kL1ToL0aGiBs));
           else if (s == ac::TileLocation::Mat)
-            pto::sim::charge(PIPE_MTE1, cost::transfer_cycles(bytes, cost::kL1ToL0bGiBs));
+            chargeOn(PIPE_MTE1, cost::transfer_cycles(bytes, cost::kL1ToL0bGiBs));
           else if (s == ac::TileLocation::Acc)
-            pto::sim::charge(PIPE_FIX, cost::transfer_cycles(bytes, cost::kL0cToL1GiBs));
+            chargeOn(PIPE_FIX, cost::transfer_cycles(bytes, cost::kL0cToL1GiBs));
           else
-            pto::sim::charge(PIPE_V, cost::transfer_cycles(bytes, cost::kUbToUbGiBs));
+            chargeOn(PIPE_V, cost::transfer_cycles(bytes, cost::kUbToUbGiBs));
         })
         .Case<ac::TMatmulOp, ac::TMatmulAccOp>([&](auto o) {
           Value left, right;
@@ -438,7 +715,7 @@ private:
             throw Unsupported{"a matmul without a left and a right tile"};
           auto [m, k] = validOf(left);
           int64_t n = validOf(right).second;
-          pto::sim::charge(PIPE_M, cost::mad_cycles(m, k, n, tileElemBytes(left)));
+          chargeOn(PIPE_M, cost::mad_cycles(m, k, n, tileElemBytes(left)));
         })
         .Case<ac::TAddOp, ac::TSubOp, ac::TMaxOp>(
             [&](auto o) { vec(cost::VOP_BINARY, o.getDst()); })
@@ -452,18 +729,17 @@ private:
             [&](auto o) { vec(cost::VOP_ROWEXPAND, o.getDst()); })
         .Case<ac::TCvtOp>([&](ac::TCvtOp o) {
           Value d = o.getDst(), s = o.getSrc();
-          pto::sim::charge(PIPE_V, cost::vec_cycles(cost::VOP_MULS, tileElems(d),
-                                                    std::max(tileElemBytes(d), tileElemBytes(s))));
+          chargeOn(PIPE_V, cost::vec_cycles(cost::VOP_MULS, tileElems(d),
+                                            std::max(tileElemBytes(d), tileElemBytes(s))));
         })
         .Case<ac::TExpandSOp>([&](ac::TExpandSOp o) {
           Value d = o.getDst();
           if (loc(d) == ac::TileLocation::Vec)
             vec(cost::VOP_ADDS, d);
           else // the DMA engine fills L1 (MTE2), as TFILLPAD does
-            pto::sim::charge(PIPE_MTE2,
-                             cost::transfer_cycles(
-                                 tileBytes(d, cast<ac::TileType>(d.getType()).getElementType()),
-                                 cost::kGmToL1GiBs));
+            chargeOn(PIPE_MTE2, cost::transfer_cycles(
+                                    tileBytes(d, cast<ac::TileType>(d.getType()).getElementType()),
+                                    cost::kGmToL1GiBs));
         })
         .Case<ac::TFillPadOp, ac::TFillPadInplaceOp>([&](auto o) {
           Value d = o.getDst(), s = o.getSrc();
@@ -471,24 +747,24 @@ private:
           if (dt.getLocation() == ac::TileLocation::Mat) {
             uint64_t padded =
                 uint64_t(dt.getRows() - validOf(s).first) * dt.getCols() * tileElemBytes(d);
-            pto::sim::charge(PIPE_MTE2, cost::transfer_cycles(padded, cost::kGmToL1GiBs));
+            chargeOn(PIPE_MTE2, cost::transfer_cycles(padded, cost::kGmToL1GiBs));
           } else {
-            pto::sim::charge(PIPE_V, cost::transfer_cycles(tileBytes(d, dt.getElementType()),
-                                                           cost::kUbToUbGiBs));
+            chargeOn(PIPE_V,
+                     cost::transfer_cycles(tileBytes(d, dt.getElementType()), cost::kUbToUbGiBs));
           }
         })
         .Case<ac::SetFlagOp>([&](ac::SetFlagOp o) {
-          ::set_flag(simPipe(o.getSrc()), simPipe(o.getDst()), int(o.getEvent()));
+          setFlag(simPipe(o.getSrc()), simPipe(o.getDst()), int(o.getEvent()));
         })
         .Case<ac::WaitFlagOp>([&](ac::WaitFlagOp o) {
-          ::wait_flag(simPipe(o.getSrc()), simPipe(o.getDst()), int(o.getEvent()));
+          waitFlag(simPipe(o.getSrc()), simPipe(o.getDst()), int(o.getEvent()));
         })
-        .Case<ac::PipeBarrierOp>([&](ac::PipeBarrierOp o) { ::pipe_barrier(simPipe(o.getPipe())); })
+        .Case<ac::PipeBarrierOp>([&](ac::PipeBarrierOp o) { barrier(simPipe(o.getPipe())); })
         .Case<ac::PipeSyncOp>([&](auto) {
           // pipe_sync.h: the last store's pipe to the scalar pipe.
           int p = ctx->kind == pto::sim::CORE_AIC ? PIPE_FIX : PIPE_MTE3;
-          ::set_flag(p, PIPE_S, 7);
-          ::wait_flag(p, PIPE_S, 7);
+          setFlag(p, PIPE_S, 7);
+          waitFlag(p, PIPE_S, 7);
         })
         .Case<ac::TensorPtrOp, ac::GmViewOp, func::ReturnOp>([](auto) {})
         .Default([&](Operation *other) {
@@ -546,6 +822,10 @@ public:
   ptosim::ModelGraph graph;
   std::map<int, std::string> kernelNames;
   int64_t invocations = 0, modeled = 0;
+  /// False: every invocation and loop iteration is interpreted (the reference
+  /// the memoised model is tested against).
+  bool memoize = true;
+  IterationMemo loops;
 
 private:
   ModuleOp module;
@@ -614,104 +894,54 @@ private:
     return f;
   }
 
-  /// What an invocation's cost can depend on, found once per kernel. The cost is
-  /// decided by control flow (scf.if conditions, scf.for bounds) and tile valid
-  /// extents; following their operands back to the kernel's top level gives the
-  /// *frontier*: top-level values the cost is a function of (with the lane). The
-  /// memo key is the frontier's values, computed by evaluating only the top-level
-  /// ops they need. A kernel whose cost depends on a load inside a region is
-  /// never memoised.
-  struct KernelPlan {
-    bool memoizable = true;
-    SmallVector<Value> frontier;
-    SmallVector<Operation *> keyOps; // top-level ops computing the frontier, in order
-  };
-  DenseMap<Operation *, KernelPlan> plans;
-  struct KeyHash {
-    size_t operator()(const std::vector<int64_t> &k) const {
-      return llvm::hash_combine_range(k.begin(), k.end());
-    }
-  };
+  /// What an invocation's cost can depend on (with the lane), found once per
+  /// kernel: the memo key of a whole invocation.
+  DenseMap<Operation *, CostPlan> plans;
   std::unordered_map<std::vector<int64_t>, Invocation, KeyHash> memo;
   std::vector<int64_t> key; // reused: a lookup allocates nothing
   KernelInputs current;     // what the key evaluator reads
-  KernelInterpreter keys{current};
+  KernelInterpreter keys{current, &loops};
 
-  const KernelPlan &plan(func::FuncOp f) {
+  const CostPlan &plan(func::FuncOp f) {
     auto [it, inserted] = plans.try_emplace(f.getOperation());
     if (!inserted)
       return it->second;
-    KernelPlan &p = it->second;
     Block &body = f.getBody().front();
-    SmallVector<Value> work;
-    f.walk([&](Operation *op) {
-      if (auto ifOp = dyn_cast<scf::IfOp>(op))
-        work.push_back(ifOp.getCondition());
-      else if (auto forOp = dyn_cast<scf::ForOp>(op))
-        work.append({forOp.getLowerBound(), forOp.getUpperBound(), forOp.getStep()});
-      else if (auto tile = dyn_cast<ac::TileOp>(op))
-        work.append(tile.getValidDims().begin(), tile.getValidDims().end());
-      else if (auto alias = dyn_cast<ac::TileAliasOp>(op))
-        work.append(alias.getValidDims().begin(), alias.getValidDims().end());
-    });
-    DenseSet<Value> seen, frontier;
-    while (!work.empty()) {
-      Value v = work.pop_back_val();
-      if (!seen.insert(v).second)
-        continue;
-      Operation *def = v.getDefiningOp();
-      if (!def) // a loop's induction variable: its bounds are roots already
-        continue;
-      if (def->getBlock() == &body) {
-        frontier.insert(v);
-        continue;
-      }
-      if (isa<ac::LoadScalarOp>(def) || def->getNumRegions() != 0)
-        p.memoizable = false; // a nested load, or a value yielded by a region
-      work.append(def->getOperands().begin(), def->getOperands().end());
+    it->second = planCost(body);
+    if (!it->second.memoizable) {
+      // Reading lengths per tile (a grid-stride loop): keyed on its iterations' keys.
+      CostPlan keyed = planCost(body, [&](scf::ForOp loop) -> const CostPlan * {
+        const CostPlan &lp = loops.plan(loop);
+        return lp.memoizable ? &lp : nullptr;
+      });
+      if (keyed.memoizable)
+        it->second = std::move(keyed);
     }
-    // The top-level ops the frontier needs (their backward slice), in program order.
-    DenseSet<Operation *> slice;
-    SmallVector<Operation *> ops;
-    for (Value v : frontier)
-      ops.push_back(v.getDefiningOp());
-    while (!ops.empty()) {
-      Operation *op = ops.pop_back_val();
-      if (!slice.insert(op).second)
-        continue;
-      if (op->getNumRegions() != 0)
-        p.memoizable = false;
-      for (Value v : op->getOperands())
-        if (Operation *def = v.getDefiningOp())
-          ops.push_back(def);
-    }
-    for (Operation &op : body)
-      if (slice.contains(&op)) {
-        p.keyOps.push_back(&op);
-        for (Value r : op.getResults())
-          if (frontier.contains(r))
-            p.frontier.push_back(r);
-      }
-    return p;
+    return it->second;
   }
 
   Invocation invoke(func::FuncOp f, bool aic, const KernelInputs &in) {
     ++invocations;
-    const KernelPlan &p = plan(f);
-    if (!p.memoizable) {
+    if (!memoize) {
       ++modeled;
       return KernelInterpreter(f, aic, in).result();
+    }
+    const CostPlan &p = plan(f);
+    if (!p.memoizable) {
+      ++modeled;
+      return KernelInterpreter(f, aic, in, &loops).result();
     }
     current = in;
     keys.evaluate(p.keyOps);
     key.assign({int64_t(reinterpret_cast<uintptr_t>(f.getOperation())), aic, in.subBlockId});
     for (Value v : p.frontier)
       key.push_back(keys.valueOf(v));
+    key.insert(key.end(), keys.loopKeys.begin(), keys.loopKeys.end());
     auto it = memo.find(key);
     if (it != memo.end())
       return it->second;
     ++modeled;
-    Invocation r = KernelInterpreter(f, aic, in).result();
+    Invocation r = KernelInterpreter(f, aic, in, &loops).result();
     memo.emplace(key, r);
     return r;
   }
@@ -926,7 +1156,8 @@ private:
 
 void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intptr_t batch,
                           int64_t maxBlocks, int64_t clusters, int64_t maxModeledBlocks,
-                          double pruneAboveUs, MlirStringCallback callback, void *userData) {
+                          double pruneAboveUs, bool memoize, MlirStringCallback callback,
+                          void *userData) {
   mlir::detail::CallbackOstream stream(callback, userData);
   auto mod = dyn_cast<ModuleOp>(unwrap(module));
   ArrayRef<int64_t> lens(contextLens, size_t(batch));
@@ -953,6 +1184,7 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
     g.blockLimit = maxModeledBlocks;
     g.pruneAboveUs = pruneAboveUs;
     g.params = params;
+    g.memoize = memoize;
     try {
       g.build();
     } catch (const TooManyBlocks &) {
@@ -962,6 +1194,10 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
     } catch (const Pruned &pruned) {
       // A candidate that cannot beat `pruneAboveUs` is not scheduled.
       out["pruned_us"] = pruned.boundUs;
+      out["invocations"] = g.invocations;
+      out["modeled_invocations"] = g.modeled;
+      out["tile_iterations"] = g.loops.iterations;
+      out["replayed_iterations"] = g.loops.replayed;
       stream << llvm::json::Value(std::move(out));
       return;
     }
@@ -977,6 +1213,8 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
                            {"vector", r.vector_us},     {"critical_path", r.critical_path_us}};
     out["invocations"] = g.invocations;
     out["modeled_invocations"] = g.modeled;
+    out["tile_iterations"] = g.loops.iterations;
+    out["replayed_iterations"] = g.loops.replayed;
   } catch (const Unsupported &err) {
     out["error"] = err.message;
   } catch (const pto::sim::KernelAbort &) {

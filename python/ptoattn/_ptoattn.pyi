@@ -13,5 +13,6 @@ def model_schedule(
     clusters: int = 0,
     max_modeled_blocks: int = -1,
     prune_above_us: float = 0.0,
+    memoize: bool = True,
 ) -> str: ...
 def translate_to_cpp(op: Any, file_id: str = "") -> str | None: ...

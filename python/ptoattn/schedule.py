@@ -168,11 +168,14 @@ def model_lowered(
     clusters: int = 0,
     max_modeled_blocks: int = MAX_MODELED_BLOCKS,
     prune_above_us: float = 0.0,
+    memoize: bool = True,
 ) -> dict:
     """The modeled a2a3 time of a lowered module run on these lengths, nothing compiled:
     ``tasks``, ``blocks`` and (unless there are more than ``max_modeled_blocks`` blocks;
     negative: count only) ``makespan_us``, ``bound``, ``lower_bounds_us``, ``hbm_bytes``; or
-    ``pruned_us`` when HBM, cube or vector work alone needs at least ``prune_above_us``."""
+    ``pruned_us`` when HBM, cube or vector work alone needs at least ``prune_above_us``.
+    ``memoize=False`` interprets every kernel invocation and tile-loop iteration: the same
+    result, slower (what the memoised model is tested against)."""
     from ptoattn._extension import model_schedule
 
     result = json.loads(
@@ -183,6 +186,7 @@ def model_lowered(
             int(clusters),
             int(max_modeled_blocks),
             float(prune_above_us),
+            bool(memoize),
         )
     )
     if "error" in result:

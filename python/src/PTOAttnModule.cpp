@@ -69,14 +69,15 @@ NB_MODULE(_ptoattn, m) {
   m.def(
       "model_schedule",
       [appendTo](MlirOperation module, const std::vector<int64_t> &contextLens, int64_t maxBlocks,
-                 int64_t clusters, int64_t maxModeledBlocks, double pruneAboveUs) {
+                 int64_t clusters, int64_t maxModeledBlocks, double pruneAboveUs, bool memoize) {
         std::string out;
         ptoattnModelSchedule(module, contextLens.data(), intptr_t(contextLens.size()), maxBlocks,
-                             clusters, maxModeledBlocks, pruneAboveUs, appendTo, &out);
+                             clusters, maxModeledBlocks, pruneAboveUs, memoize, appendTo, &out);
         return out;
       },
       nb::arg("module"), nb::arg("context_lens"), nb::arg("max_blocks"), nb::arg("clusters") = 0,
       nb::arg("max_modeled_blocks") = -1, nb::arg("prune_above_us") = 0.0,
+      nb::arg("memoize") = true,
       "JSON: the modeled a2a3 time of a lowered module run on these context lengths, "
       "without compiling it (ptoattn-c/ScheduleModel.h).");
 

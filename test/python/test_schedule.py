@@ -313,3 +313,38 @@ def test_lower_bounds_never_exceed_the_modeled_time(tmp_path, config, lens, valu
         assert us <= report["makespan_us"] + 1e-9, (name, us, report["makespan_us"])
     largest = max(bounds.values())
     assert report["bound"] in {_BOUND_OF[n] for n, us in bounds.items() if us == largest}
+
+
+# GQA 32/8 with ragged lengths (one empty, one a block and one past a step boundary): the
+# tiles' iterations differ in length and steps, so their keys do.
+RAGGED = ptoattn.PagedAttentionConfig(batch=5, num_heads=32, num_kv_heads=8, head_dim=64,
+                                      block_size=16, max_blocks_per_seq=12)
+RAGGED_LENS = [190, 0, 17, 64, 191]
+
+
+@pytest.mark.parametrize("values", [
+    # grid-stride over the clusters: each block loops over several tiles
+    dict(strategy="spmd", spmd_blocks="clusters", q_tile=16, kv_blocks_per_task=1, kv_splits=1),
+    dict(strategy="spmd", spmd_blocks="clusters", q_tile=16, kv_blocks_per_task=8, kv_splits=2),
+    dict(strategy="spmd", spmd_blocks="tiles", q_tile=16, kv_blocks_per_task=8, kv_splits=4),
+    dict(strategy="per-tile", q_tile=16, kv_blocks_per_task=1, kv_splits=2),
+])
+def test_memoised_model_equals_the_interpreted_one(tmp_path, values):
+    """The model memoises whole invocations and the iterations of grid-stride tile loops
+    (replaying their recorded pipe-clock calls); interpreting every invocation and every
+    iteration instead must give the very same graph and times, and the memo must be used."""
+    ptoattn.compile(RAGGED, tmp_path, schedule="default", strategy="spmd")
+    module = lower((tmp_path / "input.mlir").read_text(), create_context(),
+                   CompileOptions(**values, max_kv_blocks=RAGGED.max_blocks_per_seq))
+    counters = ("invocations", "modeled_invocations", "tile_iterations", "replayed_iterations")
+    for clusters in (2, 3, 24):
+        memoised = model_lowered(module, RAGGED_LENS, RAGGED.max_blocks_per_seq, clusters)
+        interpreted = model_lowered(module, RAGGED_LENS, RAGGED.max_blocks_per_seq, clusters,
+                                    memoize=False)
+        assert "makespan_us" in memoised, memoised
+        assert {k: v for k, v in memoised.items() if k not in counters} == {
+            k: v for k, v in interpreted.items() if k not in counters}, (values, clusters)
+        assert interpreted["modeled_invocations"] == interpreted["invocations"]
+        assert memoised["modeled_invocations"] < memoised["invocations"], (values, clusters)
+        if values["strategy"] == "spmd" and clusters < 24:
+            assert 0 < memoised["replayed_iterations"] < memoised["tile_iterations"], memoised

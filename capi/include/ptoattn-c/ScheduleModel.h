@@ -24,15 +24,19 @@ extern "C" {
 /// with the simulator's task-level model. Streams JSON: `tasks` and `blocks`
 /// (only these when `maxModeledBlocks` is negative or the graph holds more
 /// blocks), `makespan_us`, `hbm_bytes`, `bound`, `lower_bounds_us`,
-/// `invocations` and `modeled_invocations`; or, when `pruneAboveUs` > 0 and
-/// what HBM, the cubes or the vector cores alone need is at least that, only
-/// `pruned_us` (a bound reached while the graph was built: the build stops
-/// there, nothing is scheduled); or `error` when the IR holds an op the model
-/// cannot follow.
+/// `invocations`, `modeled_invocations`, `tile_iterations` (iterations of
+/// loops at a kernel's top level run by non-memoisable invocations) and
+/// `replayed_iterations` (those replayed from a memoised iteration); or, when `pruneAboveUs` > 0
+/// and what HBM, the cubes or the vector cores alone need is at least that, only `pruned_us` (a
+/// bound reached while the graph was built: the build stops there, nothing is scheduled); or
+/// `error` when the IR holds an op the model cannot follow. `memoize` false interprets every
+/// invocation and iteration (the same result, slower: the reference the memoised model is tested
+/// against).
 MLIR_CAPI_EXPORTED void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens,
                                              intptr_t batch, int64_t maxBlocks, int64_t clusters,
                                              int64_t maxModeledBlocks, double pruneAboveUs,
-                                             MlirStringCallback callback, void *userData);
+                                             bool memoize, MlirStringCallback callback,
+                                             void *userData);
 
 #ifdef __cplusplus
 }
