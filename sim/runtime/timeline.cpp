@@ -361,8 +361,8 @@ private:
           (l == 0 ? aic : aiv) += us;
           r.hbm_bytes += w.bytes;
         }
-        const double hold = (b == 0 ? p_.sched_task_us : 0.0) + p_.sched_block_us +
-                            p_.aicore_start_us + block_us;
+        const double hold =
+            (b == 0 ? p_.sched_task_us : 0.0) + p_.sched_block_us + p_.aicore_start_us + block_us;
         last_end = std::max(last_end, hold);
         held += hold;
         shortest_hold = std::min(shortest_hold, hold);
