@@ -544,26 +544,25 @@ private:
             st = get(loop.getStep());
     Block &iteration = *loop.getBody();
     Value iv = loop.getInductionVar();
+    // Iteration `i`'s key (its plan's frontier), appended to `out`.
+    auto keyIteration = [&](int64_t i, std::vector<int64_t> &out) {
+      ints[iv] = i;
+      for (Operation *op : p.keyOps)
+        step(op);
+      for (Value v : p.frontier)
+        out.push_back(get(v));
+    };
     if (!ctx) { // a key: the trip count and every iteration's key, nothing charged
       loopKeys.push_back(st > 0 && ub > lb ? (ub - lb + st - 1) / st : 0);
-      for (int64_t i = lb; st > 0 && i < ub; i += st) {
-        ints[iv] = i;
-        for (Operation *op : p.keyOps)
-          step(op);
-        for (Value v : p.frontier)
-          loopKeys.push_back(get(v));
-      }
+      for (int64_t i = lb; st > 0 && i < ub; i += st)
+        keyIteration(i, loopKeys);
       return true;
     }
     for (int64_t i = lb; st > 0 && i < ub; i += st) {
       ++loops->iterations;
-      ints[iv] = i;
-      for (Operation *op : p.keyOps)
-        step(op);
       std::vector<int64_t> &key = loops->key;
       key.assign({int64_t(reinterpret_cast<uintptr_t>(loop.getOperation()))});
-      for (Value v : p.frontier)
-        key.push_back(get(v));
+      keyIteration(i, key);
       auto it = loops->traces.find(key);
       if (it != loops->traces.end()) {
         ++loops->replayed;
@@ -1185,6 +1184,13 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
     g.pruneAboveUs = pruneAboveUs;
     g.params = params;
     g.memoize = memoize;
+    // How much of the graph was interpreted, for a pruned candidate too.
+    auto countsInto = [&g](llvm::json::Object &o) {
+      o["invocations"] = g.invocations;
+      o["modeled_invocations"] = g.modeled;
+      o["tile_iterations"] = g.loops.iterations;
+      o["replayed_iterations"] = g.loops.replayed;
+    };
     try {
       g.build();
     } catch (const TooManyBlocks &) {
@@ -1194,10 +1200,7 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
     } catch (const Pruned &pruned) {
       // A candidate that cannot beat `pruneAboveUs` is not scheduled.
       out["pruned_us"] = pruned.boundUs;
-      out["invocations"] = g.invocations;
-      out["modeled_invocations"] = g.modeled;
-      out["tile_iterations"] = g.loops.iterations;
-      out["replayed_iterations"] = g.loops.replayed;
+      countsInto(out);
       stream << llvm::json::Value(std::move(out));
       return;
     }
@@ -1211,10 +1214,7 @@ void ptoattnModelSchedule(MlirOperation module, const int64_t *contextLens, intp
         llvm::json::Object{{"orchestrator", r.orch_us}, {"scheduler", r.sched_us},
                            {"hbm", r.hbm_us},           {"cube", r.cube_us},
                            {"vector", r.vector_us},     {"critical_path", r.critical_path_us}};
-    out["invocations"] = g.invocations;
-    out["modeled_invocations"] = g.modeled;
-    out["tile_iterations"] = g.loops.iterations;
-    out["replayed_iterations"] = g.loops.replayed;
+    countsInto(out);
   } catch (const Unsupported &err) {
     out["error"] = err.message;
   } catch (const pto::sim::KernelAbort &) {
